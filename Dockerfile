@@ -1,0 +1,19 @@
+# Multi-stage build: compile in the Rust image, run in a small Debian image.
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY seed ./seed
+COPY schema ./schema
+RUN cargo build --release --locked --bin claimgraph
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /data claimgraph \
+    && mkdir -p /data && chown claimgraph /data
+COPY --from=build /src/target/release/claimgraph /usr/local/bin/claimgraph
+USER claimgraph
+VOLUME ["/data"]
+EXPOSE 8080
+ENV CLAIMGRAPH_ADDR=0.0.0.0:8080 CLAIMGRAPH_DATA_DIR=/data
+ENTRYPOINT ["claimgraph"]
+CMD ["serve", "--addr", "0.0.0.0:8080", "--data-dir", "/data"]

@@ -1,0 +1,246 @@
+//! The command line: serve, ingest, extract, schema.
+
+use crate::domain::NewArticle;
+use crate::http::{Application, Settings};
+use crate::ingest::{self, parse_plain_text};
+use crate::store::{SledStore, Store, StoreError};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "claimgraph",
+    version,
+    about = "A GraphQL fact-checking API: claims, speakers and their sources, from news articles"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the GraphQL API (GraphiQL at /graphql in a browser).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CLAIMGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Do not load the seed articles into an empty store.
+        #[arg(long)]
+        no_seed: bool,
+        /// Do not serve GraphiQL.
+        #[arg(long, env = "CLAIMGRAPH_NO_GRAPHIQL")]
+        no_graphiql: bool,
+        /// Largest request body, in bytes.
+        #[arg(long, env = "CLAIMGRAPH_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+        max_body_bytes: usize,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "CLAIMGRAPH_WORKERS")]
+        workers: Option<usize>,
+    },
+    /// Ingest plain-text files, directories of them, or JSON Lines files.
+    Ingest {
+        /// Files or directories. `.jsonl` files hold one {title, body, url, publisher, publishedAt} per line.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Publisher to record for plain-text files.
+        #[arg(long)]
+        publisher: Option<String>,
+    },
+    /// Print the claims of each FILE as one JSON line (the scorers' contract).
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            addr,
+            data_dir,
+            no_seed,
+            no_graphiql,
+            max_body_bytes,
+            workers,
+        } => {
+            let settings = Settings {
+                addr,
+                data_dir: Some(data_dir.clone()),
+                seed: !no_seed,
+                graphiql: !no_graphiql,
+                max_body_bytes,
+                workers,
+                ..Settings::default()
+            };
+            let app = Application::build(settings.clone())
+                .await
+                .map_err(explain_lock)?;
+            let stats = app.store.stats()?;
+            tracing::info!(
+                "claimgraph listening on http://{}:{}/graphql (store {}: {} articles, {} claims, {} speakers)",
+                settings.addr.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1"),
+                app.port(),
+                data_dir.display(),
+                stats.articles,
+                stats.claims,
+                stats.speakers
+            );
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Ingest {
+            paths,
+            data_dir,
+            publisher,
+        } => {
+            let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
+            tokio::task::spawn_blocking(move || ingest_paths(&store, &paths, publisher.as_deref()))
+                .await?
+        }
+        Command::Extract { files } => crate::cli_extract::run(&files),
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+    }
+}
+
+fn explain_lock(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast_ref::<StoreError>() {
+        Some(StoreError::Locked(dir)) => anyhow::anyhow!(
+            "the store in {dir} is locked by another process, probably a running `claimgraph serve`; \
+             stop it, or send articles to its ingestArticle mutation instead"
+        ),
+        _ => e,
+    }
+}
+
+/// One article to ingest, and where it came from (for error messages).
+struct Item {
+    origin: String,
+    article: Result<NewArticle, String>,
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            let hidden = e
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                collect_files(&e, out)?;
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn read_items(file: &Path, publisher: Option<&str>) -> Vec<Item> {
+    let origin = file.display().to_string();
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            return vec![Item {
+                origin,
+                article: Err(e.to_string()),
+            }]
+        }
+    };
+    let text = crate::extract::text::decode(&bytes);
+    let is_jsonl = file
+        .extension()
+        .is_some_and(|e| e == "jsonl" || e == "ndjson");
+    if is_jsonl {
+        return text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, l)| Item {
+                origin: format!("{origin}:{}", n + 1),
+                article: serde_json::from_str::<NewArticle>(l)
+                    .map_err(|e| format!("not a JSON article: {e}")),
+            })
+            .collect();
+    }
+    if text.contains('\0') {
+        return vec![Item {
+            origin,
+            article: Err("binary file, not text".into()),
+        }];
+    }
+    let mut a = parse_plain_text(&text);
+    a.publisher = publisher.map(str::to_string);
+    vec![Item {
+        origin,
+        article: Ok(a),
+    }]
+}
+
+pub fn ingest_paths(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    publisher: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect_files(p, &mut files).with_context(|| format!("cannot read {}", p.display()))?;
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(files.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let start = std::time::Instant::now();
+    let (mut created, mut existing, mut failed, mut claims) = (0u64, 0u64, 0u64, 0u64);
+    for f in &files {
+        for item in read_items(f, publisher) {
+            let result = item
+                .article
+                .and_then(|a| ingest::ingest(store, a).map_err(|e| e.to_string()));
+            match result {
+                Ok(i) if i.created => {
+                    created += 1;
+                    claims += u64::from(i.article.claim_count);
+                }
+                Ok(_) => existing += 1,
+                Err(e) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("skipped {}: {e}", item.origin));
+                }
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    store.flush()?;
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "ingested {created} new articles ({claims} claims), {existing} already stored, {failed} skipped, in {secs:.1}s ({:.0} articles/s)",
+        (created + existing) as f64 / secs.max(1e-9)
+    );
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Plain data: what claimgraph knows about articles, claims and speakers.
+//! No I/O here; the store, the extractor and the API all speak these types.
+
+mod ids;
+
+pub use ids::{ArticleId, ClaimId, IdError, SpeakerId};
+use serde::{Deserialize, Serialize};
+
+/// A half-open range `[start, end)` of Unicode code points (not bytes, not
+/// UTF-16 units) into an article's body. Code points are what Python's `str`
+/// and most annotation tools index, and they never split a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ClaimKind {
+    /// Words inside quotation marks, attributed to a speaker.
+    DirectQuote,
+    /// Reported speech: "X said that ...", "according to X, ...".
+    IndirectQuote,
+    /// Reported speech that carries a quoted fragment: X called for "an immediate ceasefire".
+    MixedQuote,
+    /// The article's own check-worthy statement.
+    Assertion,
+}
+
+impl ClaimKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::DirectQuote => "DIRECT_QUOTE",
+            ClaimKind::IndirectQuote => "INDIRECT_QUOTE",
+            ClaimKind::MixedQuote => "MIXED_QUOTE",
+            ClaimKind::Assertion => "ASSERTION",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SpeakerKind {
+    Person,
+    Organization,
+    Country,
+    /// A set of people or bodies spoken of together ("officials", "the rebels").
+    Group,
+}
+
+impl SpeakerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "PERSON",
+            SpeakerKind::Organization => "ORGANIZATION",
+            SpeakerKind::Country => "COUNTRY",
+            SpeakerKind::Group => "GROUP",
+        }
+    }
+}
+
+/// A news article as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: ArticleId,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    /// ISO 8601 date or date-time, as given.
+    pub published_at: Option<String>,
+    pub body: String,
+    /// SHA-256 of the whitespace-normalised body, truncated: the idempotency key.
+    pub content_hash: [u8; 16],
+    /// Seconds since the Unix epoch.
+    pub ingested_at: u64,
+    pub claim_count: u32,
+}
+
+/// Why an attribution was made, and how sure the rule is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// Name of the extraction rule that found the claim and its speaker mention.
+    pub rule: String,
+    /// Name of the rule that resolved the mention to a speaker, if it was resolved.
+    pub resolution: Option<String>,
+    /// In [0, 1].
+    pub confidence: f32,
+}
+
+/// A claim made in an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: ClaimId,
+    pub text: String,
+    pub kind: ClaimKind,
+    /// The content, possibly in several parts when the attribution splits a quote.
+    pub content: Vec<Span>,
+    pub cue: Option<Span>,
+    pub cue_text: Option<String>,
+    pub speaker_mention: Option<Span>,
+    pub speaker_mention_text: Option<String>,
+    pub speakers: Vec<SpeakerId>,
+    pub attribution: Attribution,
+    /// For assertions: how worth checking, in [0, 1].
+    pub check_worthiness: Option<f32>,
+}
+
+impl Claim {
+    /// The smallest span covering every content part.
+    pub fn content_extent(&self) -> Span {
+        let start = self.content.iter().map(|s| s.start).min().unwrap_or(0);
+        let end = self.content.iter().map(|s| s.end).max().unwrap_or(0);
+        Span { start, end }
+    }
+}
+
+/// Someone (or something) that makes claims, recognised across articles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Speaker {
+    pub id: SpeakerId,
+    pub name: String,
+    pub kind: SpeakerKind,
+    pub aliases: Vec<String>,
+    pub titles: Vec<String>,
+    pub affiliation: Option<String>,
+}
+
+/// What a caller supplies to ingest an article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewArticle {
+    pub title: Option<String>,
+    pub body: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub published_at: Option<String>,
+}
+
+/// Collapse every run of whitespace to one space and trim: two bodies that
+/// differ only in layout are the same article.
+pub fn normalise_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Lower-case, letters and digits only, single spaces: the key speakers are looked up by.
+pub fn normalise_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '\u{2019}' || c == '.' {
+            // "O'Brien" and "U.S." keep their letters together.
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_normalisation_ignores_layout() {
+        assert_eq!(normalise_whitespace("  a\n\nb\t c "), "a b c");
+    }
+
+    #[test]
+    fn names_normalise_to_lowercase_words() {
+        assert_eq!(normalise_name("Bashar al-Assad"), "bashar al assad");
+        assert_eq!(normalise_name("U.S."), "us");
+        assert_eq!(normalise_name("O'Brien"), "obrien");
+    }
+}

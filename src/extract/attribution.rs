@@ -1,0 +1,597 @@
+//! Stage 5: attribution rules. Each rule finds a claim's content, its cue and
+//! its speaker mention, and names itself so every claim can say why it exists.
+
+use super::lexicon;
+use super::mentions::{np_right, subject_left};
+use super::segment::Sentence;
+use super::tokens::{TokKind, Token};
+use super::Doc;
+use crate::domain::ClaimKind;
+use std::ops::Range;
+
+/// A claim before its speaker is resolved; ranges are token ranges.
+#[derive(Debug, Clone)]
+pub struct RawClaim {
+    pub kind: ClaimKind,
+    pub content: Vec<Range<usize>>,
+    pub cue: Option<Range<usize>>,
+    pub mention: Option<Range<usize>>,
+    pub rule: &'static str,
+    pub confidence: f32,
+    /// Speaker taken from an earlier claim (continuation paragraphs, coordinated verbs).
+    pub inherit_from: Option<usize>,
+}
+
+impl RawClaim {
+    pub fn first_token(&self) -> usize {
+        self.content.iter().map(|r| r.start).min().unwrap_or(0)
+    }
+}
+
+/// An attribution found next to a quote: cue, speaker mention, rule.
+type Found = (Range<usize>, Option<Range<usize>>, &'static str);
+
+/// A reporting cue at token `i`: its token range, and whether it is weak.
+pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
+    let t = &tokens[i];
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    if t.lower == "according" && tokens.get(i + 1).is_some_and(|n| n.lower == "to") {
+        return Some((i..i + 2, false));
+    }
+    // Capitalised mid-sentence it is a name ("Islamic State"), not a verb.
+    if t.cap && i > 0 && !matches!(tokens[i - 1].kind, TokKind::Quote | TokKind::Punct) {
+        return None;
+    }
+    let lemma = lexicon::reporting_lemma(&t.lower)?;
+    // "the said", "a report", "the call for": nouns, not verbs.
+    if i > 0 && (lexicon::determiner(&tokens[i - 1].lower) || tokens[i - 1].lower == "'s") {
+        return None;
+    }
+    if let Some(parts) = lexicon::particles(lemma) {
+        if let Some(n) = tokens.get(i + 1) {
+            if parts.contains(&n.lower.as_str()) {
+                // "pushed back against"
+                let mut end = i + 2;
+                if n.lower == "back"
+                    && tokens
+                        .get(i + 2)
+                        .is_some_and(|x| matches!(x.lower.as_str(), "against" | "on"))
+                {
+                    end += 1;
+                }
+                return Some((i..end, false));
+            }
+        }
+        if lexicon::particle_only(lemma) {
+            return None;
+        }
+    }
+    // Past participles after "be" are passives ("was told"): not cues of the subject.
+    if i > 0
+        && matches!(
+            tokens[i - 1].lower.as_str(),
+            "was" | "were" | "been" | "be" | "is" | "are" | "being"
+        )
+        && t.lower.ends_with("ed") | t.lower.ends_with("told")
+    {
+        return None;
+    }
+    Some((i..i + 1, lexicon::is_weak(lemma)))
+}
+
+fn sent_of(sents: &[Sentence], tok: usize) -> usize {
+    sents.partition_point(|s| s.tokens.end <= tok)
+}
+
+/// The content's last token before sentence-final punctuation.
+fn trim_end(tokens: &[Token], start: usize, mut end: usize) -> usize {
+    while end > start
+        && tokens[end - 1].kind == TokKind::Punct
+        && !matches!(tokens[end - 1].lower.as_str(), ")" | "%")
+    {
+        end -= 1;
+    }
+    end
+}
+
+pub fn find(doc: &Doc) -> Vec<RawClaim> {
+    let tokens = &doc.tokens;
+    let mut claims: Vec<RawClaim> = Vec::new();
+    let mut used_cue = vec![false; tokens.len()];
+    let mut consumed_quote = vec![false; doc.quotes.len()];
+
+    // Direct quotes first: their attribution sits right next to the marks.
+    for qi in 0..doc.quotes.len() {
+        if consumed_quote[qi] {
+            continue;
+        }
+        let q = &doc.quotes[qi];
+        let sent_open = sent_of(&doc.sents, q.open);
+        if doc
+            .sents
+            .get(sent_open)
+            .is_none_or(|s| doc.paras[s.para].heading)
+        {
+            continue;
+        }
+        let standalone = (q.words >= 4 && q.utterance) || q.words >= 8 || !q.closed;
+        if !standalone {
+            continue;
+        }
+        let sent_close = sent_of(&doc.sents, q.close).min(doc.sents.len() - 1);
+        let s_close = &doc.sents[sent_close];
+        let s_open = &doc.sents[sent_open];
+        let mut content: Vec<Range<usize>> = Vec::with_capacity(2);
+        content.push(q.open..q.close + 1);
+        let mut found: Option<Found> = None;
+
+        // After the quote: `," Mr X said.` / `," said Mr X.`
+        let mut k = q.close + 1;
+        if k < s_close.tokens.end && tokens[k].is_punct(',') {
+            k += 1;
+        }
+        let limit = (k + 14).min(s_close.tokens.end);
+        if q.closed {
+            if let Some(c) = (k..limit)
+                .find(|&c| tokens[c].kind == TokKind::Quote || cue_at(tokens, c).is_some())
+            {
+                if tokens[c].kind != TokKind::Quote {
+                    let (cue, _) = cue_at(tokens, c).unwrap();
+                    if c == k
+                        || (c > k
+                            && tokens[k..c]
+                                .iter()
+                                .all(|t| lexicon::pre_cue_filler(&t.lower)))
+                    {
+                        if let Some(m) = np_right(tokens, cue.end, s_close.tokens.end) {
+                            found = Some((cue, Some(m), "quote-trailing-inverted"));
+                        }
+                    } else if let Some(m) = subject_left(tokens, k, c) {
+                        if m.start == k {
+                            found = Some((cue, Some(m), "quote-trailing-attribution"));
+                        }
+                    }
+                }
+            }
+        }
+        // Split quote: `"A," he said, "B."`
+        if let Some((cue, Some(m), _)) = &found {
+            let after = cue.end.max(m.end);
+            let mut j = after;
+            if j < tokens.len() && tokens[j].is_punct(',') {
+                j += 1;
+            }
+            if let Some(nq) = doc.quotes.iter().position(|x| x.open == j) {
+                if !consumed_quote[nq] && nq > qi {
+                    consumed_quote[nq] = true;
+                    content.push(doc.quotes[nq].open..doc.quotes[nq].close + 1);
+                }
+            }
+        }
+        // Before the quote: `Mr X said: "..."` / `Mr X said, "..."`
+        if found.is_none() && q.open > s_open.tokens.start {
+            let mut c = q.open;
+            while c > s_open.tokens.start && matches!(tokens[c - 1].lower.as_str(), ":" | ",") {
+                c -= 1;
+            }
+            if c < q.open && c > s_open.tokens.start {
+                let cue_end = c;
+                // the cue is the last word(s) before the colon
+                if let Some(cs) = (s_open.tokens.start..cue_end)
+                    .rev()
+                    .take(3)
+                    .find(|&x| cue_at(tokens, x).is_some_and(|(r, _)| r.end == cue_end))
+                {
+                    let (cue, _) = cue_at(tokens, cs).unwrap();
+                    if let Some(m) = subject_left(tokens, s_open.tokens.start, cs) {
+                        found = Some((cue, Some(m), "quote-leading-attribution"));
+                    }
+                }
+            }
+        }
+        let mut kind = ClaimKind::DirectQuote;
+        // Text before the quote in its sentence that is not its attribution
+        // makes it a mixed quote: `Strikes will trigger a "massive wave ...," he warned.`
+        if let Some((_, _, rule)) = &found {
+            if *rule != "quote-leading-attribution" && q.open > s_open.tokens.start {
+                let lead = &tokens[s_open.tokens.start..q.open];
+                if lead.iter().filter(|t| t.kind == TokKind::Word).count() >= 2 {
+                    kind = ClaimKind::MixedQuote;
+                    content[0].start = s_open.tokens.start;
+                }
+            }
+        }
+        match found {
+            Some((cue, mention, rule)) => {
+                for c in cue.clone() {
+                    used_cue[c] = true;
+                }
+                claims.push(RawClaim {
+                    kind,
+                    content,
+                    cue: Some(cue),
+                    mention,
+                    rule,
+                    confidence: if rule == "quote-leading-attribution" {
+                        0.85
+                    } else {
+                        0.9
+                    },
+                    inherit_from: None,
+                });
+            }
+            None => {
+                // A paragraph that is only a quote, right after an attributed
+                // one, continues the same speaker.
+                let para = s_open.para;
+                let para_toks = &doc.paras[para].tokens;
+                let only_quote = q.open == para_toks.start
+                    && tokens[q.close + 1..para_toks.end.max(q.close + 1)]
+                        .iter()
+                        .all(|t| t.kind == TokKind::Punct);
+                let prev = claims.iter().rposition(|c| {
+                    let p = doc.sents[sent_of(&doc.sents, c.first_token())].para;
+                    p + 2 >= para
+                        && p < para
+                        && matches!(
+                            c.kind,
+                            ClaimKind::DirectQuote
+                                | ClaimKind::MixedQuote
+                                | ClaimKind::IndirectQuote
+                        )
+                });
+                if let Some(prev) = prev.filter(|_| only_quote) {
+                    claims.push(RawClaim {
+                        kind,
+                        content,
+                        cue: None,
+                        mention: claims[prev].mention.clone(),
+                        rule: "quote-paragraph-continuation",
+                        confidence: 0.75,
+                        inherit_from: Some(prev),
+                    });
+                } else if q.utterance && q.words >= 4 {
+                    // Nobody named: keep the quote, honestly unattributed,
+                    // unless a reported-speech rule takes it below.
+                    claims.push(RawClaim {
+                        kind,
+                        content,
+                        cue: None,
+                        mention: None,
+                        rule: "quote-unattributed",
+                        confidence: 0.3,
+                        inherit_from: None,
+                    });
+                }
+            }
+        }
+    }
+
+    // Tokens inside attributed direct quotes hold no reported speech of their own.
+    let mut in_claim = vec![false; tokens.len()];
+    for c in &claims {
+        if c.rule == "quote-unattributed" {
+            continue;
+        }
+        for r in &c.content {
+            for x in r.clone() {
+                in_claim[x] = true;
+            }
+        }
+    }
+    let in_quote = &doc.in_quote;
+
+    // Reported speech, sentence by sentence.
+    for s in &doc.sents {
+        if doc.paras[s.para].heading || s.question {
+            continue;
+        }
+        let st = s.tokens.start;
+        let en = s.tokens.end;
+        let mut sent_claims: Vec<usize> = Vec::new();
+        let mut i = st;
+        while i < en {
+            if used_cue[i] || in_claim[i] || in_quote[i] {
+                i += 1;
+                continue;
+            }
+            let Some((cue, weak)) = cue_at(tokens, i) else {
+                i += 1;
+                continue;
+            };
+            if cue.end > en {
+                break;
+            }
+            // "according to X, ..." / "..., according to X."
+            if tokens[i].lower == "according" {
+                if let Some(m) = np_right(tokens, cue.end, en) {
+                    let content = if i == st || (i == st + 1 && !tokens[st].is_word()) {
+                        let mut a = m.end;
+                        if a < en && tokens[a].is_punct(',') {
+                            a += 1;
+                        }
+                        a..trim_end(tokens, a, en)
+                    } else {
+                        let mut e = i;
+                        if e > st && tokens[e - 1].is_punct(',') {
+                            e -= 1;
+                        }
+                        st..e
+                    };
+                    if content.len() >= 3 {
+                        push_reported(
+                            &mut claims,
+                            &mut sent_claims,
+                            tokens,
+                            content,
+                            cue.clone(),
+                            Some(m),
+                            "according-to",
+                            0.85,
+                        );
+                    }
+                }
+                i = cue.end;
+                continue;
+            }
+            let subject = subject_left(tokens, st, i).filter(|m| !m.clone().any(|x| in_claim[x]));
+            // A later cue must open a clause of its own (", but he added"),
+            // otherwise it is nested in the earlier claim's content.
+            if let (Some(m), Some(&last)) = (&subject, sent_claims.last()) {
+                let b = m.start;
+                let opens_clause = b > st
+                    && (tokens[b - 1].is_punct(',')
+                        || tokens[b - 1].is_punct(';')
+                        || (b >= st + 2
+                            && matches!(
+                                tokens[b - 1].lower.as_str(),
+                                "but" | "while" | "whereas" | "and"
+                            )
+                            && tokens[b - 2].is_punct(',')));
+                let inside = claims[last].content.iter().any(|r| r.contains(&b));
+                if inside && !opens_clause {
+                    i = cue.end;
+                    continue;
+                }
+            }
+            match subject {
+                Some(m) => {
+                    let after = cue.end;
+                    let tail_words = tokens[after..en].iter().filter(|t| t.is_word()).count();
+                    let before_comma = m.start > st && tokens[m.start - 1].is_punct(',');
+                    let that_follows = (after..(after + 8).min(en)).find(|&x| {
+                        tokens[x].lower == "that"
+                            && !tokens[after..x].iter().any(|t| t.is_punct(','))
+                    });
+                    if before_comma
+                        && that_follows.is_none()
+                        && tail_words <= 6
+                        && sent_claims.is_empty()
+                    {
+                        // Postposed: "Content, a source said."
+                        let content = st..m.start - 1;
+                        if content.len() >= 3 {
+                            push_reported(
+                                &mut claims,
+                                &mut sent_claims,
+                                tokens,
+                                content,
+                                cue.clone(),
+                                Some(m),
+                                "reported-postposed",
+                                0.8,
+                            );
+                        }
+                    } else {
+                        let start = match that_follows {
+                            Some(x) if tokens[cue.start].lower != "according" => x,
+                            _ => after,
+                        };
+                        let starts_quote = start < en && tokens[start].kind == TokKind::Quote;
+                        if weak && that_follows.is_none() && !starts_quote {
+                            i = cue.end;
+                            continue;
+                        }
+                        // A sentence opening with a subordinate clause ends the
+                        // content at the clause's comma.
+                        let subordinate = matches!(
+                            tokens[st].lower.as_str(),
+                            "although"
+                                | "though"
+                                | "while"
+                                | "as"
+                                | "because"
+                                | "if"
+                                | "when"
+                                | "since"
+                                | "after"
+                                | "before"
+                                | "whereas"
+                        );
+                        let mut end = en;
+                        if subordinate && m.start <= st + 2 {
+                            if let Some(c) =
+                                (start..en).find(|&x| tokens[x].is_punct(',') && !in_quote[x])
+                            {
+                                end = c;
+                            }
+                        }
+                        let end = trim_end(tokens, start, end);
+                        if end > start
+                            && tokens[start..end]
+                                .iter()
+                                .filter(|t| t.is_word() || t.kind == TokKind::Number)
+                                .count()
+                                >= 2
+                        {
+                            // Trim the previous claim of this sentence at this clause.
+                            close_previous(&mut claims, &sent_claims, tokens, m.start);
+                            push_reported(
+                                &mut claims,
+                                &mut sent_claims,
+                                tokens,
+                                start..end,
+                                cue.clone(),
+                                Some(m),
+                                "reported-speech",
+                                if weak { 0.6 } else { 0.8 },
+                            );
+                        }
+                    }
+                }
+                None => {
+                    let prev_and = i > st && tokens[i - 1].lower == "and";
+                    if prev_and && !sent_claims.is_empty() {
+                        // Coordinated cue sharing the subject: "X called for A and urged B".
+                        let last = *sent_claims.last().unwrap();
+                        let start = cue.end;
+                        let end = trim_end(tokens, start, en);
+                        if end > start + 1 {
+                            close_previous(&mut claims, &sent_claims, tokens, i - 1);
+                            let m = claims[last].mention.clone();
+                            push_reported(
+                                &mut claims,
+                                &mut sent_claims,
+                                tokens,
+                                start..end,
+                                cue.clone(),
+                                m,
+                                "reported-coordinated",
+                                0.7,
+                            );
+                            let n = claims.len() - 1;
+                            claims[n].inherit_from = Some(last);
+                        }
+                    } else if i > st && tokens[i - 1].is_punct(',') && sent_claims.is_empty() {
+                        // Inverted: "Content, said Mr X."
+                        if let Some(m) = np_right(tokens, cue.end, en) {
+                            let content = st..i - 1;
+                            if content.len() >= 3 && trim_end(tokens, m.end, en) == m.end {
+                                push_reported(
+                                    &mut claims,
+                                    &mut sent_claims,
+                                    tokens,
+                                    content,
+                                    cue.clone(),
+                                    Some(m),
+                                    "reported-inverted",
+                                    0.75,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            i = cue.end;
+        }
+    }
+    // An unattributed quote that a reported-speech claim covers is part of it.
+    let covered: Vec<bool> = claims
+        .iter()
+        .map(|c| {
+            c.rule == "quote-unattributed"
+                && claims.iter().any(|o| {
+                    o.rule != "quote-unattributed"
+                        && o.content.iter().any(|r| {
+                            c.content
+                                .iter()
+                                .all(|x| r.start <= x.start && x.end <= r.end + 1)
+                        })
+                })
+        })
+        .collect();
+    let mut kept = vec![usize::MAX; claims.len()];
+    let mut n = 0;
+    for (k, c) in covered.iter().enumerate() {
+        if !c {
+            kept[k] = n;
+            n += 1;
+        }
+    }
+    let mut k = 0;
+    claims.retain(|_| {
+        k += 1;
+        !covered[k - 1]
+    });
+    for c in claims.iter_mut() {
+        c.inherit_from = c.inherit_from.map(|p| kept[p]).filter(|&p| p != usize::MAX);
+    }
+    // Trimming may have cut a quoted fragment out of a claim.
+    for c in claims.iter_mut() {
+        if matches!(c.kind, ClaimKind::MixedQuote | ClaimKind::IndirectQuote) {
+            let quoted = c
+                .content
+                .iter()
+                .any(|r| tokens[r.clone()].iter().any(|t| t.kind == TokKind::Quote));
+            c.kind = if quoted {
+                ClaimKind::MixedQuote
+            } else {
+                ClaimKind::IndirectQuote
+            };
+        }
+    }
+    // Sort by position, keeping `inherit_from` pointing at the same claims.
+    let mut order: Vec<usize> = (0..claims.len()).collect();
+    order.sort_by_key(|&k| claims[k].first_token());
+    let mut new_index = vec![0; claims.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut sorted: Vec<RawClaim> = order.iter().map(|&k| claims[k].clone()).collect();
+    for c in sorted.iter_mut() {
+        c.inherit_from = c.inherit_from.map(|p| new_index[p]);
+    }
+    sorted
+}
+
+fn close_previous(claims: &mut [RawClaim], sent_claims: &[usize], tokens: &[Token], at: usize) {
+    if let Some(&last) = sent_claims.last() {
+        if let Some(r) = claims[last].content.last_mut() {
+            if r.start < at && at < r.end {
+                let mut e = at;
+                while e > r.start
+                    && (tokens[e - 1].kind == TokKind::Punct
+                        || matches!(
+                            tokens[e - 1].lower.as_str(),
+                            "but" | "while" | "and" | "whereas"
+                        ))
+                {
+                    e -= 1;
+                }
+                r.end = e.max(r.start + 1);
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_reported(
+    claims: &mut Vec<RawClaim>,
+    sent_claims: &mut Vec<usize>,
+    tokens: &[Token],
+    content: Range<usize>,
+    cue: Range<usize>,
+    mention: Option<Range<usize>>,
+    rule: &'static str,
+    confidence: f32,
+) {
+    let quoted = tokens[content.clone()]
+        .iter()
+        .any(|t| t.kind == TokKind::Quote);
+    claims.push(RawClaim {
+        kind: if quoted {
+            ClaimKind::MixedQuote
+        } else {
+            ClaimKind::IndirectQuote
+        },
+        content: vec![content],
+        cue: Some(cue),
+        mention,
+        rule,
+        confidence,
+        inherit_from: None,
+    });
+    sent_claims.push(claims.len() - 1);
+}

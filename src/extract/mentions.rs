@@ -1,0 +1,640 @@
+//! Stage 4: speaker mentions. Finds the noun phrase that names who speaks
+//! (left of a cue, or right of an inverted cue) and reads what it says about
+//! the speaker: a name, titles, an affiliation, a pronoun, a description.
+
+use super::lexicon::{self, Gender};
+use super::tokens::{TokKind, Token};
+use crate::domain::SpeakerKind;
+use std::ops::Range;
+
+/// What one mention (or one conjunct of it) refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ref {
+    Named(Named),
+    Pronoun {
+        gender: Gender,
+        plural: bool,
+    },
+    /// "the Turkish leader", "the three men", "the UN peace envoy for Syria".
+    Description {
+        head: String,
+        affiliation: Option<String>,
+        plural: bool,
+        count: Option<usize>,
+    },
+    /// "the communique", "the report": speaks for whoever issued it.
+    Document,
+    /// "a source", "officials": a speaker nobody can name.
+    Anonymous,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub kind: SpeakerKind,
+    pub name: String,
+    pub titles: Vec<String>,
+    pub affiliation: Option<String>,
+    pub gender: Gender,
+    /// Only a surname was given ("Mr Putin", "Haley").
+    pub partial: bool,
+}
+
+fn np_word(t: &Token) -> bool {
+    match t.kind {
+        TokKind::Word => {
+            if t.cap {
+                // Sentence-initial function words are capitalised too.
+                !lexicon::np_boundary(&t.lower) || lexicon::determiner(&t.lower)
+            } else {
+                (!lexicon::np_boundary(&t.lower) || lexicon::determiner(&t.lower))
+                    && lexicon::reporting_lemma(&t.lower).is_none()
+                    && !(t.lower.ends_with("ing")
+                        && !lexicon::is_role(&t.lower)
+                        && t.lower.len() > 5)
+                    && !t.lower.ends_with("ly")
+            }
+        }
+        TokKind::Number => true,
+        _ => false,
+    }
+}
+
+/// Index of the first token of the subject whose last token is `end - 1`,
+/// walking left from the cue over fillers ("also", "has", "on Tuesday").
+/// Returns the mention's token range.
+pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<Range<usize>> {
+    let mut j = cue;
+    // Fillers between subject and cue.
+    while j > sent_start {
+        let t = &tokens[j - 1];
+        if t.kind == TokKind::Word
+            && lexicon::pre_cue_filler(&t.lower)
+            && !(t.cap && j - 1 == sent_start)
+        {
+            // "on Tuesday", "last week": a temporal phrase is a filler too.
+            j -= 1;
+            if j > sent_start && matches!(tokens[j - 1].lower.as_str(), "on" | "last" | "this") {
+                j -= 1;
+            }
+        } else if t.kind == TokKind::Word && t.lower.ends_with("ly") && !t.cap && t.lower.len() > 4
+        {
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    let end = j;
+    if end == sent_start {
+        return None;
+    }
+    // A single pronoun.
+    let last = &tokens[end - 1];
+    if last.kind == TokKind::Word && lexicon::pronoun(&last.lower).is_some() {
+        return Some(end - 1..end);
+    }
+    // Appositive or relative clause right before the cue:
+    // "Turkey, which has sent troops ..., called for"; "X, the Y of Z, said".
+    let mut stop = end;
+    if last.is_punct(',') {
+        let mut k = end - 1;
+        let mut hops = 0;
+        while hops < 3 {
+            // previous comma before k
+            let prev = (sent_start..k).rev().find(|&x| tokens[x].is_punct(','));
+            let Some(pc) = prev else { break };
+            let chunk_first = &tokens[pc + 1];
+            let rel = matches!(
+                chunk_first.lower.as_str(),
+                "who" | "which" | "whose" | "whom"
+            );
+            let appositive = lexicon::determiner(&chunk_first.lower) || chunk_first.cap || rel;
+            if !appositive {
+                return None;
+            }
+            // The NP before this comma is the subject if it looks like one.
+            let cand = np_left(tokens, sent_start, pc);
+            if let Some(r) = cand {
+                if tokens[r.clone()].iter().any(|t| t.cap) || r.len() == 1 {
+                    return Some(r.start..if rel { pc } else { end - 1 });
+                }
+            }
+            k = pc;
+            hops += 1;
+        }
+        return None;
+    }
+    stop = stop.min(end);
+    np_left(tokens, sent_start, stop)
+}
+
+/// The noun phrase ending at `end` (exclusive), walking left.
+fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usize>> {
+    let mut i = end;
+    let mut seen_cap = false;
+    while i > sent_start {
+        let t = &tokens[i - 1];
+        let ok = if np_word(t) || t.lower == "'s" {
+            true
+        } else if matches!(t.lower.as_str(), "and" | "&") {
+            // Coordination of names: "Russia and Iran", "Mr Putin and Mr Rouhani".
+            i - 1 > sent_start && i < end && tokens[i - 2].cap && tokens[i].cap
+        } else if matches!(t.lower.as_str(), "of" | "for" | "at") {
+            // "envoy for Syria", "director of the Institute".
+            i < end
+                && tokens[i].cap
+                && i - 1 > sent_start
+                && np_word(&tokens[i - 2])
+                && !tokens[i - 2].cap
+        } else if t.is_punct(',') {
+            // A list of names: "A's X, B's Y and C's Z".
+            i < end
+                && tokens[i].cap
+                && tokens[i..end].iter().any(|x| x.lower == "and")
+                && i - 1 > sent_start
+                && tokens[i - 2].cap
+        } else {
+            false
+        };
+        if !ok {
+            break;
+        }
+        seen_cap |= t.cap;
+        i -= 1;
+        if end - i > 24 {
+            return None;
+        }
+    }
+    // Drop leading connectives that may be capitalised at sentence start.
+    while i < end && (tokens[i].lower == "and" || tokens[i].lower == "," || tokens[i].lower == "of")
+    {
+        i += 1;
+    }
+    if i >= end {
+        return None;
+    }
+    let _ = seen_cap;
+    let r = i..end;
+    // A bare lower-case word ("policy said") is rarely a speaker unless it
+    // heads a known kind of speaker.
+    let toks = &tokens[r.clone()];
+    let has_cap = toks.iter().any(|t| t.cap && !lexicon::determiner(&t.lower));
+    let head = &toks[toks.len() - 1].lower;
+    let known_head = lexicon::anonymous_head(head)
+        || lexicon::is_person_head(head)
+        || lexicon::plural_person_head(head)
+        || lexicon::document_noun(head)
+        || lexicon::is_role(head);
+    if !has_cap && !known_head {
+        return None;
+    }
+    Some(r)
+}
+
+/// The noun phrase starting at `start` (an inverted cue: `said Mr X.`).
+pub fn np_right(tokens: &[Token], start: usize, sent_end: usize) -> Option<Range<usize>> {
+    let mut i = start;
+    while i < sent_end {
+        let t = &tokens[i];
+        let ok = np_word(t)
+            || t.lower == "'s"
+            || (matches!(t.lower.as_str(), "and" | "of" | "for" | "at")
+                && i + 1 < sent_end
+                && tokens[i + 1].cap);
+        if !ok {
+            break;
+        }
+        i += 1;
+        if i - start > 12 {
+            break;
+        }
+    }
+    if i == start {
+        return None;
+    }
+    let toks = &tokens[start..i];
+    if !toks.iter().any(|t| t.cap)
+        && lexicon::pronoun(&toks[0].lower).is_none()
+        && !lexicon::anonymous_head(&toks[toks.len() - 1].lower)
+    {
+        return None;
+    }
+    Some(start..i)
+}
+
+/// Split a mention at its top-level coordinations and read each conjunct.
+pub fn parse(tokens: &[Token], chars: &[char], r: Range<usize>) -> Vec<Ref> {
+    let toks = &tokens[r.clone()];
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (k, t) in toks.iter().enumerate() {
+        let split = (t.lower == "and" || t.lower == "&" || t.is_punct(','))
+            && k > 0
+            && k + 1 < toks.len()
+            && toks[k + 1].cap
+            && toks[k - 1].cap;
+        if split {
+            if k > start {
+                parts.push(start..k);
+            }
+            start = k + 1;
+        }
+    }
+    parts.push(start..toks.len());
+    let refs: Vec<Ref> = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| parse_one(&toks[p], chars))
+        .collect();
+    // "Procter and Gamble" style names stay one if a part is not a name.
+    if refs.len() > 1 && refs.iter().any(|r| !matches!(r, Ref::Named(_))) {
+        return vec![parse_one(toks, chars)];
+    }
+    refs
+}
+
+fn text_of(toks: &[Token], chars: &[char]) -> String {
+    let mut s = String::new();
+    for (k, t) in toks.iter().enumerate() {
+        if k > 0 && t.space_before {
+            s.push(' ');
+        }
+        s.extend(&chars[t.start..t.end]);
+    }
+    s
+}
+
+fn is_acronym(t: &Token, chars: &[char]) -> bool {
+    let s = &chars[t.start..t.end];
+    s.len() >= 2
+        && s.iter().filter(|c| c.is_alphabetic()).count() >= 2
+        && s.iter().all(|c| c.is_uppercase() || *c == '.')
+}
+
+/// Country or organisation that a token (or a two-token phrase at `k`) stands for.
+fn place_or_org(toks: &[Token], k: usize, chars: &[char]) -> Option<(String, usize, SpeakerKind)> {
+    if k + 1 < toks.len() {
+        let two = format!("{} {}", toks[k].lower, toks[k + 1].lower);
+        if let Some(c) = lexicon::country(&two) {
+            return Some((c.into(), 2, SpeakerKind::Country));
+        }
+        if let Some(o) = lexicon::known_org(&two) {
+            return Some((o.into(), 2, SpeakerKind::Organization));
+        }
+    }
+    let t = &toks[k];
+    if !t.cap {
+        return None;
+    }
+    if let Some(c) = lexicon::country(&t.lower) {
+        return Some((c.into(), 1, SpeakerKind::Country));
+    }
+    if is_acronym(t, chars) {
+        if let Some(o) = lexicon::known_org(&t.lower) {
+            return Some((o.into(), 1, SpeakerKind::Organization));
+        }
+    }
+    None
+}
+
+pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
+    if toks.len() == 1 {
+        if let Some((gender, plural)) = lexicon::pronoun(&toks[0].lower) {
+            return Ref::Pronoun { gender, plural };
+        }
+    }
+    let mut k = 0;
+    let mut count = None;
+    let mut determiner = false;
+    while k < toks.len() && lexicon::determiner(&toks[k].lower) && !(toks[k].cap && k > 0) {
+        count = count.or(lexicon::number_word(&toks[k].lower));
+        determiner = true;
+        k += 1;
+    }
+    // "the UN peace envoy for Syria": the phrase after the preposition is a
+    // complement of the head, not the name.
+    let toks = match toks
+        .iter()
+        .position(|t| matches!(t.lower.as_str(), "for" | "of" | "at"))
+    {
+        Some(p) if p > k && !toks[p - 1].cap => &toks[..p],
+        _ => toks,
+    };
+    let mut affiliation: Option<String> = None;
+    // "Turkey's X", "the UN's X"
+    if let Some(p) = toks[k..].iter().position(|t| t.lower == "'s") {
+        let owner = &toks[k..k + p];
+        if !owner.is_empty() && k + p + 1 < toks.len() {
+            let owner_text = text_of(owner, chars);
+            let lower = owner_text.to_lowercase();
+            affiliation = Some(
+                lexicon::country(&lower)
+                    .or_else(|| lexicon::known_org(&lower))
+                    .map(str::to_string)
+                    .unwrap_or(owner_text),
+            );
+            k += p + 1;
+        }
+    }
+    let mut titles: Vec<String> = Vec::new();
+    let mut gender = Gender::Unknown;
+    let mut descriptors: Vec<String> = Vec::new();
+    let mut name_start = None;
+    let mut i = k;
+    while i < toks.len() {
+        let t = &toks[i];
+        let rest = toks.len() - i;
+        if let Some(g) = lexicon::honorific(&t.lower) {
+            if rest > 1 {
+                gender = g;
+                i += 1;
+                if i < toks.len() && toks[i].lower == "." {
+                    i += 1;
+                }
+                name_start = Some(i);
+                break;
+            }
+        }
+        if let Some((what, n, _)) = place_or_org(toks, i, chars) {
+            if rest > n {
+                affiliation.get_or_insert(what);
+                i += n;
+                continue;
+            }
+        }
+        if lexicon::is_role(&t.lower) && rest > 1 {
+            // Consecutive role words make one title: "peace envoy", "Foreign Minister".
+            let mut j = i + 1;
+            while j < toks.len() - 1 && lexicon::is_role(&toks[j].lower) && toks[j].cap == t.cap {
+                j += 1;
+            }
+            titles.push(text_of(&toks[i..j], chars));
+            i = j;
+            continue;
+        }
+        if !t.cap && rest > 1 && !lexicon::name_particle(&t.lower) {
+            descriptors.push(t.lower.clone());
+            i += 1;
+            continue;
+        }
+        name_start = Some(i);
+        break;
+    }
+    let tail = name_start
+        .map(|s| &toks[s.min(toks.len())..])
+        .unwrap_or(&[]);
+    let all_name = !tail.is_empty()
+        && tail.iter().all(|t| {
+            t.cap || lexicon::name_particle(&t.lower) || t.lower == "." || t.lower == "'s"
+        })
+        && tail[0].cap;
+    if all_name {
+        let name = text_of(tail, chars);
+        let lower = name.to_lowercase();
+        if let Some(c) = lexicon::country(&lower) {
+            return named(
+                SpeakerKind::Country,
+                c.to_string(),
+                titles,
+                None,
+                gender,
+                false,
+            );
+        }
+        if tail.len() == 1 && is_acronym(&tail[0], chars) {
+            let canonical = lexicon::known_org(&lower)
+                .map(str::to_string)
+                .unwrap_or(name);
+            return named(
+                SpeakerKind::Organization,
+                canonical,
+                titles,
+                affiliation,
+                gender,
+                false,
+            );
+        }
+        if let Some(o) = lexicon::known_org(&lower) {
+            return named(
+                SpeakerKind::Organization,
+                o.to_string(),
+                titles,
+                affiliation,
+                gender,
+                false,
+            );
+        }
+        if tail.iter().any(|t| lexicon::org_word(&t.lower))
+            || (determiner && titles.is_empty() && gender == Gender::Unknown)
+        {
+            return named(
+                SpeakerKind::Organization,
+                name,
+                titles,
+                affiliation,
+                gender,
+                false,
+            );
+        }
+        let given = tail
+            .iter()
+            .filter(|t| t.cap && !lexicon::name_particle(&t.lower))
+            .count();
+        let partial = given == 1;
+        let titles = titles
+            .into_iter()
+            .map(|t| t.trim_end_matches('.').to_string())
+            .collect();
+        return named(
+            SpeakerKind::Person,
+            name,
+            titles,
+            affiliation,
+            gender,
+            partial,
+        );
+    }
+    // No name: a description, a document, an anonymous source, or a place.
+    let head_tok = &toks[toks.len() - 1];
+    let head = head_tok.lower.as_str();
+    if toks.len() - k == 1 || (affiliation.is_some() && toks.len() - k <= 2 && head_tok.cap) {
+        if let Some((what, _, kind)) = place_or_org(toks, toks.len() - 1, chars) {
+            return named(kind, what, titles, None, gender, false);
+        }
+    }
+    if lexicon::document_noun(head) {
+        return Ref::Document;
+    }
+    // "the UN peace envoy for Syria": the head is before "for"/"of".
+    let head_idx = toks
+        .iter()
+        .rposition(|t| matches!(t.lower.as_str(), "for" | "of" | "at"))
+        .map(|p| p.saturating_sub(1))
+        .unwrap_or(toks.len() - 1);
+    let head2 = toks[head_idx].lower.as_str();
+    if lexicon::is_person_head(head2) && determiner {
+        return Ref::Description {
+            head: head2.to_string(),
+            affiliation,
+            plural: false,
+            count: None,
+        };
+    }
+    if lexicon::plural_person_head(head) && count.is_some() {
+        return Ref::Description {
+            head: head.to_string(),
+            affiliation,
+            plural: true,
+            count,
+        };
+    }
+    if lexicon::plural_person_head(head) && determiner && !lexicon::anonymous_head(head) {
+        return Ref::Description {
+            head: head.to_string(),
+            affiliation,
+            plural: true,
+            count: None,
+        };
+    }
+    let _ = descriptors;
+    Ref::Anonymous
+}
+
+fn named(
+    kind: SpeakerKind,
+    name: String,
+    titles: Vec<String>,
+    affiliation: Option<String>,
+    gender: Gender,
+    partial: bool,
+) -> Ref {
+    Ref::Named(Named {
+        kind,
+        name,
+        titles,
+        affiliation,
+        gender,
+        partial,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::Text;
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn read(s: &str) -> Vec<Ref> {
+        let t = Text::new(s);
+        let toks = tokenize(&t);
+        parse(&toks, &t.chars, 0..toks.len())
+    }
+
+    fn person(s: &str) -> Named {
+        match read(s).remove(0) {
+            Ref::Named(n) => n,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn titles_and_nationality_become_title_and_affiliation() {
+        let n = person("Turkish Ambassador Feridun Sinirlioglu");
+        assert_eq!(n.name, "Feridun Sinirlioglu");
+        assert_eq!(n.titles, ["Ambassador"]);
+        assert_eq!(n.affiliation.as_deref(), Some("Turkey"));
+        assert_eq!(n.kind, SpeakerKind::Person);
+    }
+
+    #[test]
+    fn possessive_country_is_an_affiliation() {
+        let n = person("Russia's Vladimir Putin");
+        assert_eq!(
+            (n.name.as_str(), n.affiliation.as_deref()),
+            ("Vladimir Putin", Some("Russia"))
+        );
+    }
+
+    #[test]
+    fn honorific_with_surname_is_partial_and_gendered() {
+        let n = person("Mr Putin");
+        assert!(n.partial);
+        assert_eq!(n.gender, Gender::Male);
+        let n = person("Mr De Mistura");
+        assert_eq!(n.name, "De Mistura");
+    }
+
+    #[test]
+    fn coordinated_countries_are_two_speakers() {
+        let r = read("Russia and Iran");
+        assert_eq!(r.len(), 2);
+        assert!(
+            matches!(&r[1], Ref::Named(n) if n.name == "Iran" && n.kind == SpeakerKind::Country)
+        );
+    }
+
+    #[test]
+    fn descriptions_documents_and_anonymous_sources() {
+        assert!(
+            matches!(&read("The Turkish leader")[0], Ref::Description { head, affiliation: Some(a), .. } if head == "leader" && a == "Turkey")
+        );
+        assert!(matches!(
+            &read("the three men")[0],
+            Ref::Description {
+                plural: true,
+                count: Some(3),
+                ..
+            }
+        ));
+        assert_eq!(read("The communique")[0], Ref::Document);
+        assert_eq!(read("a source")[0], Ref::Anonymous);
+        assert!(
+            matches!(&read("The United Nations")[0], Ref::Named(n) if n.kind == SpeakerKind::Organization && n.name == "United Nations")
+        );
+    }
+}
+
+#[cfg(test)]
+mod subject_tests {
+    use super::super::text::Text;
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn subject(s: &str, cue: &str) -> String {
+        let t = Text::new(s);
+        let toks = tokenize(&t);
+        let c = toks.iter().position(|k| k.lower == cue).unwrap();
+        let r = subject_left(&toks, 0, c).expect("a subject");
+        t.slice(toks[r.start].start, toks[r.end - 1].end)
+    }
+
+    #[test]
+    fn subject_skips_a_relative_clause() {
+        assert_eq!(
+            subject("Turkey's A B, Russia's C D and Iran's E F, who are meeting in Tehran for a summit of key foreign players in Syria's war, agreed in a statement that", "agreed"),
+            "Turkey's A B, Russia's C D and Iran's E F"
+        );
+        assert_eq!(
+            subject(
+                "Turkey, which has sent troops, called for a truce",
+                "called"
+            ),
+            "Turkey"
+        );
+    }
+
+    #[test]
+    fn subject_skips_fillers_and_stops_at_clause_boundaries() {
+        assert_eq!(
+            subject("In his remarks, Mr Erdogan also said a truce", "said"),
+            "Mr Erdogan"
+        );
+        assert_eq!(
+            subject("Turkey on Tuesday appealed for backing", "appealed"),
+            "Turkey"
+        );
+        assert_eq!(
+            subject("The Turkish leader said he feared", "said"),
+            "The Turkish leader"
+        );
+    }
+}

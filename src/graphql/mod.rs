@@ -1,0 +1,63 @@
+//! The GraphQL API: schema, per-domain query and mutation parts, output
+//! types, loaders, pagination and errors.
+
+pub mod error;
+pub mod loaders;
+pub mod mutation;
+pub mod pagination;
+pub mod query;
+pub mod types;
+
+use crate::store::Store;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, Schema};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Limits that protect the server from expensive queries.
+#[derive(Debug, Clone)]
+pub struct SchemaOptions {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    /// How long a DataLoader waits to gather a batch. Reads from the embedded
+    /// store take microseconds, so waiting longer costs more than it saves.
+    pub loader_delay: Duration,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        SchemaOptions {
+            max_depth: 16,
+            max_complexity: 5_000,
+            loader_delay: Duration::ZERO,
+        }
+    }
+}
+
+pub fn build_schema(store: Arc<dyn Store>, opts: &SchemaOptions) -> AppSchema {
+    let loader =
+        DataLoader::new(loaders::StoreLoader(store.clone()), tokio::spawn).delay(opts.loader_delay);
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .data(store)
+    .data(loader)
+    .limit_depth(opts.max_depth)
+    .limit_complexity(opts.max_complexity)
+    .finish()
+}
+
+/// The schema in SDL, as committed in `schema/schema.graphql`.
+pub fn sdl() -> String {
+    let schema = Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .finish();
+    schema.sdl()
+}

@@ -1,0 +1,268 @@
+//! article -> extract -> store, idempotent on the whitespace-normalised body.
+
+use crate::domain::{normalise_whitespace, NewArticle};
+use crate::extract;
+use crate::store::{Ingested, Store, StoreError};
+use sha2::{Digest, Sha256};
+
+/// Largest body accepted, in characters.
+pub const MAX_BODY_CHARS: usize = 1_000_000;
+const MAX_FIELD_CHARS: usize = 2_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("the article body is empty")]
+    EmptyBody,
+    #[error("the article body has {len} characters; the limit is {max}")]
+    TooLarge { len: usize, max: usize },
+    #[error("invalid {field}: {reason}")]
+    InvalidField { field: &'static str, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// SHA-256 of the whitespace-normalised body, first 16 bytes.
+pub fn content_hash(body: &str) -> [u8; 16] {
+    let digest = Sha256::digest(normalise_whitespace(body).as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&digest[..16]);
+    out
+}
+
+fn clean(field: &'static str, v: Option<String>) -> Result<Option<String>, IngestError> {
+    let v = v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(s) = &v {
+        if s.chars().count() > MAX_FIELD_CHARS {
+            return Err(IngestError::InvalidField {
+                field,
+                reason: format!("longer than {MAX_FIELD_CHARS} characters"),
+            });
+        }
+        if s.chars().any(|c| c.is_control()) {
+            return Err(IngestError::InvalidField {
+                field,
+                reason: "contains control characters".into(),
+            });
+        }
+    }
+    Ok(v)
+}
+
+/// `YYYY-MM-DD`, optionally followed by `T` and a time.
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let date = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
+    if !date {
+        return false;
+    }
+    let month: u32 = s[5..7].parse().unwrap_or(0);
+    let day: u32 = s[8..10].parse().unwrap_or(0);
+    (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (b.len() == 10 || (b[10] == b'T' || b[10] == b' ') && digits(11..13))
+}
+
+/// Check and tidy an article before it is stored.
+pub fn validate(new: NewArticle) -> Result<NewArticle, IngestError> {
+    let body = new
+        .body
+        .trim_matches(|c: char| c.is_whitespace())
+        .to_string();
+    if body.is_empty() {
+        return Err(IngestError::EmptyBody);
+    }
+    let len = body.chars().count();
+    if len > MAX_BODY_CHARS {
+        return Err(IngestError::TooLarge {
+            len,
+            max: MAX_BODY_CHARS,
+        });
+    }
+    let url = clean("url", new.url)?;
+    if let Some(u) = &url {
+        let ok = (u.starts_with("http://") || u.starts_with("https://"))
+            && !u.contains(char::is_whitespace)
+            && u.len() > 8;
+        if !ok {
+            return Err(IngestError::InvalidField {
+                field: "url",
+                reason: "must be an absolute http(s) URL".into(),
+            });
+        }
+    }
+    let published_at = clean("publishedAt", new.published_at)?;
+    if let Some(d) = &published_at {
+        if !valid_date(d) {
+            return Err(IngestError::InvalidField {
+                field: "publishedAt",
+                reason: "must be an ISO 8601 date, e.g. 2018-09-07 or 2018-09-07T12:00:00Z".into(),
+            });
+        }
+    }
+    Ok(NewArticle {
+        title: clean("title", new.title)?,
+        publisher: clean("publisher", new.publisher)?,
+        url,
+        published_at,
+        body,
+    })
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Validate, extract and store one article. Ingesting the same body again
+/// returns the stored article and writes nothing.
+pub fn ingest(store: &dyn Store, new: NewArticle) -> Result<Ingested, IngestError> {
+    let new = validate(new)?;
+    let hash = content_hash(&new.body);
+    if let Some(id) = store.article_by_hash(&hash)? {
+        if let Some(article) = store.article(id)? {
+            return Ok(Ingested {
+                article,
+                created: false,
+            });
+        }
+    }
+    let mut ex = extract::extract(&new.body);
+    if let Some(p) = &new.publisher {
+        attribute_assertions_to(&mut ex, p);
+    }
+    Ok(store.insert_article(&new, hash, now(), &ex)?)
+}
+
+/// The article's own assertions are the publisher's.
+fn attribute_assertions_to(ex: &mut extract::Extraction, publisher: &str) {
+    let idx = ex
+        .speakers
+        .iter()
+        .position(|s| s.name == publisher)
+        .unwrap_or_else(|| {
+            ex.speakers.push(extract::LocalSpeaker {
+                name: publisher.to_string(),
+                kind: crate::domain::SpeakerKind::Organization,
+                aliases: Vec::new(),
+                titles: Vec::new(),
+                affiliation: None,
+            });
+            ex.speakers.len() - 1
+        });
+    for c in ex
+        .claims
+        .iter_mut()
+        .filter(|c| c.kind == crate::domain::ClaimKind::Assertion)
+    {
+        c.speakers = vec![idx];
+        c.resolution = Some("publisher");
+    }
+}
+
+/// A plain-text article: the first line is its title when it reads as one
+/// (short, and either unpunctuated or in title case), the rest its body.
+pub fn parse_plain_text(text: &str) -> NewArticle {
+    let text = text.trim_start_matches('\u{feff}').trim();
+    let (first, rest) = match text.split_once('\n') {
+        Some((f, r)) => (f.trim(), r.trim()),
+        None => (text, ""),
+    };
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let unpunctuated = !first.ends_with(['.', '!', '?', ':', ';', ',', '"', '\u{201d}']);
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .count();
+    let title_case = words.len() >= 2 && capitalised * 10 >= words.len() * 6;
+    let is_title = !rest.is_empty()
+        && !words.is_empty()
+        && words.len() <= 25
+        && first.chars().count() <= 250
+        && (unpunctuated || title_case);
+    if is_title {
+        NewArticle {
+            title: Some(first.to_string()),
+            body: rest.to_string(),
+            ..Default::default()
+        }
+    } else {
+        NewArticle {
+            title: None,
+            body: text.to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_unpunctuated_first_line_is_the_title() {
+        let a = parse_plain_text(
+            "Turkey at UN appeals for backing\n\nTurkey on Tuesday appealed for backing.",
+        );
+        assert_eq!(a.title.as_deref(), Some("Turkey at UN appeals for backing"));
+        assert_eq!(a.body, "Turkey on Tuesday appealed for backing.");
+    }
+
+    #[test]
+    fn a_first_sentence_is_not_a_title() {
+        let a = parse_plain_text("The presidents of three countries have failed to agree on a ceasefire that would forestall an offensive.\n\nMore.");
+        assert_eq!(a.title, None);
+    }
+
+    #[test]
+    fn bodies_that_differ_only_in_whitespace_hash_alike() {
+        assert_eq!(content_hash("a  b\n\nc"), content_hash(" a b c "));
+        assert_ne!(content_hash("a b"), content_hash("a c"));
+    }
+
+    #[test]
+    fn validation_refuses_empty_bodies_bad_urls_and_dates() {
+        assert!(matches!(
+            validate(NewArticle {
+                body: "  \n".into(),
+                ..Default::default()
+            }),
+            Err(IngestError::EmptyBody)
+        ));
+        let bad_url = NewArticle {
+            body: "x".into(),
+            url: Some("ftp://x".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            validate(bad_url),
+            Err(IngestError::InvalidField { field: "url", .. })
+        ));
+        let bad_date = NewArticle {
+            body: "x".into(),
+            published_at: Some("yesterday".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            validate(bad_date),
+            Err(IngestError::InvalidField {
+                field: "publishedAt",
+                ..
+            })
+        ));
+        let ok = NewArticle {
+            body: "x".into(),
+            published_at: Some("2018-09-07".into()),
+            ..Default::default()
+        };
+        assert!(validate(ok).is_ok());
+    }
+}

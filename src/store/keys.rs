@@ -1,0 +1,110 @@
+//! The keyspace, defined once.
+//!
+//! | tree            | key                                         | value                 |
+//! |-----------------|---------------------------------------------|-----------------------|
+//! | `meta`          | `format`                                    | format version (u8)   |
+//! |                 | `counters`                                  | `Counters`            |
+//! | `articles`      | article id (u64 BE)                         | `Article`             |
+//! | `article_hash`  | content hash (16 bytes)                     | article id (u64 BE)   |
+//! | `claims`        | article id (u64 BE) ++ ordinal (u32 BE)     | `Claim`               |
+//! | `speakers`      | speaker id (u64 BE)                         | `Speaker`             |
+//! | `speaker_names` | `n` ++ normalised name or alias             | speaker ids (u64 BE)* |
+//! |                 | `s` ++ normalised surname (people)          | speaker ids (u64 BE)* |
+//! |                 | `w` ++ word of a name ++ 0 ++ id (u64 BE)   | empty                 |
+//! | `speaker_claims`| speaker id (u64 BE) ++ claim key            | empty                 |
+//!
+//! Big-endian integers make key order id order, so an article's claims and
+//! a speaker's claims are contiguous ranges. Values start with a format
+//! version byte (see `codec`).
+
+use crate::domain::{ArticleId, ClaimId, SpeakerId};
+
+pub const META: &str = "meta";
+pub const ARTICLES: &str = "articles";
+pub const ARTICLE_HASH: &str = "article_hash";
+pub const CLAIMS: &str = "claims";
+pub const SPEAKERS: &str = "speakers";
+pub const SPEAKER_NAMES: &str = "speaker_names";
+pub const SPEAKER_CLAIMS: &str = "speaker_claims";
+
+pub const META_FORMAT: &[u8] = b"format";
+pub const META_COUNTERS: &[u8] = b"counters";
+
+pub const NAME: u8 = b'n';
+pub const SURNAME: u8 = b's';
+pub const WORD: u8 = b'w';
+
+pub fn article(id: ArticleId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn speaker(id: SpeakerId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn claim(id: ClaimId) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[..8].copy_from_slice(&id.article.0.to_be_bytes());
+    k[8..].copy_from_slice(&id.ordinal.to_be_bytes());
+    k
+}
+
+pub fn parse_u64(b: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(b.get(..8)?.try_into().ok()?))
+}
+
+pub fn parse_claim(b: &[u8]) -> Option<ClaimId> {
+    if b.len() != 12 {
+        return None;
+    }
+    Some(ClaimId {
+        article: ArticleId(parse_u64(&b[..8])?),
+        ordinal: u32::from_be_bytes(b[8..12].try_into().ok()?),
+    })
+}
+
+pub fn speaker_claim(s: SpeakerId, c: ClaimId) -> [u8; 20] {
+    let mut k = [0u8; 20];
+    k[..8].copy_from_slice(&speaker(s));
+    k[8..].copy_from_slice(&claim(c));
+    k
+}
+
+pub fn name_key(kind: u8, normalised: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + normalised.len());
+    k.push(kind);
+    k.extend_from_slice(normalised.as_bytes());
+    k
+}
+
+pub fn word_key(word: &str, id: SpeakerId) -> Vec<u8> {
+    let mut k = name_key(WORD, word);
+    k.push(0);
+    k.extend_from_slice(&speaker(id));
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_keys_sort_by_article_then_ordinal() {
+        let a = claim(ClaimId {
+            article: ArticleId(1),
+            ordinal: 300,
+        });
+        let b = claim(ClaimId {
+            article: ArticleId(2),
+            ordinal: 0,
+        });
+        assert!(a < b);
+        assert_eq!(
+            parse_claim(&a),
+            Some(ClaimId {
+                article: ArticleId(1),
+                ordinal: 300
+            })
+        );
+    }
+}

@@ -1,0 +1,581 @@
+//! The sled implementation of `Store`.
+
+use super::codec::{decode, encode};
+use super::keys;
+use super::{ClaimFilter, Ingested, Result, Stats, Store, StoreError};
+use crate::domain::{
+    normalise_name, Article, ArticleId, Attribution, Claim, ClaimId, NewArticle, Speaker,
+    SpeakerId, SpeakerKind,
+};
+use crate::extract::{speakers::edit_distance, Extraction, LocalSpeaker};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError as TxError, TransactionalTree as TxTree};
+use sled::Transactional;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Counters and id sequences, kept in `meta` and updated in every write.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+struct Counters {
+    articles: u64,
+    claims: u64,
+    speakers: u64,
+    next_article: u64,
+    next_speaker: u64,
+}
+
+pub struct SledStore {
+    db: sled::Db,
+    meta: sled::Tree,
+    articles: sled::Tree,
+    article_hash: sled::Tree,
+    claims: sled::Tree,
+    speakers: sled::Tree,
+    speaker_names: sled::Tree,
+    speaker_claims: sled::Tree,
+    /// One writer at a time: ingests never conflict and never retry.
+    write: Mutex<()>,
+}
+
+fn io(e: sled::Error) -> StoreError {
+    StoreError::Io(e.to_string())
+}
+
+// Positions of the trees in a transaction's view.
+const T_META: usize = 0;
+const T_ARTICLES: usize = 1;
+const T_HASH: usize = 2;
+const T_CLAIMS: usize = 3;
+const T_SPEAKERS: usize = 4;
+const T_NAMES: usize = 5;
+const T_SPK_CLAIMS: usize = 6;
+
+type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
+
+fn abort(e: StoreError) -> TxError<StoreError> {
+    TxError::Abort(e)
+}
+
+impl SledStore {
+    /// Open (or create) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let db = sled::Config::new().path(dir).open().map_err(|e| match &e {
+            sled::Error::Io(ioe)
+                if ioe.kind() == std::io::ErrorKind::WouldBlock
+                    || ioe.to_string().contains("lock") =>
+            {
+                StoreError::Locked(dir.display().to_string())
+            }
+            _ => io(e),
+        })?;
+        Self::from_db(db)
+    }
+
+    /// A store that lives in memory and disappears on drop (tests, benchmarks).
+    pub fn temporary() -> Result<Self> {
+        Self::from_db(sled::Config::new().temporary(true).open().map_err(io)?)
+    }
+
+    fn from_db(db: sled::Db) -> Result<Self> {
+        let t = |name: &str| db.open_tree(name).map_err(io);
+        let store = SledStore {
+            meta: t(keys::META)?,
+            articles: t(keys::ARTICLES)?,
+            article_hash: t(keys::ARTICLE_HASH)?,
+            claims: t(keys::CLAIMS)?,
+            speakers: t(keys::SPEAKERS)?,
+            speaker_names: t(keys::SPEAKER_NAMES)?,
+            speaker_claims: t(keys::SPEAKER_CLAIMS)?,
+            db,
+            write: Mutex::new(()),
+        };
+        match store.meta.get(keys::META_FORMAT).map_err(io)? {
+            None => {
+                store
+                    .meta
+                    .insert(keys::META_FORMAT, &[super::codec::VERSION])
+                    .map_err(io)?;
+            }
+            Some(v) if v.as_ref() == [super::codec::VERSION] => {}
+            Some(v) => {
+                return Err(StoreError::Version {
+                    found: v.first().copied().unwrap_or(0),
+                    expected: super::codec::VERSION,
+                })
+            }
+        }
+        Ok(store)
+    }
+
+    fn counters(&self) -> Result<Counters> {
+        match self.meta.get(keys::META_COUNTERS).map_err(io)? {
+            Some(v) => decode(&v),
+            None => Ok(Counters::default()),
+        }
+    }
+
+    fn get<T: for<'de> Deserialize<'de>>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> {
+        tree.get(key).map_err(io)?.map(|v| decode(&v)).transpose()
+    }
+
+    fn word_ids(&self, prefix: &str) -> Result<Vec<SpeakerId>> {
+        let mut ids = Vec::new();
+        for kv in self
+            .speaker_names
+            .scan_prefix(keys::name_key(keys::WORD, prefix))
+        {
+            let (k, _) = kv.map_err(io)?;
+            if let Some(id) = k
+                .len()
+                .checked_sub(8)
+                .and_then(|p| keys::parse_u64(&k[p..]))
+            {
+                ids.push(SpeakerId(id));
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+}
+
+fn ids_of(v: Option<sled::IVec>) -> Vec<u64> {
+    v.map(|v| v.chunks_exact(8).filter_map(keys::parse_u64).collect())
+        .unwrap_or_default()
+}
+
+fn add_id(tx: &TxTree, key: &[u8], id: SpeakerId) -> TxResult<()> {
+    let mut ids = ids_of(tx.get(key)?);
+    if !ids.contains(&id.0) {
+        ids.push(id.0);
+        let bytes: Vec<u8> = ids.iter().flat_map(|i| i.to_be_bytes()).collect();
+        tx.insert(key, bytes)?;
+    }
+    Ok(())
+}
+
+fn tx_get<T: for<'de> Deserialize<'de>>(tx: &TxTree, key: &[u8]) -> TxResult<Option<T>> {
+    match tx.get(key)? {
+        Some(v) => decode(&v).map(Some).map_err(abort),
+        None => Ok(None),
+    }
+}
+
+fn surname(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut k = words.len().saturating_sub(1);
+    while k > 0 && crate::extract::lexicon::name_particle(&words[k - 1].to_lowercase()) {
+        k -= 1;
+    }
+    normalise_name(&words[k..].join(" "))
+}
+
+fn first_name(name: &str) -> String {
+    normalise_name(name.split_whitespace().next().unwrap_or(""))
+}
+
+/// Is the stored speaker `s` the person the article calls `l`?
+fn same_person(s: &Speaker, l: &LocalSpeaker) -> bool {
+    if s.kind != SpeakerKind::Person || l.kind != SpeakerKind::Person {
+        return false;
+    }
+    let affiliation_ok =
+        s.affiliation.is_none() || l.affiliation.is_none() || s.affiliation == l.affiliation;
+    let (a, b) = (first_name(&s.name), first_name(&l.name));
+    let one_word = |n: &str| surname(n) == normalise_name(n);
+    let names_ok = one_word(&s.name)
+        || one_word(&l.name)
+        || a == b
+        || (a.len() > 2 && b.len() > 2 && edit_distance(&a, &b) <= 1);
+    affiliation_ok && names_ok
+}
+
+/// Find or create the stored speaker for an article's speaker, inside the transaction.
+fn resolve_speaker(t: &[TxTree], counters: &mut Counters, l: &LocalSpeaker) -> TxResult<SpeakerId> {
+    let names = &t[T_NAMES];
+    let load = |id: u64| tx_get::<Speaker>(&t[T_SPEAKERS], &id.to_be_bytes());
+    let mut found: Option<Speaker> = None;
+    for id in ids_of(names.get(keys::name_key(keys::NAME, &normalise_name(&l.name)))?) {
+        if let Some(s) = load(id)? {
+            if s.kind == l.kind && (s.kind != SpeakerKind::Person || same_person(&s, l)) {
+                found = Some(s);
+                break;
+            }
+        }
+    }
+    if found.is_none() && l.kind == SpeakerKind::Person {
+        let candidates: Vec<Speaker> =
+            ids_of(names.get(keys::name_key(keys::SURNAME, &surname(&l.name)))?)
+                .into_iter()
+                .map(load)
+                .collect::<TxResult<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .filter(|s| same_person(s, l))
+                .collect();
+        // A bare surname that fits several people stays ambiguous: a new speaker.
+        if candidates.len() == 1
+            || (candidates.len() > 1 && surname(&l.name) != normalise_name(&l.name))
+        {
+            found = candidates.into_iter().next();
+        }
+    }
+    let mut speaker = match found {
+        Some(s) => s,
+        None => {
+            counters.next_speaker += 1;
+            counters.speakers += 1;
+            Speaker {
+                id: SpeakerId(counters.next_speaker),
+                name: l.name.clone(),
+                kind: l.kind,
+                aliases: Vec::new(),
+                titles: Vec::new(),
+                affiliation: None,
+            }
+        }
+    };
+    let before = speaker.clone();
+    // A fuller name replaces a bare surname; every form seen becomes an alias.
+    if normalise_name(&l.name).len() > normalise_name(&speaker.name).len()
+        && normalise_name(&l.name).ends_with(&normalise_name(&speaker.name))
+    {
+        let old = std::mem::replace(&mut speaker.name, l.name.clone());
+        add_unique(&mut speaker.aliases, old);
+    } else if normalise_name(&l.name) != normalise_name(&speaker.name) {
+        add_unique(&mut speaker.aliases, l.name.clone());
+    }
+    for a in &l.aliases {
+        if normalise_name(a) != normalise_name(&speaker.name) {
+            add_unique(&mut speaker.aliases, a.clone());
+        }
+    }
+    for title in &l.titles {
+        add_unique(&mut speaker.titles, title.clone());
+    }
+    if speaker.affiliation.is_none() {
+        speaker.affiliation = l.affiliation.clone();
+    }
+    if speaker != before || before.aliases.is_empty() && before.titles.is_empty() {
+        t[T_SPEAKERS].insert(&keys::speaker(speaker.id), encode(&speaker))?;
+        for n in std::iter::once(&speaker.name).chain(speaker.aliases.iter()) {
+            let norm = normalise_name(n);
+            add_id(names, &keys::name_key(keys::NAME, &norm), speaker.id)?;
+            for w in norm.split(' ') {
+                names.insert(keys::word_key(w, speaker.id), &[][..])?;
+            }
+        }
+        if speaker.kind == SpeakerKind::Person {
+            add_id(
+                names,
+                &keys::name_key(keys::SURNAME, &surname(&speaker.name)),
+                speaker.id,
+            )?;
+        }
+    }
+    Ok(speaker.id)
+}
+
+fn add_unique(v: &mut Vec<String>, s: String) {
+    if !s.is_empty() && !v.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
+        v.push(s);
+    }
+}
+
+impl Store for SledStore {
+    fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        Self::get(&self.articles, &keys::article(id))
+    }
+
+    fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Option<Article>>> {
+        ids.iter().map(|&id| self.article(id)).collect()
+    }
+
+    fn list_articles(&self, after: Option<ArticleId>, limit: usize) -> Result<Vec<Article>> {
+        let start = after.map(|a| a.0.saturating_add(1)).unwrap_or(0);
+        if after.is_some_and(|a| a.0 == u64::MAX) {
+            return Ok(Vec::new());
+        }
+        self.articles
+            .range(start.to_be_bytes()..)
+            .take(limit)
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn article_by_hash(&self, hash: &[u8; 16]) -> Result<Option<ArticleId>> {
+        Ok(self
+            .article_hash
+            .get(hash)
+            .map_err(io)?
+            .and_then(|v| keys::parse_u64(&v))
+            .map(ArticleId))
+    }
+
+    fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        Self::get(&self.claims, &keys::claim(id))
+    }
+
+    fn claims(&self, ids: &[ClaimId]) -> Result<Vec<Option<Claim>>> {
+        ids.iter().map(|&id| self.claim(id)).collect()
+    }
+
+    fn list_claims(
+        &self,
+        after: Option<ClaimId>,
+        limit: usize,
+        filter: &ClaimFilter,
+    ) -> Result<Vec<Claim>> {
+        let mut out = Vec::new();
+        let after_key = after.map(keys::claim);
+        if let Some(s) = filter.speaker {
+            // Walk the speaker's index, not every claim.
+            let prefix = keys::speaker(s);
+            let start = match after {
+                Some(a) => keys::speaker_claim(s, a).to_vec(),
+                None => prefix.to_vec(),
+            };
+            for kv in self.speaker_claims.range(start..) {
+                let (k, _) = kv.map_err(io)?;
+                if !k.starts_with(&prefix) || out.len() >= limit {
+                    break;
+                }
+                let Some(cid) = keys::parse_claim(&k[8..]) else {
+                    continue;
+                };
+                if Some(cid) == after {
+                    continue;
+                }
+                if let Some(c) = self.claim(cid)? {
+                    if filter.matches(&c) {
+                        out.push(c);
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        let iter = match (filter.article, after_key) {
+            (_, Some(k)) => self.claims.range(k.to_vec()..),
+            (Some(a), None) => self.claims.range(keys::article(a).to_vec()..),
+            (None, None) => self.claims.iter(),
+        };
+        for kv in iter {
+            let (k, v) = kv.map_err(io)?;
+            if after_key.as_ref().is_some_and(|a| a[..] == k[..]) {
+                continue;
+            }
+            if let Some(a) = filter.article {
+                if !k.starts_with(&keys::article(a)) {
+                    break;
+                }
+            }
+            let c: Claim = decode(&v)?;
+            if filter.matches(&c) {
+                out.push(c);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn count_claims(&self, filter: &ClaimFilter) -> Result<u64> {
+        if *filter == ClaimFilter::default() {
+            return Ok(self.counters()?.claims);
+        }
+        if let Some(s) = filter.speaker {
+            let only_speaker = ClaimFilter {
+                speaker: Some(s),
+                ..Default::default()
+            };
+            if *filter == only_speaker {
+                return Ok(self.speaker_claims.scan_prefix(keys::speaker(s)).count() as u64);
+            }
+        }
+        Ok(self.list_claims(None, usize::MAX, filter)?.len() as u64)
+    }
+
+    fn claims_of_article(&self, id: ArticleId) -> Result<Vec<Claim>> {
+        self.claims
+            .scan_prefix(keys::article(id))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
+        Self::get(&self.speakers, &keys::speaker(id))
+    }
+
+    fn speakers(&self, ids: &[SpeakerId]) -> Result<Vec<Option<Speaker>>> {
+        ids.iter().map(|&id| self.speaker(id)).collect()
+    }
+
+    fn list_speakers(
+        &self,
+        after: Option<SpeakerId>,
+        limit: usize,
+        search: Option<&str>,
+    ) -> Result<Vec<Speaker>> {
+        let after = after.map(|a| a.0).unwrap_or(0);
+        match search.map(normalise_name).filter(|s| !s.is_empty()) {
+            Some(q) => {
+                // Every word of the query must start a word of the speaker's names.
+                let mut sets = q.split(' ').map(|w| self.word_ids(w));
+                let mut ids = sets.next().transpose()?.unwrap_or_default();
+                for s in sets {
+                    let s = s?;
+                    ids.retain(|i| s.contains(i));
+                }
+                ids.into_iter()
+                    .filter(|i| i.0 > after)
+                    .take(limit)
+                    .filter_map(|i| self.speaker(i).transpose())
+                    .collect()
+            }
+            None => self
+                .speakers
+                .range((after + 1).to_be_bytes()..)
+                .take(limit)
+                .map(|kv| decode(&kv.map_err(io)?.1))
+                .collect(),
+        }
+    }
+
+    fn count_speakers(&self, search: Option<&str>) -> Result<u64> {
+        match search {
+            Some(_) => Ok(self.list_speakers(None, usize::MAX, search)?.len() as u64),
+            None => Ok(self.counters()?.speakers),
+        }
+    }
+
+    fn articles_of_speaker(&self, id: SpeakerId) -> Result<Vec<ArticleId>> {
+        let mut out: Vec<ArticleId> = Vec::new();
+        for kv in self.speaker_claims.scan_prefix(keys::speaker(id)) {
+            let (k, _) = kv.map_err(io)?;
+            if let Some(a) = keys::parse_u64(&k[8..]) {
+                if out.last() != Some(&ArticleId(a)) {
+                    out.push(ArticleId(a));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = self.counters()?;
+        Ok(Stats {
+            articles: c.articles,
+            claims: c.claims,
+            speakers: c.speakers,
+        })
+    }
+
+    fn insert_article(
+        &self,
+        new: &NewArticle,
+        hash: [u8; 16],
+        ingested_at: u64,
+        ex: &Extraction,
+    ) -> Result<Ingested> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let trees = [
+            self.meta.clone(),
+            self.articles.clone(),
+            self.article_hash.clone(),
+            self.claims.clone(),
+            self.speakers.clone(),
+            self.speaker_names.clone(),
+            self.speaker_claims.clone(),
+        ];
+        let body: Vec<char> = new.body.chars().collect();
+        let slice = |s: crate::domain::Span| -> String {
+            body[(s.start as usize).min(body.len())..(s.end as usize).min(body.len())]
+                .iter()
+                .collect()
+        };
+        let result = trees[..].transaction(|t: &Vec<TxTree>| -> TxResult<Ingested> {
+            if let Some(v) = t[T_HASH].get(hash)? {
+                let id = keys::parse_u64(&v)
+                    .ok_or_else(|| abort(StoreError::Corrupt("bad hash index value".into())))?;
+                let article =
+                    tx_get::<Article>(&t[T_ARTICLES], &id.to_be_bytes())?.ok_or_else(|| {
+                        abort(StoreError::Corrupt(format!(
+                            "hash index points at missing article {id}"
+                        )))
+                    })?;
+                return Ok(Ingested {
+                    article,
+                    created: false,
+                });
+            }
+            let mut counters: Counters =
+                tx_get(&t[T_META], keys::META_COUNTERS)?.unwrap_or_default();
+            counters.next_article += 1;
+            counters.articles += 1;
+            let id = ArticleId(counters.next_article);
+            let speaker_ids = ex
+                .speakers
+                .iter()
+                .map(|l| resolve_speaker(t, &mut counters, l))
+                .collect::<TxResult<Vec<_>>>()?;
+            for (ordinal, c) in ex.claims.iter().enumerate() {
+                let cid = ClaimId {
+                    article: id,
+                    ordinal: ordinal as u32,
+                };
+                let mut speakers: Vec<SpeakerId> =
+                    c.speakers.iter().map(|&i| speaker_ids[i]).collect();
+                speakers.dedup();
+                let claim = Claim {
+                    id: cid,
+                    text: c.text.clone(),
+                    kind: c.kind,
+                    content: c.content.clone(),
+                    cue: c.cue,
+                    cue_text: c.cue.map(slice),
+                    speaker_mention: c.speaker_mention,
+                    speaker_mention_text: c.speaker_mention.map(slice),
+                    speakers: speakers.clone(),
+                    attribution: Attribution {
+                        rule: c.rule.to_string(),
+                        resolution: c.resolution.map(str::to_string),
+                        confidence: c.confidence,
+                    },
+                    check_worthiness: c.check_worthiness,
+                };
+                t[T_CLAIMS].insert(&keys::claim(cid), encode(&claim))?;
+                for s in speakers {
+                    t[T_SPK_CLAIMS].insert(&keys::speaker_claim(s, cid), &[][..])?;
+                }
+            }
+            counters.claims += ex.claims.len() as u64;
+            let article = Article {
+                id,
+                title: new.title.clone(),
+                url: new.url.clone(),
+                publisher: new.publisher.clone(),
+                published_at: new.published_at.clone(),
+                body: new.body.clone(),
+                content_hash: hash,
+                ingested_at,
+                claim_count: ex.claims.len() as u32,
+            };
+            t[T_ARTICLES].insert(&keys::article(id), encode(&article))?;
+            t[T_HASH].insert(&hash, &keys::article(id))?;
+            t[T_META].insert(keys::META_COUNTERS, encode(&counters))?;
+            Ok(Ingested {
+                article,
+                created: true,
+            })
+        });
+        result.map_err(|e| match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => io(e),
+        })
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(io)
+    }
+}

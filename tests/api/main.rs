@@ -1,0 +1,10 @@
+//! The API, driven over HTTP against a server on port 0 over a temporary store.
+
+mod articles;
+mod claims;
+mod errors;
+mod health;
+mod helpers;
+mod persistence;
+mod schema;
+mod speakers;

@@ -1,0 +1,109 @@
+use crate::helpers::{settings_for, spawn_app, spawn_app_in};
+use claimgraph::http::Application;
+use serde_json::json;
+
+#[actix_web::test]
+async fn a_restart_keeps_everything_and_does_not_seed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let (ids_before, stats_before) = {
+        let settings = settings_for(&path);
+        let app = Application::build(settings).await.unwrap();
+        let store = app.store.clone();
+        let created = claimgraph::ingest::ingest(
+            store.as_ref(),
+            claimgraph::ingest::parse_plain_text(
+                "Extra story\n\nThe mayor said the park would reopen.",
+            ),
+        )
+        .unwrap();
+        assert!(created.created);
+        let stats = store.stats().unwrap();
+        let ids: Vec<_> = store
+            .list_claims(None, 1000, &Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        store.flush().unwrap();
+        drop(app);
+        drop(store);
+        (ids, stats)
+    };
+    let app = spawn_app_in(dir, |_| {}).await;
+    let d = app
+        .data("{ stats { articles claims speakers } }", json!({}))
+        .await;
+    assert_eq!(
+        d["stats"]["articles"].as_u64().unwrap(),
+        stats_before.articles
+    );
+    assert_eq!(d["stats"]["claims"].as_u64().unwrap(), stats_before.claims);
+    assert_eq!(
+        d["stats"]["speakers"].as_u64().unwrap(),
+        stats_before.speakers
+    );
+    let ids_after: Vec<String> = app
+        .all_claims(100, "id")
+        .await
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let ids_before: Vec<String> = ids_before.iter().map(|i| i.to_string()).collect();
+    assert_eq!(ids_after, ids_before, "ids are stable across a restart");
+}
+
+#[actix_web::test]
+async fn no_seed_starts_empty() {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    let d = app.data("{ stats { articles } }", json!({})).await;
+    assert_eq!(d["stats"]["articles"], 0);
+}
+
+#[actix_web::test]
+async fn the_cli_ingest_refuses_a_store_a_server_holds_and_says_why() {
+    let app = spawn_app().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .args(["ingest", "--data-dir"])
+        .arg(app.dir.path())
+        .arg(env!("CARGO_MANIFEST_DIR").to_string() + "/seed")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("locked"), "{err}");
+}
+
+#[actix_web::test]
+async fn the_cli_ingests_files_directories_and_json_lines_and_skips_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(
+        src.path().join("a.txt"),
+        "Harbour plan approved\n\nThe council said the harbour plan was approved.",
+    )
+    .unwrap();
+    std::fs::write(
+        src.path().join("b.jsonl"),
+        "{\"title\": \"One\", \"body\": \"The minister said taxes would fall.\", \"publisher\": \"Wire\"}\n{\"title\": 3}\n",
+    )
+    .unwrap();
+    std::fs::write(src.path().join("c.txt"), b"bin\0ary").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .args(["ingest", "--data-dir"])
+        .arg(dir.path().join("store"))
+        .arg(src.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("ingested 2 new articles"), "{summary}");
+    assert!(summary.contains("2 skipped"), "{summary}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("b.jsonl:2") && err.contains("c.txt"), "{err}");
+    let _ = spawn_app;
+}
