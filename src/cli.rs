@@ -63,6 +63,14 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Learn the reporting-cue lexicon from a brat-annotated split (text/, attributions/) and print it as TSV.
+    TrainCues {
+        /// A directory with text/*.txt and attributions/*.ann, e.g. ../shared/eval/polnear/train.
+        dir: PathBuf,
+        /// Keep forms annotated as a cue at least this many times.
+        #[arg(long, default_value_t = 3)]
+        min_count: u32,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -114,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::graphql::sdl());
             Ok(())
         }
+        Command::TrainCues { dir, min_count } => train_cues(&dir, min_count),
     }
 }
 
@@ -242,5 +251,31 @@ pub fn ingest_paths(
         "ingested {created} new articles ({claims} claims), {existing} already stored, {failed} skipped, in {secs:.1}s ({:.0} articles/s)",
         (created + existing) as f64 / secs.max(1e-9)
     );
+    Ok(())
+}
+
+fn train_cues(dir: &Path, min_count: u32) -> anyhow::Result<()> {
+    use crate::extract::train;
+    let mut stats = std::collections::BTreeMap::new();
+    let mut anns: Vec<PathBuf> = std::fs::read_dir(dir.join("attributions"))
+        .with_context(|| format!("no attributions/ in {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ann"))
+        .collect();
+    anns.sort();
+    let mut seen = std::collections::HashSet::new();
+    for ann in anns {
+        // "<article>_<annotator>.ann": one annotator per article.
+        let stem = ann.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let article = stem.rsplit_once('_').map_or(stem, |(a, _)| a).to_string();
+        if !seen.insert(article.clone()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(dir.join("text").join(format!("{article}.txt")))?;
+        let cues = train::cue_spans(&std::fs::read_to_string(&ann)?);
+        train::observe(&mut stats, &text, &cues);
+    }
+    print!("{}", train::to_tsv(&stats, min_count));
+    eprintln!("{} articles", seen.len());
     Ok(())
 }

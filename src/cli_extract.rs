@@ -9,10 +9,13 @@ pub fn claims_json(ex: &Extraction) -> Vec<Value> {
     ex.claims
         .iter()
         .map(|c| {
-            let extent = c
+            // `content` is the principal (longest) part; a quote split by its
+            // attribution lists every part in `content_parts`.
+            let main = c
                 .content
                 .iter()
-                .fold((u32::MAX, 0), |(a, b), s| (a.min(s.start), b.max(s.end)));
+                .max_by_key(|s| s.len())
+                .map_or((0, 0), |s| (s.start, s.end));
             let names: Vec<&str> = c
                 .speakers
                 .iter()
@@ -21,7 +24,7 @@ pub fn claims_json(ex: &Extraction) -> Vec<Value> {
             json!({
                 "text": c.text,
                 "kind": c.kind.as_str(),
-                "content": [extent.0, extent.1],
+                "content": [main.0, main.1],
                 "content_parts": c.content.iter().map(|s| [s.start, s.end]).collect::<Vec<_>>(),
                 "cue": c.cue.map(|s| [s.start, s.end]),
                 "speaker_mention": c.speaker_mention.map(|s| [s.start, s.end]),

@@ -28,6 +28,13 @@ impl RawClaim {
     }
 }
 
+/// Learned cues below this precision are ignored.
+const LEARNED_MIN: f32 = 0.35;
+/// Learned-only cues below this precision need "that" or a quote after them.
+const STRONG: f32 = 0.6;
+/// Lexicon cues this rarely used as cues in annotated news need "that" too.
+const WEAK_BELOW: f32 = 0.25;
+
 /// An attribution found next to a quote: cue, speaker mention, rule.
 type Found = (Range<usize>, Option<Range<usize>>, &'static str);
 
@@ -44,11 +51,17 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
     if t.cap && i > 0 && !matches!(tokens[i - 1].kind, TokKind::Quote | TokKind::Punct) {
         return None;
     }
-    let lemma = lexicon::reporting_lemma(&t.lower)?;
     // "the said", "a report", "the call for": nouns, not verbs.
     if i > 0 && (lexicon::determiner(&tokens[i - 1].lower) || tokens[i - 1].lower == "'s") {
         return None;
     }
+    let learned = lexicon::learned_cue(&t.lower);
+    let Some(lemma) = lexicon::reporting_lemma(&t.lower) else {
+        // Cues learned from annotated news, trusted when precise enough.
+        return learned
+            .filter(|&p| p >= LEARNED_MIN && !lexicon::np_boundary(&t.lower))
+            .map(|p| (i..i + 1, p < STRONG));
+    };
     if let Some(parts) = lexicon::particles(lemma) {
         if let Some(n) = tokens.get(i + 1) {
             if parts.contains(&n.lower.as_str()) {
@@ -65,7 +78,9 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
             }
         }
         if lexicon::particle_only(lemma) {
-            return None;
+            return learned
+                .filter(|&p| p >= LEARNED_MIN)
+                .map(|p| (i..i + 1, p < STRONG));
         }
     }
     // Past participles after "be" are passives ("was told"): not cues of the subject.
@@ -74,11 +89,12 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
             tokens[i - 1].lower.as_str(),
             "was" | "were" | "been" | "be" | "is" | "are" | "being"
         )
-        && t.lower.ends_with("ed") | t.lower.ends_with("told")
+        && (t.lower.ends_with("ed") || t.lower.ends_with("told"))
     {
         return None;
     }
-    Some((i..i + 1, lexicon::is_weak(lemma)))
+    let weak = lexicon::is_weak(lemma) || learned.is_some_and(|p| p < WEAK_BELOW);
+    Some((i..i + 1, weak))
 }
 
 fn sent_of(sents: &[Sentence], tok: usize) -> usize {
@@ -86,6 +102,32 @@ fn sent_of(sents: &[Sentence], tok: usize) -> usize {
 }
 
 /// The content's last token before sentence-final punctuation.
+/// Reported content ends where a new clause with its own subject begins:
+/// "..., and Democrats accused the GOP", "...; the rest".
+fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> usize {
+    for x in start + 3..end {
+        if in_quote[x] {
+            continue;
+        }
+        if tokens[x].is_punct(';') {
+            return x;
+        }
+        if tokens[x].is_punct(',') && x + 2 < end {
+            let conj = matches!(
+                tokens[x + 1].lower.as_str(),
+                "and" | "but" | "while" | "whereas" | "although" | "though" | "yet"
+            );
+            let n = &tokens[x + 2];
+            let subject =
+                n.cap || lexicon::pronoun(&n.lower).is_some() || lexicon::determiner(&n.lower);
+            if conj && subject && !n.lower.ends_with("ing") {
+                return x;
+            }
+        }
+    }
+    end
+}
+
 fn trim_end(tokens: &[Token], start: usize, mut end: usize) -> usize {
     while end > start
         && tokens[end - 1].kind == TokKind::Punct
@@ -116,7 +158,8 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         {
             continue;
         }
-        let standalone = (q.words >= 4 && q.utterance) || q.words >= 8 || !q.closed;
+        // A full utterance, not a scare-quoted phrase; short ones need an attribution.
+        let standalone = q.utterance || q.words >= 8 || !q.closed;
         if !standalone {
             continue;
         }
@@ -132,20 +175,30 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         if k < s_close.tokens.end && tokens[k].is_punct(',') {
             k += 1;
         }
-        let limit = (k + 14).min(s_close.tokens.end);
+        // The attribution may follow a quote that ends its own sentence:
+        // `"Who would have believed it?" Trump said.` Look to the paragraph's
+        // end, but not past the next sentence-final mark.
+        let para_end = doc.paras[s_close.para].tokens.end;
+        let limit = (k + 14).min(para_end);
         if q.closed {
-            if let Some(c) = (k..limit)
-                .find(|&c| tokens[c].kind == TokKind::Quote || cue_at(tokens, c).is_some())
-            {
-                if tokens[c].kind != TokKind::Quote {
-                    let (cue, _) = cue_at(tokens, c).unwrap();
+            let stop = |c: usize| {
+                tokens[c].kind == TokKind::Quote
+                    || (tokens[c].kind == TokKind::Punct
+                        && matches!(tokens[c].lower.as_str(), "." | "!" | "?" | ";"))
+                    || cue_at(tokens, c).is_some()
+            };
+            if let Some(c) = (k..limit).find(|&c| stop(c)) {
+                if let Some((cue, _)) = cue_at(tokens, c) {
+                    let att_end = doc.sents[sent_of(&doc.sents, c).min(doc.sents.len() - 1)]
+                        .tokens
+                        .end;
                     if c == k
                         || (c > k
                             && tokens[k..c]
                                 .iter()
                                 .all(|t| lexicon::pre_cue_filler(&t.lower)))
                     {
-                        if let Some(m) = np_right(tokens, cue.end, s_close.tokens.end) {
+                        if let Some(m) = np_right(tokens, cue.end, att_end) {
                             found = Some((cue, Some(m), "quote-trailing-inverted"));
                         }
                     } else if let Some(m) = subject_left(tokens, k, c) {
@@ -156,18 +209,35 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                 }
             }
         }
-        // Split quote: `"A," he said, "B."`
-        if let Some((cue, Some(m), _)) = &found {
-            let after = cue.end.max(m.end);
-            let mut j = after;
-            if j < tokens.len() && tokens[j].is_punct(',') {
-                j += 1;
-            }
-            if let Some(nq) = doc.quotes.iter().position(|x| x.open == j) {
-                if !consumed_quote[nq] && nq > qi {
-                    consumed_quote[nq] = true;
-                    content.push(doc.quotes[nq].open..doc.quotes[nq].close + 1);
+        // Later quotes of the same paragraph with no attribution of their own
+        // continue the utterance: `"A," he said, "B."`, `"A," she said. "B."`
+        if let Some((cue, m, _)) = &found {
+            let attribution = cue.start.min(m.as_ref().map_or(cue.start, |m| m.start))
+                ..cue.end.max(m.as_ref().map_or(cue.end, |m| m.end));
+            let para = doc.sents[sent_close].para;
+            let mut last_end = q.close + 1;
+            for (nq, q2) in doc.quotes.iter().enumerate().skip(qi + 1) {
+                if consumed_quote[nq] || doc.sents[sent_of(&doc.sents, q2.open)].para != para {
+                    break;
                 }
+                // Between the parts: punctuation, the attribution, and the rest of
+                // the attribution's sentence ("she said, clapping.").
+                let att_sent = sent_of(&doc.sents, attribution.start);
+                let glue_words = (last_end..q2.open)
+                    .filter(|&x| tokens[x].is_word() && !attribution.contains(&x))
+                    .count();
+                let only_glue = glue_words <= 25
+                    && (last_end..q2.open).all(|x| {
+                        tokens[x].kind == TokKind::Punct
+                            || attribution.contains(&x)
+                            || sent_of(&doc.sents, x) == att_sent
+                    });
+                if !only_glue || has_own_attribution(doc, q2, &attribution) {
+                    break;
+                }
+                consumed_quote[nq] = true;
+                content.push(q2.open..q2.close + 1);
+                last_end = q2.close + 1;
             }
         }
         // Before the quote: `Mr X said: "..."` / `Mr X said, "..."`
@@ -179,11 +249,16 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
             if c < q.open && c > s_open.tokens.start {
                 let cue_end = c;
                 // the cue is the last word(s) before the colon
-                if let Some(cs) = (s_open.tokens.start..cue_end)
-                    .rev()
-                    .take(3)
-                    .find(|&x| cue_at(tokens, x).is_some_and(|(r, _)| r.end == cue_end))
-                {
+                if let Some(cs) = (s_open.tokens.start..cue_end).rev().take(4).find(|&x| {
+                    cue_at(tokens, x).is_some_and(|(r, _)| {
+                        r.end == cue_end
+                            || (r.end + 1 == cue_end
+                                && matches!(
+                                    tokens[r.end].lower.as_str(),
+                                    "him" | "her" | "them" | "us" | "reporters"
+                                ))
+                    })
+                }) {
                     let (cue, _) = cue_at(tokens, cs).unwrap();
                     if let Some(m) = subject_left(tokens, s_open.tokens.start, cs) {
                         found = Some((cue, Some(m), "quote-leading-attribution"));
@@ -207,6 +282,24 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
             Some((cue, mention, rule)) => {
                 for c in cue.clone() {
                     used_cue[c] = true;
+                }
+                // `"A." "B," she said.`: the quote before, left unattributed, is hers too.
+                while let Some(prev) = claims.last() {
+                    let p_end = prev.content.last().map_or(0, |r| r.end);
+                    let same_para =
+                        doc.sents[sent_of(&doc.sents, prev.first_token())].para == s_open.para;
+                    let glue = (p_end..content[0].start).all(|x| tokens[x].kind == TokKind::Punct);
+                    if prev.rule == "quote-unattributed"
+                        && same_para
+                        && glue
+                        && p_end <= content[0].start
+                    {
+                        let mut merged = claims.pop().map(|c| c.content).unwrap_or_default();
+                        merged.append(&mut content);
+                        content = merged;
+                    } else {
+                        break;
+                    }
                 }
                 claims.push(RawClaim {
                     kind,
@@ -365,29 +458,61 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                         tokens[x].lower == "that"
                             && !tokens[after..x].iter().any(|t| t.is_punct(','))
                     });
+                    let lemma = lexicon::reporting_lemma(&tokens[cue.start].lower).unwrap_or("");
+                    let clause_start = if lemma == "tell" {
+                        skip_addressee(tokens, after, en)
+                    } else {
+                        after
+                    };
+                    // Nothing but an adjunct after the cue ("said Friday", "said of the
+                    // election", "told The Post."): the content is before the subject.
+                    let nothing_follows = clause_start >= en
+                        || tokens[clause_start].kind == TokKind::Punct
+                            && tokens[clause_start].lower != "\u{201c}"
+                        || adjunct(&tokens[clause_start]);
+                    let _ = tail_words;
                     if before_comma
                         && that_follows.is_none()
-                        && tail_words <= 6
+                        && nothing_follows
                         && sent_claims.is_empty()
                     {
-                        // Postposed: "Content, a source said."
-                        let content = st..m.start - 1;
-                        if content.len() >= 3 {
+                        // Postposed: "Content, a source said." or parenthetical:
+                        // "But to prevent problems, he said, officials should be vigilant."
+                        let mut content: Vec<Range<usize>> = Vec::with_capacity(2);
+                        content.push(st..m.start - 1);
+                        let resumes = clause_start < en
+                            && tokens[clause_start].is_punct(',')
+                            && clause_start + 1 < en
+                            && {
+                                let n = &tokens[clause_start + 1];
+                                (n.cap || !n.lower.ends_with("ing")) && !adjunct(n)
+                            };
+                        if resumes {
+                            let e = trim_end(tokens, clause_start + 1, en);
+                            if e > clause_start + 3 {
+                                content.push(clause_start + 1..e);
+                            }
+                        }
+                        if content[0].len() >= 3 {
+                            let n = claims.len();
                             push_reported(
                                 &mut claims,
                                 &mut sent_claims,
                                 tokens,
-                                content,
+                                content[0].clone(),
                                 cue.clone(),
                                 Some(m),
                                 "reported-postposed",
                                 0.8,
                             );
+                            claims[n].content = content;
                         }
                     } else {
                         let start = match that_follows {
-                            Some(x) if tokens[cue.start].lower != "according" => x,
-                            _ => after,
+                            Some(x) => x,
+                            // "told reporters the plan was dead": skip who was told.
+                            None if lemma == "tell" => skip_addressee(tokens, after, en),
+                            None => after,
                         };
                         let starts_quote = start < en && tokens[start].kind == TokKind::Quote;
                         if weak && that_follows.is_none() && !starts_quote {
@@ -418,6 +543,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                                 end = c;
                             }
                         }
+                        let end = clause_end(tokens, in_quote, start, end);
                         let end = trim_end(tokens, start, end);
                         if end > start
                             && tokens[start..end]
@@ -463,6 +589,45 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             );
                             let n = claims.len() - 1;
                             claims[n].inherit_from = Some(last);
+                        }
+                    } else if tokens[i].lower.ends_with("ing")
+                        && i > st + 1
+                        && tokens[i - 1].is_punct(',')
+                    {
+                        // "X did Y, saying Z": the sentence's subject speaks.
+                        let last = sent_claims.last().copied();
+                        let m = last.and_then(|l| claims[l].mention.clone()).or_else(|| {
+                            np_right(tokens, st, en).filter(|r| {
+                                tokens[r.clone()]
+                                    .iter()
+                                    .any(|t| t.cap && !lexicon::determiner(&t.lower))
+                                    || lexicon::pronoun(&tokens[r.start].lower).is_some()
+                            })
+                        });
+                        let that =
+                            (cue.end..(cue.end + 6).min(en)).find(|&x| tokens[x].lower == "that");
+                        let mut start = that.unwrap_or(cue.end);
+                        if start < en && tokens[start].is_punct(',') {
+                            start += 1;
+                        }
+                        let end = trim_end(tokens, start, en);
+                        if let Some(m) = m.filter(|_| end > start + 1 && (!weak || that.is_some()))
+                        {
+                            close_previous(&mut claims, &sent_claims, tokens, i - 1);
+                            push_reported(
+                                &mut claims,
+                                &mut sent_claims,
+                                tokens,
+                                start..end,
+                                cue.clone(),
+                                Some(m),
+                                "reported-participle",
+                                0.6,
+                            );
+                            if let Some(l) = last {
+                                let n = claims.len() - 1;
+                                claims[n].inherit_from = Some(l);
+                            }
                         }
                     } else if i > st && tokens[i - 1].is_punct(',') && sent_claims.is_empty() {
                         // Inverted: "Content, said Mr X."
@@ -544,6 +709,88 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         c.inherit_from = c.inherit_from.map(|p| new_index[p]);
     }
     sorted
+}
+
+/// A word that opens an adjunct, not a clause: "said Friday", "said of the vote".
+fn adjunct(t: &Token) -> bool {
+    matches!(
+        t.lower.as_str(),
+        "in" | "on"
+            | "at"
+            | "during"
+            | "after"
+            | "before"
+            | "of"
+            | "to"
+            | "with"
+            | "about"
+            | "from"
+            | "by"
+            | "while"
+            | "when"
+            | "as"
+            | "last"
+            | "this"
+            | "yesterday"
+            | "today"
+            | "earlier"
+            | "later"
+            | "recently"
+            | "again"
+            | "repeatedly"
+            | "through"
+            | "via"
+            | "afterward"
+            | "afterwards"
+            | "privately"
+            | "publicly"
+            | "tonight"
+    ) || lexicon::is_weekday_or_month(&t.lower)
+}
+
+/// The token after the person spoken to: a name, a pronoun, or a short noun phrase.
+fn skip_addressee(tokens: &[Token], from: usize, end: usize) -> usize {
+    let mut i = from;
+    if i < end
+        && matches!(
+            tokens[i].lower.as_str(),
+            "him" | "her" | "them" | "us" | "me" | "reporters" | "journalists"
+        )
+    {
+        return i + 1;
+    }
+    while i < end
+        && (tokens[i].cap || lexicon::determiner(&tokens[i].lower) || tokens[i].lower == "'s")
+    {
+        i += 1;
+    }
+    if i < end
+        && i > from
+        && !tokens[i].cap
+        && tokens[i].is_word()
+        && lexicon::determiner(&tokens[i - 1].lower)
+    {
+        i += 1;
+    }
+    i
+}
+
+/// A cue right after the quote, in its sentence: the quote has its own speaker.
+fn has_own_attribution(doc: &Doc, q: &super::quotes::Quote, current: &Range<usize>) -> bool {
+    let s = &doc.sents[sent_of(&doc.sents, q.close).min(doc.sents.len() - 1)];
+    let para_end = doc.paras[s.para].tokens.end;
+    let after = (q.close + 1..(q.close + 10).min(para_end))
+        .take_while(|&c| {
+            !(doc.tokens[c].kind == TokKind::Quote
+                || matches!(doc.tokens[c].lower.as_str(), "." | "!" | "?"))
+        })
+        .any(|c| cue_at(&doc.tokens, c).is_some());
+    let so = &doc.sents[sent_of(&doc.sents, q.open).min(doc.sents.len() - 1)];
+    let before = q.open > so.tokens.start
+        && matches!(doc.tokens[q.open - 1].lower.as_str(), ":")
+        && (so.tokens.start..q.open)
+            .any(|c| !current.contains(&c) && cue_at(&doc.tokens, c).is_some());
+    after || before
 }
 
 fn close_previous(claims: &mut [RawClaim], sent_claims: &[usize], tokens: &[Token], at: usize) {

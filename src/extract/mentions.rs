@@ -87,6 +87,14 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
     if end == sent_start {
         return None;
     }
+    // "an architect who said": the relative pronoun stands for the noun before it.
+    if matches!(tokens[end - 1].lower.as_str(), "who" | "which") && end - 1 > sent_start {
+        let mut e = end - 1;
+        if tokens[e - 1].is_punct(',') {
+            e -= 1;
+        }
+        return np_left(tokens, sent_start, e);
+    }
     // A single pronoun.
     let last = &tokens[end - 1];
     if last.kind == TokKind::Word && lexicon::pronoun(&last.lower).is_some() {
@@ -107,7 +115,16 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
                 chunk_first.lower.as_str(),
                 "who" | "which" | "whose" | "whom"
             );
-            let appositive = lexicon::determiner(&chunk_first.lower) || chunk_first.cap || rel;
+            // "Trump, speaking to veterans, said": a participial phrase, like a relative clause.
+            let participle = !chunk_first.cap
+                && chunk_first.is_word()
+                && (chunk_first.lower.ends_with("ing") || chunk_first.lower.ends_with("ed"))
+                && !lexicon::is_role(&chunk_first.lower);
+            let rel = rel || participle;
+            let appositive = lexicon::determiner(&chunk_first.lower)
+                || chunk_first.cap
+                || rel
+                || lexicon::is_role(&chunk_first.lower);
             if !appositive {
                 return None;
             }
@@ -115,7 +132,8 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
             let cand = np_left(tokens, sent_start, pc);
             if let Some(r) = cand {
                 if tokens[r.clone()].iter().any(|t| t.cap) || r.len() == 1 {
-                    return Some(r.start..if rel { pc } else { end - 1 });
+                    // The mention runs to the cue, appositive included; `head` finds its name.
+                    return Some(r.start..end);
                 }
             }
             k = pc;
@@ -133,6 +151,19 @@ fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usiz
     let mut seen_cap = false;
     while i > sent_start {
         let t = &tokens[i - 1];
+        // A parenthetical inside a name: "Rep. Gwen Moore (D-Wis.)".
+        if t.lower == ")" {
+            if let Some(open) = (sent_start..i - 1)
+                .rev()
+                .take(8)
+                .find(|&x| tokens[x].lower == "(")
+            {
+                if open > sent_start && tokens[open - 1].cap {
+                    i = open;
+                    continue;
+                }
+            }
+        }
         let ok = if np_word(t) || t.lower == "'s" {
             true
         } else if matches!(t.lower.as_str(), "and" | "&") {
@@ -184,7 +215,9 @@ fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usiz
         || lexicon::plural_person_head(head)
         || lexicon::document_noun(head)
         || lexicon::is_role(head);
-    if !has_cap && !known_head {
+    // A short common-noun phrase with a determiner ("the bank", "a spokesman for the firm").
+    let determined = lexicon::determiner(&toks[0].lower) && toks.len() <= 5;
+    if !has_cap && !known_head && !determined {
         return None;
     }
     Some(r)
@@ -212,13 +245,33 @@ pub fn np_right(tokens: &[Token], start: usize, sent_end: usize) -> Option<Range
         return None;
     }
     let toks = &tokens[start..i];
-    if !toks.iter().any(|t| t.cap)
-        && lexicon::pronoun(&toks[0].lower).is_none()
-        && !lexicon::anonymous_head(&toks[toks.len() - 1].lower)
-    {
-        return None;
+    let named = toks.iter().any(|t| t.cap);
+    let pronoun = lexicon::pronoun(&toks[0].lower).is_some();
+    let anonymous = lexicon::anonymous_head(&toks[toks.len() - 1].lower);
+    let short_described = lexicon::determiner(&toks[0].lower) && toks.len() <= 6;
+    (named || pronoun || anonymous || short_described).then_some(start..i)
+}
+
+/// The part of a mention that names the speaker: without an appositive,
+/// relative clause or trailing comma ("Michael Tanner, an analyst at X," ->
+/// "Michael Tanner"). A list of names ("A, B and C") stays whole.
+pub fn head(tokens: &[Token], r: Range<usize>) -> Range<usize> {
+    let mut end = r.end;
+    while end > r.start + 1 && tokens[end - 1].kind == TokKind::Punct {
+        end -= 1;
     }
-    Some(start..i)
+    for k in r.start + 1..end {
+        if tokens[k].is_punct(',') && k + 1 < end {
+            let n = &tokens[k + 1];
+            if !n.cap
+                || lexicon::determiner(&n.lower)
+                || matches!(n.lower.as_str(), "who" | "which")
+            {
+                return r.start..k;
+            }
+        }
+    }
+    r.start..end
 }
 
 /// Split a mention at its top-level coordinations and read each conjunct.
@@ -609,17 +662,35 @@ mod subject_tests {
 
     #[test]
     fn subject_skips_a_relative_clause() {
+        // The mention runs to the cue; its head names the speakers.
+        let s = "Turkey's A B, Russia's C D and Iran's E F, who are meeting in Tehran for a summit of key foreign players in Syria's war, agreed in a statement that";
+        assert_eq!(subject(s, "agreed"), s[..s.find(" agreed").unwrap()]);
         assert_eq!(
-            subject("Turkey's A B, Russia's C D and Iran's E F, who are meeting in Tehran for a summit of key foreign players in Syria's war, agreed in a statement that", "agreed"),
+            head_of(s, "agreed"),
             "Turkey's A B, Russia's C D and Iran's E F"
         );
         assert_eq!(
-            subject(
+            head_of(
                 "Turkey, which has sent troops, called for a truce",
                 "called"
             ),
             "Turkey"
         );
+        assert_eq!(
+            head_of(
+                "Michael Tanner, an analyst at the Cato Institute, said it",
+                "said"
+            ),
+            "Michael Tanner"
+        );
+    }
+
+    fn head_of(s: &str, cue: &str) -> String {
+        let t = Text::new(s);
+        let toks = tokenize(&t);
+        let c = toks.iter().position(|k| k.lower == cue).unwrap();
+        let r = head(&toks, subject_left(&toks, 0, c).expect("a subject"));
+        t.slice(toks[r.start].start, toks[r.end - 1].end)
     }
 
     #[test]

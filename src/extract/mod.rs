@@ -11,6 +11,7 @@ pub mod segment;
 pub mod speakers;
 pub mod text;
 pub mod tokens;
+pub mod train;
 
 use crate::domain::{ClaimKind, Span, SpeakerKind};
 use serde::Serialize;

@@ -20,24 +20,24 @@ pub struct Quote {
 
 fn opens(tokens: &[Token], i: usize, chars: &[char]) -> Option<bool> {
     let t = &tokens[i];
+    // Where the mark sits: after space and before a word it opens; after a
+    // word and before space or punctuation it closes.
+    let before_space = t.start == 0
+        || chars[t.start - 1].is_whitespace()
+        || "([{-\u{2014}".contains(chars[t.start - 1]);
+    let after_space =
+        t.end >= chars.len() || chars[t.end].is_whitespace() || ",.;:!?)]}".contains(chars[t.end]);
+    let by_context = match (before_space, after_space) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
     match t.lower.as_str() {
-        "\u{201c}" | "\u{201e}" | "\u{ab}" => Some(true),
-        "\u{201d}" | "\u{bb}" => Some(false),
-        _ => {
-            // A straight quote opens after space and before a word; closes
-            // after a word or punctuation and before space or punctuation.
-            let before_space = t.start == 0
-                || chars[t.start - 1].is_whitespace()
-                || "([{-\u{2014}".contains(chars[t.start - 1]);
-            let after_space = t.end >= chars.len()
-                || chars[t.end].is_whitespace()
-                || ",.;:!?)]}".contains(chars[t.end]);
-            match (before_space, after_space) {
-                (true, false) => Some(true),
-                (false, true) => Some(false),
-                _ => None,
-            }
-        }
+        // Curly marks say which they are, unless the context plainly
+        // contradicts them (a mark typed the wrong way round).
+        "\u{201c}" | "\u{201e}" | "\u{ab}" => Some(by_context.unwrap_or(true)),
+        "\u{201d}" | "\u{bb}" => Some(by_context.unwrap_or(false)),
+        _ => by_context,
     }
 }
 
@@ -67,7 +67,15 @@ pub fn find(tokens: &[Token], paras: &[Para], chars: &[char]) -> Vec<Quote> {
                     quotes.push(make(tokens, o, i, true));
                     open = None;
                 }
-                (false, None) => {}
+                // A closing mark with nothing open, and another closing mark
+                // later in the paragraph: the first was meant to open.
+                (false, None) => {
+                    let next_close =
+                        (i + 1..para.tokens.end).find(|&k| tokens[k].kind == TokKind::Quote);
+                    if next_close.is_some_and(|k| opens(tokens, k, chars) == Some(false)) {
+                        open = Some(i);
+                    }
+                }
             }
         }
         // A quote left open continues only if the next paragraph opens one.

@@ -73,10 +73,12 @@ pub fn sentences(tokens: &[Token], paras: &[Para]) -> Vec<Sentence> {
             if is_end {
                 // Closing quotes and brackets belong to the sentence they close.
                 let mut j = i + 1;
+                // A closing curly quote belongs here even after a space ("lose . ”").
                 while j < end
-                    && !tokens[j].space_before
-                    && (tokens[j].kind == TokKind::Quote
-                        || matches!(tokens[j].lower.as_str(), ")" | "]" | "'"))
+                    && ((!tokens[j].space_before
+                        && (tokens[j].kind == TokKind::Quote
+                            || matches!(tokens[j].lower.as_str(), ")" | "]" | "'")))
+                        || matches!(tokens[j].lower.as_str(), "\u{201d}" | "\u{bb}"))
                 {
                     j += 1;
                 }
@@ -114,7 +116,9 @@ pub fn sentences(tokens: &[Token], paras: &[Para]) -> Vec<Sentence> {
 }
 
 fn is_abbrev(t: &Token) -> bool {
-    t.kind == TokKind::Word && (lexicon::abbreviation(&t.lower) || (t.end - t.start == 1 && t.cap))
+    t.kind == TokKind::Word
+        && (lexicon::abbreviation(&t.lower)
+            || (t.lower.trim_end_matches('.').chars().count() == 1 && t.cap))
 }
 
 #[cfg(test)]

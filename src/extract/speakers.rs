@@ -275,6 +275,7 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
             out.push(Resolution::default());
             continue;
         };
+        let m = mentions::head(&doc.tokens, m.clone());
         let refs = mentions::parse(&doc.tokens, &doc.text.chars, m.clone());
         let mut speakers = Vec::new();
         let mut rule = None;

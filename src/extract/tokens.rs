@@ -106,6 +106,14 @@ pub fn tokenize(text: &Text) -> Vec<Token> {
             } else {
                 TokKind::Word
             };
+            // "Mr.", "Sen.", "J." keep their period: it abbreviates, it does not end a sentence.
+            if !numeric && i < n && cs[i] == '.' {
+                let word: String = cs[start..i].iter().collect::<String>().to_lowercase();
+                let initial = i - start == 1 && cs[start].is_uppercase();
+                if super::lexicon::abbreviation(&word) || initial {
+                    i += 1;
+                }
+            }
             // Split a possessive 's off the word.
             let len = i - start;
             if kind == TokKind::Word
