@@ -32,11 +32,15 @@ async fn every_example_operation_runs_without_errors() {
         // Operations that need an id get the first claim's, article's and speaker's.
         let ids = app
             .data(
-                "{ claims(first: 1) { edges { node { id article { id } speakers { id } } } } }",
+                "{ claims(first: 100, filter: {kind: DIRECT_QUOTE}) { edges { node { id article { id } speakers { id } } } } }",
                 json!({}),
             )
             .await;
         let node = &ids["claims"]["edges"][0]["node"];
+        assert!(
+            node["speakers"][0]["id"].is_string(),
+            "a quote with a speaker to run the examples on"
+        );
         let vars = json!({"claimId": node["id"], "articleId": node["article"]["id"], "speakerId": node["speakers"][0]["id"]});
         let body = app.graphql(&q, vars).await;
         assert!(body.get("errors").is_none(), "{}: {body}", path.display());
