@@ -43,6 +43,9 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "CLAIMGRAPH_WORKERS")]
         workers: Option<usize>,
+        /// How long DataLoaders wait to gather a batch, in microseconds.
+        #[arg(long, env = "CLAIMGRAPH_LOADER_DELAY_US", default_value_t = 0)]
+        loader_delay_us: u64,
     },
     /// Ingest plain-text files, directories of them, or JSON Lines files.
     Ingest {
@@ -82,6 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             no_graphiql,
             max_body_bytes,
             workers,
+            loader_delay_us,
         } => {
             let settings = Settings {
                 addr,
@@ -90,6 +94,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 graphiql: !no_graphiql,
                 max_body_bytes,
                 workers,
+                schema: crate::graphql::SchemaOptions {
+                    loader_delay: std::time::Duration::from_micros(loader_delay_us),
+                    ..Default::default()
+                },
                 ..Settings::default()
             };
             let app = Application::build(settings.clone())

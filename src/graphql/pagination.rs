@@ -6,17 +6,32 @@ use super::types::{Article, Claim, Speaker};
 use crate::domain::{ArticleId, ClaimId, SpeakerId};
 use crate::store::{ClaimFilter, Store};
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::SimpleObject;
+use async_graphql::Object;
 use std::sync::Arc;
 
 pub const DEFAULT_PAGE: usize = 20;
 pub const MAX_PAGE: usize = 100;
 
-/// Extra fields on every connection.
-#[derive(SimpleObject, Clone, Copy, Debug)]
-pub struct TotalCount {
+/// Extra fields on every connection. The total is counted only when a
+/// client asks for it: counting a filtered list means walking it.
+pub struct TotalCount(Count);
+
+enum Count {
+    Known(u64),
+    Claims(Arc<dyn Store>, ClaimFilter),
+    Speakers(Arc<dyn Store>, Option<String>),
+}
+
+#[Object]
+impl TotalCount {
     /// Number of nodes in the whole list, not just this page.
-    pub total_count: u64,
+    async fn total_count(&self) -> Result<u64> {
+        match &self.0 {
+            Count::Known(n) => Ok(*n),
+            Count::Claims(store, filter) => st(store.count_claims(filter)),
+            Count::Speakers(store, search) => st(store.count_speakers(search.as_deref())),
+        }
+    }
 }
 
 pub fn page_size(first: Option<i32>) -> Result<usize> {
@@ -58,13 +73,12 @@ fn connection<T: async_graphql::OutputType, F: Fn(&T) -> String>(
     mut items: Vec<T>,
     first: usize,
     has_prev: bool,
-    total: u64,
+    total: TotalCount,
     cursor: F,
 ) -> Connection<String, T, TotalCount> {
     let has_next = items.len() > first;
     items.truncate(first);
-    let mut c =
-        Connection::with_additional_fields(has_prev, has_next, TotalCount { total_count: total });
+    let mut c = Connection::with_additional_fields(has_prev, has_next, total);
     c.edges
         .extend(items.into_iter().map(|n| Edge::new(cursor(&n), n)));
     c
@@ -76,7 +90,7 @@ pub fn articles_page(
 ) -> Result<Connection<String, Article, TotalCount>> {
     let after = page.parse::<ArticleId>()?;
     let items = st(store.list_articles(after, page.first + 1))?;
-    let total = st(store.stats())?.articles;
+    let total = TotalCount(Count::Known(st(store.stats())?.articles));
     Ok(connection(
         items.into_iter().map(Article).collect(),
         page.first,
@@ -93,7 +107,7 @@ pub fn claims_page(
 ) -> Result<Connection<String, Claim, TotalCount>> {
     let after = page.parse::<ClaimId>()?;
     let items = st(store.list_claims(after, page.first + 1, filter))?;
-    let total = st(store.count_claims(filter))?;
+    let total = TotalCount(Count::Claims(store.clone(), filter.clone()));
     Ok(connection(
         items.into_iter().map(Claim).collect(),
         page.first,
@@ -110,7 +124,7 @@ pub fn speakers_page(
 ) -> Result<Connection<String, Speaker, TotalCount>> {
     let after = page.parse::<SpeakerId>()?;
     let items = st(store.list_speakers(after, page.first + 1, search))?;
-    let total = st(store.count_speakers(search))?;
+    let total = TotalCount(Count::Speakers(store.clone(), search.map(str::to_string)));
     Ok(connection(
         items.into_iter().map(Speaker).collect(),
         page.first,
