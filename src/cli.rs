@@ -98,7 +98,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     loader_delay: std::time::Duration::from_micros(loader_delay_us),
                     ..Default::default()
                 },
-                ..Settings::default()
             };
             let app = Application::build(settings.clone())
                 .await
