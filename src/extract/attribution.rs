@@ -159,7 +159,10 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
             continue;
         }
         // A full utterance, not a scare-quoted phrase; short ones need an attribution.
-        let standalone = q.utterance || q.words >= 8 || !q.closed;
+        let opens_sentence = q.open == doc.sents[sent_open].tokens.start
+            || (q.open > 0 && matches!(tokens[q.open - 1].lower.as_str(), ":" | ","));
+        let standalone =
+            (q.utterance && (q.words >= 4 || opens_sentence)) || q.words >= 8 || !q.closed;
         if !standalone {
             continue;
         }
@@ -590,12 +593,45 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             let n = claims.len() - 1;
                             claims[n].inherit_from = Some(last);
                         }
+                    } else if prev_and && !weak {
+                        // "Mr. Schultz supported Democrats ... and said he did not":
+                        // the sentence's subject, when it opens the sentence.
+                        let m = np_right(tokens, st, en).filter(|r| {
+                            let named = tokens[r.clone()]
+                                .iter()
+                                .any(|t| t.cap && !lexicon::determiner(&t.lower));
+                            (named || lexicon::pronoun(&tokens[r.start].lower).is_some())
+                                && r.end < i
+                        });
+                        let that =
+                            (cue.end..(cue.end + 6).min(en)).find(|&x| tokens[x].lower == "that");
+                        let start = that.unwrap_or(cue.end);
+                        let end = trim_end(tokens, start, clause_end(tokens, in_quote, start, en));
+                        if let Some(m) = m.filter(|_| end > start + 1) {
+                            push_reported(
+                                &mut claims,
+                                &mut sent_claims,
+                                tokens,
+                                start..end,
+                                cue.clone(),
+                                Some(m),
+                                "reported-coordinated",
+                                0.6,
+                            );
+                        }
                     } else if tokens[i].lower.ends_with("ing")
                         && i > st + 1
                         && tokens[i - 1].is_punct(',')
                     {
                         // "X did Y, saying Z": the sentence's subject speaks.
-                        let last = sent_claims.last().copied();
+                        let last = sent_claims.last().copied().or_else(|| {
+                            // `"...," Trump said, adding that ...`: the quote's speaker.
+                            claims.iter().rposition(|c| {
+                                c.cue
+                                    .as_ref()
+                                    .is_some_and(|cu| cu.start >= st && cu.end <= i)
+                            })
+                        });
                         let m = last.and_then(|l| claims[l].mention.clone()).or_else(|| {
                             np_right(tokens, st, en).filter(|r| {
                                 tokens[r.clone()]
@@ -633,6 +669,12 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                         // Inverted: "Content, said Mr X."
                         if let Some(m) = np_right(tokens, cue.end, en) {
                             let content = st..i - 1;
+                            // "..., said Jeffrey Trimble, a former official."
+                            let m = if m.end < en && tokens[m.end].is_punct(',') {
+                                m.start..trim_end(tokens, m.end, en)
+                            } else {
+                                m
+                            };
                             if content.len() >= 3 && trim_end(tokens, m.end, en) == m.end {
                                 push_reported(
                                     &mut claims,

@@ -47,7 +47,7 @@ fn np_word(t: &Token) -> bool {
                 !lexicon::np_boundary(&t.lower) || lexicon::determiner(&t.lower)
             } else {
                 (!lexicon::np_boundary(&t.lower) || lexicon::determiner(&t.lower))
-                    && lexicon::reporting_lemma(&t.lower).is_none()
+                    && (lexicon::reporting_lemma(&t.lower).is_none() || noun_like_cue(&t.lower))
                     && !(t.lower.ends_with("ing")
                         && !lexicon::is_role(&t.lower)
                         && t.lower.len() > 5)
@@ -57,6 +57,28 @@ fn np_word(t: &Token) -> bool {
         TokKind::Number => true,
         _ => false,
     }
+}
+
+/// Reporting-verb forms that are as often nouns inside a noun phrase
+/// ("the state's chairman", "show insiders", "a report").
+fn noun_like_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "state"
+            | "show"
+            | "report"
+            | "claim"
+            | "comment"
+            | "question"
+            | "note"
+            | "call"
+            | "charge"
+            | "vote"
+            | "brief"
+            | "statement"
+            | "counter"
+            | "signal"
+    )
 }
 
 /// Index of the first token of the subject whose last token is `end - 1`,
@@ -130,6 +152,12 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
             }
             // The NP before this comma is the subject if it looks like one.
             let cand = np_left(tokens, sent_start, pc);
+            if chunk_first.cap && !rel {
+                // "The state's campaign chairman, Phil Lovas, said": the appositive is a name.
+                if let Some(r) = &cand {
+                    return Some(r.start..end);
+                }
+            }
             if let Some(r) = cand {
                 if tokens[r.clone()].iter().any(|t| t.cap) || r.len() == 1 {
                     // The mention runs to the cue, appositive included; `head` finds its name.
@@ -257,6 +285,11 @@ pub fn np_right(tokens: &[Token], start: usize, sent_end: usize) -> Option<Range
 /// "Michael Tanner"). A list of names ("A, B and C") stays whole.
 pub fn head(tokens: &[Token], r: Range<usize>) -> Range<usize> {
     let mut end = r.end;
+    if end > r.start + 2 && tokens[end - 1].lower == ")" {
+        if let Some(p) = (r.start + 1..end).rev().find(|&x| tokens[x].lower == "(") {
+            end = p;
+        }
+    }
     while end > r.start + 1 && tokens[end - 1].kind == TokKind::Punct {
         end -= 1;
     }
@@ -388,6 +421,20 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             k += p + 1;
         }
     }
+    // A trailing parenthetical is not part of the name: "Mike Pence (R-IN)".
+    let toks = match toks.iter().rposition(|t| t.lower == "(") {
+        Some(p) if p > k && toks.last().is_some_and(|t| t.lower == ")") => &toks[..p],
+        _ => toks,
+    };
+    // The name is the trailing run of capitalised words; capitalised words
+    // before a lower-case one describe ("Republican vice-presidential nominee").
+    let mut trailing = toks.len();
+    while trailing > k
+        && (toks[trailing - 1].cap
+            || (lexicon::name_particle(&toks[trailing - 1].lower) && trailing < toks.len()))
+    {
+        trailing -= 1;
+    }
     let mut titles: Vec<String> = Vec::new();
     let mut gender = Gender::Unknown;
     let mut descriptors: Vec<String> = Vec::new();
@@ -396,6 +443,16 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
     while i < toks.len() {
         let t = &toks[i];
         let rest = toks.len() - i;
+        let describes = i < trailing
+            && t.cap
+            && lexicon::honorific(&t.lower).is_none()
+            && !lexicon::is_role(&t.lower)
+            && place_or_org(toks, i, chars).is_none();
+        if describes {
+            descriptors.push(t.lower.clone());
+            i += 1;
+            continue;
+        }
         if let Some(g) = lexicon::honorific(&t.lower) {
             if rest > 1 {
                 gender = g;

@@ -37,6 +37,7 @@ fn opens(tokens: &[Token], i: usize, chars: &[char]) -> Option<bool> {
         // contradicts them (a mark typed the wrong way round).
         "\u{201c}" | "\u{201e}" | "\u{ab}" => Some(by_context.unwrap_or(true)),
         "\u{201d}" | "\u{bb}" => Some(by_context.unwrap_or(false)),
+        "``" => Some(true),
         _ => by_context,
     }
 }

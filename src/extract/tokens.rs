@@ -129,6 +129,10 @@ pub fn tokenize(text: &Text) -> Vec<Token> {
         } else if is_quote_char(c) {
             i += 1;
             kind = TokKind::Quote;
+        } else if (c == '\'' || c == '`') && i + 1 < n && cs[i + 1] == c {
+            // '' and `` stand for double quotation marks in some newswire text.
+            i += 2;
+            kind = TokKind::Quote;
         } else {
             i += 1;
             // Runs of dashes or dots stay together ("--", "...").
