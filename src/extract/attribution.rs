@@ -123,6 +123,15 @@ fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> 
             if conj && subject && !n.lower.ends_with("ing") {
                 return x;
             }
+            // ", contradicting ...": a participial comment on the content, not part of it.
+            let m = &tokens[x + 1];
+            if !m.cap && m.is_word() && m.lower.ends_with("ing") && m.lower.len() > 5 {
+                return x;
+            }
+        }
+        // "... more intense — and he noted that": a dash before a new clause.
+        if matches!(tokens[x].lower.as_str(), "\u{2014}" | "--" | "\u{2013}") && x + 1 < end && matches!(tokens[x + 1].lower.as_str(), "and" | "but") {
+            return x;
         }
     }
     end
@@ -210,6 +219,13 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                         }
                     }
                 }
+            }
+        }
+        // A quote signed with a dash: `"..." ― Sonya Herridge, Chicago`.
+        if found.is_none() && q.closed && k < para_end && matches!(tokens[k].lower.as_str(), "\u{2015}" | "\u{2014}" | "\u{2013}" | "-" | "--") {
+            let end = doc.sents[sent_of(&doc.sents, k).min(doc.sents.len() - 1)].tokens.end.max(k + 1);
+            if let Some(m) = np_right(tokens, k + 1, end.min(para_end)).filter(|m| tokens[m.start].cap) {
+                found = Some((k..k + 1, Some(m), "quote-signed"));
             }
         }
         // Later quotes of the same paragraph with no attribution of their own

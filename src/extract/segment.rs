@@ -40,22 +40,18 @@ pub fn paragraphs(chars: &[char], tokens: &[Token]) -> Vec<Para> {
 }
 
 fn is_heading(toks: &[Token]) -> bool {
-    let Some(last) = toks
-        .iter()
-        .rev()
-        .find(|t| !(t.kind == TokKind::Punct && matches!(t.lower.as_str(), ")" | "]")))
-    else {
-        return true;
-    };
-    let terminal = match last.kind {
+    let terminal = |t: &Token| match t.kind {
         TokKind::Quote => true,
-        TokKind::Punct => matches!(
-            last.lower.as_str(),
-            "." | "!" | "?" | "..." | "\u{2026}" | ":"
-        ),
+        TokKind::Punct => matches!(t.lower.as_str(), "." | "!" | "?" | "..." | "\u{2026}" | ":"),
         _ => false,
     };
-    !terminal || toks.len() < 3
+    let Some(last) = toks.iter().rev().find(|t| !(t.kind == TokKind::Punct && matches!(t.lower.as_str(), ")" | "]"))) else {
+        return true;
+    };
+    // Several sentences ending in a signature or source ("... shame." ― Name)
+    // are text, not a heading.
+    let inner_sentences = toks[..toks.len().saturating_sub(1)].iter().filter(|t| t.kind == TokKind::Punct && matches!(t.lower.as_str(), "." | "!" | "?")).count();
+    (!terminal(last) && inner_sentences == 0) || toks.len() < 3
 }
 
 /// Split a paragraph's tokens into sentences.
