@@ -857,6 +857,8 @@ pub fn pre_cue_filler(word: &str) -> bool {
             | "morning"
             | "afternoon"
             | "evening"
+            | "all"
+            | "both"
     )
 }
 

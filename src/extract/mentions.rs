@@ -142,7 +142,37 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
                 && chunk_first.is_word()
                 && (chunk_first.lower.ends_with("ing") || chunk_first.lower.ends_with("ed"))
                 && !lexicon::is_role(&chunk_first.lower);
-            let rel = rel || participle;
+            // "Clinton, at a later press gaggle, said": an adverbial phrase.
+            let adverbial = !chunk_first.cap
+                && matches!(
+                    chunk_first.lower.as_str(),
+                    "at" | "in"
+                        | "on"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "speaking"
+                        | "like"
+                        | "for"
+                        | "with"
+                        | "from"
+                        | "unlike"
+                        | "as"
+                        | "meanwhile"
+                        | "however"
+                        | "too"
+                        | "though"
+                        | "moreover"
+                        | "also"
+                        | "instead"
+                        | "then"
+                        | "now"
+                        | "later"
+                        | "earlier"
+                        | "again"
+                        | "still"
+                );
+            let rel = rel || participle || adverbial;
             let appositive = lexicon::determiner(&chunk_first.lower)
                 || chunk_first.cap
                 || rel

@@ -45,12 +45,19 @@ fn is_heading(toks: &[Token]) -> bool {
         TokKind::Punct => matches!(t.lower.as_str(), "." | "!" | "?" | "..." | "\u{2026}" | ":"),
         _ => false,
     };
-    let Some(last) = toks.iter().rev().find(|t| !(t.kind == TokKind::Punct && matches!(t.lower.as_str(), ")" | "]"))) else {
+    let Some(last) = toks
+        .iter()
+        .rev()
+        .find(|t| !(t.kind == TokKind::Punct && matches!(t.lower.as_str(), ")" | "]")))
+    else {
         return true;
     };
     // Several sentences ending in a signature or source ("... shame." ― Name)
     // are text, not a heading.
-    let inner_sentences = toks[..toks.len().saturating_sub(1)].iter().filter(|t| t.kind == TokKind::Punct && matches!(t.lower.as_str(), "." | "!" | "?")).count();
+    let inner_sentences = toks[..toks.len().saturating_sub(1)]
+        .iter()
+        .filter(|t| t.kind == TokKind::Punct && matches!(t.lower.as_str(), "." | "!" | "?"))
+        .count();
     (!terminal(last) && inner_sentences == 0) || toks.len() < 3
 }
 
