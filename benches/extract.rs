@@ -1,0 +1,51 @@
+//! Extraction throughput over a folder of articles (the BBC corpus by default).
+//!
+//!     cargo bench --bench extract                       # ../shared/corpus/bbc
+//!     CLAIMGRAPH_BENCH_CORPUS=/some/dir cargo bench --bench extract
+//!
+//! Criterion reports articles/s ("elem/s") for one core.
+
+use claimgraph::extract::{extract, text::decode};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> PathBuf {
+    std::env::var_os("CLAIMGRAPH_BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bbc"))
+}
+
+fn load(dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            load(&p, out);
+        } else if p.extension().is_some_and(|e| e == "txt") {
+            if let Ok(bytes) = std::fs::read(&p) {
+                out.push(decode(&bytes));
+            }
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = corpus_dir();
+    let mut articles = Vec::new();
+    load(&dir, &mut articles);
+    if articles.is_empty() {
+        eprintln!("no .txt articles under {}: set CLAIMGRAPH_BENCH_CORPUS", dir.display());
+        return;
+    }
+    let mut g = c.benchmark_group("extract");
+    g.throughput(Throughput::Elements(articles.len() as u64));
+    g.sample_size(10);
+    g.bench_function(format!("{} articles", articles.len()), |b| {
+        b.iter(|| articles.iter().map(|a| extract(a).claims.len()).sum::<usize>())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
