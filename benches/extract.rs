@@ -16,7 +16,9 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn load(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -35,14 +37,22 @@ fn bench(c: &mut Criterion) {
     let mut articles = Vec::new();
     load(&dir, &mut articles);
     if articles.is_empty() {
-        eprintln!("no .txt articles under {}: set CLAIMGRAPH_BENCH_CORPUS", dir.display());
+        eprintln!(
+            "no .txt articles under {}: set CLAIMGRAPH_BENCH_CORPUS",
+            dir.display()
+        );
         return;
     }
     let mut g = c.benchmark_group("extract");
     g.throughput(Throughput::Elements(articles.len() as u64));
     g.sample_size(10);
     g.bench_function(format!("{} articles", articles.len()), |b| {
-        b.iter(|| articles.iter().map(|a| extract(a).claims.len()).sum::<usize>())
+        b.iter(|| {
+            articles
+                .iter()
+                .map(|a| extract(a).claims.len())
+                .sum::<usize>()
+        })
     });
     g.finish();
 }

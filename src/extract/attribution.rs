@@ -232,6 +232,27 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             found = Some((cue, Some(m), "quote-trailing-attribution"));
                         }
                     }
+                    // In the next sentence, the attribution must be all that
+                    // sentence says: "She adds, ..." or "He said the plan ..."
+                    // introduce new content, not this quote's speaker.
+                    if sent_of(&doc.sents, c) != sent_of(&doc.sents, q.close) {
+                        if let Some((cue, m, _)) = &found {
+                            let tail = cue.end.max(m.as_ref().map_or(0, |m| m.end));
+                            let more = tokens[tail..att_end].iter().filter(|t| t.is_word()).count();
+                            let adjunct_only = tail >= att_end
+                                || !tokens[tail].is_word() && more <= 8
+                                || adjunct(&tokens[tail]);
+                            if !adjunct_only
+                                || (tail < att_end
+                                    && tokens[tail].is_punct(',')
+                                    && tokens
+                                        .get(tail + 1)
+                                        .is_some_and(|t| t.kind == TokKind::Quote))
+                            {
+                                found = None;
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -506,9 +527,20 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                     let after = cue.end;
                     let tail_words = tokens[after..en].iter().filter(|t| t.is_word()).count();
                     let before_comma = m.start > st && tokens[m.start - 1].is_punct(',');
+                    // "said that ...", "said Tuesday that ...", "told reporters that ...";
+                    // but in "vetoed legislation that would ..." the "that" is relative.
                     let that_follows = (after..(after + 8).min(en)).find(|&x| {
                         tokens[x].lower == "that"
                             && !tokens[after..x].iter().any(|t| t.is_punct(','))
+                            && (x == after
+                                || adjunct(&tokens[after])
+                                || lexicon::takes_addressee(
+                                    lexicon::reporting_lemma(&tokens[cue.start].lower)
+                                        .unwrap_or(""),
+                                )
+                                || !(tokens[x - 1].is_word()
+                                    && !tokens[x - 1].cap
+                                    && !lexicon::is_weekday_or_month(&tokens[x - 1].lower)))
                     });
                     let lemma = lexicon::reporting_lemma(&tokens[cue.start].lower).unwrap_or("");
                     let clause_start = if lemma == "tell" {
