@@ -225,6 +225,12 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                                 .all(|t| lexicon::pre_cue_filler(&t.lower)))
                     {
                         if let Some(m) = np_right(tokens, cue.end, att_end) {
+                            // `," said Kevin Barrett, a lawyer at X, who represents Y.`
+                            let m = if m.end < att_end && tokens[m.end].is_punct(',') {
+                                m.start..trim_end(tokens, m.end, att_end)
+                            } else {
+                                m
+                            };
                             found = Some((cue, Some(m), "quote-trailing-inverted"));
                         }
                     } else if let Some(m) = subject_left(tokens, k, c) {

@@ -773,6 +773,8 @@ pub fn np_boundary(word: &str) -> bool {
             | "amid"
             | "despite"
             | "including"
+            | "a.m."
+            | "p.m."
     )
 }
 

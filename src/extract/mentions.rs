@@ -190,8 +190,9 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
             }
             if let Some(r) = cand {
                 if tokens[r.clone()].iter().any(|t| t.cap) || r.len() == 1 {
-                    // The mention runs to the cue, appositive included; `head` finds its name.
-                    return Some(r.start..end);
+                    // An appositive belongs to the mention ("Elaine Kamarck, a veteran
+                    // of the committee,"); a relative or participial clause does not.
+                    return Some(r.start..if rel { pc } else { end });
                 }
             }
             k = pc;
@@ -227,10 +228,13 @@ fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usiz
         } else if matches!(t.lower.as_str(), "and" | "&") {
             // Coordination of names: "Russia and Iran", "Mr Putin and Mr Rouhani".
             i - 1 > sent_start && i < end && tokens[i - 2].cap && tokens[i].cap
-        } else if matches!(t.lower.as_str(), "of" | "for" | "at") {
-            // "envoy for Syria", "director of the Institute".
+        } else if matches!(t.lower.as_str(), "of" | "for" | "at" | "by") {
+            // "envoy for Syria", "director of the Institute", "a report by Politico".
+            let next_named = tokens[i].cap
+                || (lexicon::determiner(&tokens[i].lower)
+                    && tokens.get(i + 1).is_some_and(|n| n.cap));
             i < end
-                && tokens[i].cap
+                && next_named
                 && i - 1 > sent_start
                 && np_word(&tokens[i - 2])
                 && !tokens[i - 2].cap

@@ -129,6 +129,14 @@ pub fn tokenize(text: &Text) -> Vec<Token> {
         } else if is_quote_char(c) {
             i += 1;
             kind = TokKind::Quote;
+        } else if is_apostrophe(c)
+            && cs.get(i + 1) == Some(&'s')
+            && cs.get(i + 2).is_none_or(|&d| !word_char(d))
+            && out.last().is_some_and(|t| t.kind == TokKind::Word)
+        {
+            // A detached possessive ("Clinton 's" in tokenised text).
+            i += 2;
+            kind = TokKind::Word;
         } else if (c == '\'' || c == '`') && i + 1 < n && cs[i + 1] == c {
             // '' and `` stand for double quotation marks in some newswire text.
             i += 2;
@@ -204,6 +212,7 @@ mod tests {
             ["Turkey", "'s", "Bashar", "al-Assad"]
         );
         assert_eq!(words("Russia’s"), ["Russia", "’s"]);
+        assert_eq!(words("Clinton 's campaign"), ["Clinton", "'s", "campaign"]);
     }
 
     #[test]
