@@ -147,8 +147,36 @@ fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> 
         {
             return x;
         }
+        // "... debates and followed the same script": a second verb phrase.
+        if tokens[x].lower == "and" && x + 1 < end {
+            let v = &tokens[x + 1];
+            let verb = !v.cap
+                && v.is_word()
+                && (v.lower.ends_with("ed") || lexicon::reporting_lemma(&v.lower).is_some())
+                && !lexicon::is_role(&v.lower);
+            if verb {
+                return if tokens[x - 1].is_punct(',') { x - 1 } else { x };
+            }
+        }
+        // "... a disgrace Wednesday on a radio show": a trailing time adjunct.
+        let time = (lexicon::is_weekday_or_month(&tokens[x].lower) && tokens[x].cap)
+            || matches!(tokens[x].lower.as_str(), "yesterday" | "today");
+        if time && end - x <= 8 && (x + 1..end).all(|y| !in_quote[y] && tokens[y].kind != TokKind::Quote) {
+            return x;
+        }
     }
     end
+}
+
+/// Content that opens a quotation runs to its close, across sentence ends inside it.
+fn through_quote(doc: &Doc, start: usize, end: usize) -> usize {
+    let para = |t: usize| doc.sents[sent_of(&doc.sents, t).min(doc.sents.len() - 1)].para;
+    doc.quotes
+        .iter()
+        .filter(|q| q.open >= start && q.open < end && q.close >= end && para(q.close) == para(start))
+        .map(|q| q.close + 1)
+        .max()
+        .unwrap_or(end)
 }
 
 fn trim_end(tokens: &[Token], start: usize, mut end: usize) -> usize {
@@ -646,7 +674,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             }
                         }
                         let end = clause_end(tokens, in_quote, start, end);
-                        let end = trim_end(tokens, start, end);
+                        let end = trim_end(tokens, start, through_quote(doc, start, end));
                         if end > start
                             && tokens[start..end]
                                 .iter()
