@@ -71,7 +71,7 @@ pub enum Command {
         /// A directory with text/*.txt and attributions/*.ann, e.g. ../shared/eval/polnear/train.
         dir: PathBuf,
         /// Keep forms annotated as a cue at least this many times.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 1)]
         min_count: u32,
     },
 }

@@ -155,13 +155,20 @@ fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> 
                 && (v.lower.ends_with("ed") || lexicon::reporting_lemma(&v.lower).is_some())
                 && !lexicon::is_role(&v.lower);
             if verb {
-                return if tokens[x - 1].is_punct(',') { x - 1 } else { x };
+                return if tokens[x - 1].is_punct(',') {
+                    x - 1
+                } else {
+                    x
+                };
             }
         }
         // "... a disgrace Wednesday on a radio show": a trailing time adjunct.
         let time = (lexicon::is_weekday_or_month(&tokens[x].lower) && tokens[x].cap)
             || matches!(tokens[x].lower.as_str(), "yesterday" | "today");
-        if time && end - x <= 8 && (x + 1..end).all(|y| !in_quote[y] && tokens[y].kind != TokKind::Quote) {
+        if time
+            && end - x <= 8
+            && (x + 1..end).all(|y| !in_quote[y] && tokens[y].kind != TokKind::Quote)
+        {
             return x;
         }
     }
@@ -173,7 +180,9 @@ fn through_quote(doc: &Doc, start: usize, end: usize) -> usize {
     let para = |t: usize| doc.sents[sent_of(&doc.sents, t).min(doc.sents.len() - 1)].para;
     doc.quotes
         .iter()
-        .filter(|q| q.open >= start && q.open < end && q.close >= end && para(q.close) == para(start))
+        .filter(|q| {
+            q.open >= start && q.open < end && q.close >= end && para(q.close) == para(start)
+        })
         .map(|q| q.close + 1)
         .max()
         .unwrap_or(end)

@@ -18,7 +18,6 @@ const REPORTING: &[(&str, &[&str])] = &[
     ("propose", &[]),
     ("argue", &[]),
     ("claim", &[]),
-    ("state", &[]),
     ("note", &[]),
     ("explain", &[]),
     ("announce", &[]),
@@ -215,8 +214,8 @@ pub fn is_weak(lemma: &str) -> bool {
 
 /// Cue precision learned from annotated news (see `train`): how often a
 /// form heads a reporting cue when it occurs.
-fn learned() -> &'static HashMap<&'static str, (f32, u32)> {
-    static M: OnceLock<HashMap<&'static str, (f32, u32)>> = OnceLock::new();
+fn learned() -> &'static HashMap<&'static str, (f32, u32, u32)> {
+    static M: OnceLock<HashMap<&'static str, (f32, u32, u32)>> = OnceLock::new();
     M.get_or_init(|| {
         include_str!("cues.tsv")
             .lines()
@@ -226,18 +225,20 @@ fn learned() -> &'static HashMap<&'static str, (f32, u32)> {
                 let form = f.next()?;
                 let p: f32 = f.next()?.parse().ok()?;
                 let n: u32 = f.next()?.parse().ok()?;
-                Some((form, (p, n)))
+                let total: u32 = f.next()?.parse().ok()?;
+                Some((form, (p, n, total)))
             })
             .collect()
     })
 }
 
-/// Precision of `form` as a learned cue, when it is common enough to trust.
+/// Precision of `form` as a learned cue, when seen often enough to trust:
+/// as a cue at least 5 times, or at least 30 times in all.
 pub fn learned_cue(form: &str) -> Option<f32> {
     learned()
         .get(form)
-        .filter(|(_, n)| *n >= 5)
-        .map(|(p, _)| *p)
+        .filter(|(_, n, total)| *n >= 5 || *total >= 30)
+        .map(|(p, _, _)| *p)
 }
 
 /// Honorifics: they sit before a name and give its gender when they can.
