@@ -62,7 +62,7 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
         // Cues learned from annotated news, trusted when precise enough.
         return learned
             .filter(|&p| p >= LEARNED_MIN && !lexicon::np_boundary(&t.lower))
-            .map(|p| (i..i + 1, p < STRONG));
+            .map(|p| (with_preposition(tokens, i), p < STRONG));
     };
     if let Some(parts) = lexicon::particles(lemma) {
         if let Some(n) = tokens.get(i + 1) {
@@ -105,7 +105,17 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
         return Some((i..i + 1, false));
     }
     let weak = lexicon::is_weak(lemma) || learned.is_some_and(|p| p < WEAK_BELOW);
-    Some((i..i + 1, weak))
+    Some((with_preposition(tokens, i), weak))
+}
+
+/// "complained about X", "spoke of X", "warned against X": the preposition
+/// belongs to the cue, the content is its object. Not "said on Tuesday".
+fn with_preposition(tokens: &[Token], i: usize) -> Range<usize> {
+    let takes = |t: &Token| matches!(t.lower.as_str(), "about" | "of" | "against" | "over");
+    match (tokens.get(i + 1), tokens.get(i + 2)) {
+        (Some(p), Some(n)) if takes(p) && !lexicon::is_weekday_or_month(&n.lower) && !n.is_punct(',') => i..i + 2,
+        _ => i..i + 1,
+    }
 }
 
 fn sent_of(sents: &[Sentence], tok: usize) -> usize {
@@ -957,7 +967,8 @@ fn skip_addressee(tokens: &[Token], from: usize, end: usize) -> usize {
 fn has_own_attribution(doc: &Doc, q: &super::quotes::Quote, current: &Range<usize>) -> bool {
     let s = &doc.sents[sent_of(&doc.sents, q.close).min(doc.sents.len() - 1)];
     let para_end = doc.paras[s.para].tokens.end;
-    let after = (q.close + 1..(q.close + 10).min(para_end))
+    let sent_end = s.tokens.end.max(q.close + 1);
+    let after = (q.close + 1..(q.close + 10).max(sent_end).min(para_end))
         .take_while(|&c| {
             !(doc.tokens[c].kind == TokKind::Quote
                 || matches!(doc.tokens[c].lower.as_str(), "." | "!" | "?"))

@@ -400,6 +400,9 @@ fn place_or_org(toks: &[Token], k: usize, chars: &[char]) -> Option<(String, usi
         if let Some(o) = lexicon::known_org(&two) {
             return Some((o.into(), 2, SpeakerKind::Organization));
         }
+        if let Some(st) = lexicon::us_state(&two) {
+            return Some((st, 2, SpeakerKind::Organization));
+        }
     }
     let t = &toks[k];
     if !t.cap {
@@ -407,6 +410,9 @@ fn place_or_org(toks: &[Token], k: usize, chars: &[char]) -> Option<(String, usi
     }
     if let Some(c) = lexicon::country(&t.lower) {
         return Some((c.into(), 1, SpeakerKind::Country));
+    }
+    if let Some(st) = lexicon::us_state(&t.lower) {
+        return Some((st, 1, SpeakerKind::Organization));
     }
     if is_acronym(t, chars) {
         if let Some(o) = lexicon::known_org(&t.lower) {
