@@ -99,6 +99,17 @@ impl Application {
         self.port
     }
 
+    /// Stop accepting requests, finish those in flight, and flush the store.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        // The server future handles the stop command, so it must be running.
+        let handle = self.server.handle();
+        let running = tokio::spawn(self.server);
+        handle.stop(true).await;
+        let _ = running.await;
+        self.store.flush()?;
+        Ok(())
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let r = self.server.await;
         if let Err(e) = self.store.flush() {

@@ -113,7 +113,11 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
 fn with_preposition(tokens: &[Token], i: usize) -> Range<usize> {
     let takes = |t: &Token| matches!(t.lower.as_str(), "about" | "of" | "against" | "over");
     match (tokens.get(i + 1), tokens.get(i + 2)) {
-        (Some(p), Some(n)) if takes(p) && !lexicon::is_weekday_or_month(&n.lower) && !n.is_punct(',') => i..i + 2,
+        (Some(p), Some(n))
+            if takes(p) && !lexicon::is_weekday_or_month(&n.lower) && !n.is_punct(',') =>
+        {
+            i..i + 2
+        }
         _ => i..i + 1,
     }
 }
@@ -242,6 +246,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         let mut content: Vec<Range<usize>> = Vec::with_capacity(2);
         content.push(q.open..q.close + 1);
         let mut found: Option<Found> = None;
+        let mut continued: Vec<Range<usize>> = Vec::new();
 
         // After the quote: `," Mr X said.` / `," said Mr X.`
         let mut k = q.close + 1;
@@ -355,7 +360,15 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                     break;
                 }
                 consumed_quote[nq] = true;
-                content.push(q2.open..q2.close + 1);
+                // A quote that opens a new sentence is a claim of its own by
+                // the same speaker; one split by its attribution stays whole.
+                let own_sentence = sent_of(&doc.sents, q2.open) != sent_of(&doc.sents, q.open)
+                    && sent_of(&doc.sents, q2.open) != att_sent;
+                if own_sentence {
+                    continued.push(q2.open..q2.close + 1);
+                } else {
+                    content.push(q2.open..q2.close + 1);
+                }
                 last_end = q2.close + 1;
             }
         }
@@ -420,6 +433,19 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                         break;
                     }
                 }
+                let main_index = claims.len();
+                let continued_claims: Vec<RawClaim> = continued
+                    .drain(..)
+                    .map(|r| RawClaim {
+                        kind: ClaimKind::DirectQuote,
+                        content: vec![r],
+                        cue: None,
+                        mention: mention.clone(),
+                        rule: "quote-continuation",
+                        confidence: 0.8,
+                        inherit_from: Some(main_index),
+                    })
+                    .collect();
                 claims.push(RawClaim {
                     kind,
                     content,
@@ -433,6 +459,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                     },
                     inherit_from: None,
                 });
+                claims.extend(continued_claims);
             }
             None => {
                 // A paragraph that is only a quote, right after an attributed

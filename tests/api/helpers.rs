@@ -22,7 +22,18 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
 pub async fn spawn_app_in(dir: TempDir, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = settings_for(dir.path());
     tweak(&mut settings);
-    let app = Application::build(settings).await.expect("the app builds");
+    // A store just released by a stopped app may take a moment to unlock.
+    let mut tries = 0;
+    let app = loop {
+        match Application::build(settings.clone()).await {
+            Ok(app) => break app,
+            Err(e) if tries < 50 && e.to_string().contains("in use") => {
+                tries += 1;
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("the app does not build: {e}"),
+        }
+    };
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {

@@ -25,9 +25,8 @@ async fn a_restart_keeps_everything_and_does_not_seed_again() {
             .into_iter()
             .map(|c| c.id)
             .collect();
-        store.flush().unwrap();
-        drop(app);
         drop(store);
+        app.stop().await.unwrap();
         (ids, stats)
     };
     let app = spawn_app_in(dir, |_| {}).await;
