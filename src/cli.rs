@@ -66,6 +66,27 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Score pairs of texts read as `text_a<TAB>text_b` lines on stdin: one `score<TAB>STANCE` line each.
+    Similarity,
+    /// Build the corroboration lexicon (IDF and WordNet synonyms) from public resources.
+    BuildLexicon {
+        /// WordNet's database directory (Debian's wordnet-base: /usr/share/wordnet).
+        #[arg(long, default_value = "/usr/share/wordnet")]
+        wordnet: PathBuf,
+        /// A folder of news articles (.txt) for document frequencies.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Where to write idf.tsv and synonyms.tsv.
+        #[arg(long, default_value = "src/corroborate")]
+        out: PathBuf,
+    },
+    /// Train the pair model (does a pair say the same thing?) on MRPC-format data; writes its table.
+    TrainPairs {
+        /// Tab-separated rows: label (0/1), id, id, text, text (the MRPC format).
+        file: PathBuf,
+        #[arg(long, default_value = "src/corroborate/pair_model.tsv")]
+        out: PathBuf,
+    },
     /// Learn the reporting-cue lexicon from a brat-annotated split (text/, attributions/) and print it as TSV.
     TrainCues {
         /// A directory with text/*.txt and attributions/*.ann, e.g. ../shared/eval/polnear/train.
@@ -130,6 +151,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::TrainCues { dir, min_count } => train_cues(&dir, min_count),
+        Command::Similarity => similarity(),
+        Command::TrainPairs { file, out } => train_pairs(&file, &out),
+        Command::BuildLexicon {
+            wordnet,
+            corpus,
+            out,
+        } => {
+            let t = crate::corroborate::build::build(&wordnet, &corpus)?;
+            std::fs::write(out.join("idf.tsv"), t.idf)?;
+            std::fs::write(out.join("synonyms.tsv"), t.synonyms)?;
+            Ok(())
+        }
     }
 }
 
@@ -284,5 +317,48 @@ fn train_cues(dir: &Path, min_count: u32) -> anyhow::Result<()> {
     }
     print!("{}", train::to_tsv(&stats, min_count));
     eprintln!("{} articles", seen.len());
+    Ok(())
+}
+
+/// `claimgraph similarity`: the scorers' contract, with the server's scorer and threshold.
+fn similarity() -> anyhow::Result<()> {
+    use crate::corroborate::{compare, features};
+    use std::io::{BufRead, Write};
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let (a, b) = line.split_once('\t').unwrap_or((line.as_str(), ""));
+        let c = compare(&features(a, &[]), &features(b, &[]));
+        writeln!(out, "{:.4}\t{}", c.score, c.stance)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn train_pairs(file: &Path, out: &Path) -> anyhow::Result<()> {
+    use crate::corroborate::{features, pair};
+    let text = std::fs::read_to_string(file)?;
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        // Rows are label, id, id, text, text; a header row has no 0/1 label.
+        if f.len() < 5 || !matches!(f[0].trim(), "0" | "1") {
+            continue;
+        }
+        let (fa, fb) = (features(f[3], &[]), features(f[4], &[]));
+        xs.push(crate::corroborate::score::pair_vector(&fa, &fb));
+        ys.push(f[0].trim() == "1");
+    }
+    let m = pair::Model::fit(&xs, &ys, 0.001, 3000);
+    let acc = xs
+        .iter()
+        .zip(&ys)
+        .filter(|(x, y)| (m.probability(x) >= 0.5) == **y)
+        .count() as f64
+        / xs.len().max(1) as f64;
+    std::fs::write(out, m.to_tsv())?;
+    eprintln!("trained on {} pairs; training accuracy {acc:.4}", xs.len());
     Ok(())
 }

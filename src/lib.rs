@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cli_extract;
+pub mod corroborate;
 pub mod domain;
 pub mod extract;
 pub mod graphql;

@@ -1,0 +1,275 @@
+//! Deciding whether two texts say the same thing: a logistic model over
+//! general lexical features (coverage both ways, overlaps of words, stems,
+//! bigrams and trigrams, order, length, names and numbers), trained by
+//! `claimgraph train-pairs` on labelled news paraphrases and shipped as
+//! `pair_model.tsv`.
+
+use super::features::{stemmer, words, Features};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+pub const N_FEATURES: usize = 19;
+
+fn jaccard<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f32 {
+    let u = a.union(b).count();
+    if u == 0 {
+        0.0
+    } else {
+        a.intersection(b).count() as f32 / u as f32
+    }
+}
+
+fn lcs(a: &[String], b: &[String]) -> usize {
+    let mut prev = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn char_grams(text: &str) -> HashSet<String> {
+    let t: Vec<char> = text
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    t.windows(4).map(|w| w.iter().collect()).collect()
+}
+
+fn names(text: &str) -> HashSet<String> {
+    // Capitalised words after the first: names, places, bodies.
+    text.split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).any(char::is_lowercase)
+        })
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The features of a pair; `coverage` is (matched, total) of each side.
+pub fn pair_features(
+    a: &str,
+    b: &str,
+    fa: &Features,
+    fb: &Features,
+    cov_a: (f32, f32),
+    cov_b: (f32, f32),
+) -> [f32; N_FEATURES] {
+    let ca = if cov_a.1 > 0.0 {
+        cov_a.0 / cov_a.1
+    } else {
+        0.0
+    };
+    let cb = if cov_b.1 > 0.0 {
+        cov_b.0 / cov_b.1
+    } else {
+        0.0
+    };
+    let wa: Vec<String> = words(a).into_iter().map(|w| w.0).collect();
+    let wb: Vec<String> = words(b).into_iter().map(|w| w.0).collect();
+    let sa: Vec<String> = wa.iter().map(|w| stemmer().stem(w).into_owned()).collect();
+    let sb: Vec<String> = wb.iter().map(|w| stemmer().stem(w).into_owned()).collect();
+    let set = |v: &[String]| v.iter().cloned().collect::<HashSet<_>>();
+    let (set_wa, set_wb, set_sa, set_sb) = (set(&wa), set(&wb), set(&sa), set(&sb));
+    let grams = |v: &[String], n: usize| v.windows(n).map(|w| w.join(" ")).collect::<HashSet<_>>();
+    let shared = set_sa.intersection(&set_sb).count() as f32;
+    let pa = shared / set_sa.len().max(1) as f32;
+    let pb = shared / set_sb.len().max(1) as f32;
+    let (la, lb) = (sa.len() as f32, sb.len() as f32);
+    let longest = la.max(lb).max(1.0);
+    let nums = |f: &Features| {
+        f.numbers
+            .iter()
+            .map(|(v, _)| (v * 100.0).round() as i64)
+            .collect::<HashSet<_>>()
+    };
+    let (na, nb) = (nums(fa), nums(fb));
+    let nums_shared = na.intersection(&nb).count();
+    let (name_a, name_b) = (names(a), names(b));
+    [
+        ca.min(cb),
+        ca.max(cb),
+        if cov_a.1 + cov_b.1 > 0.0 {
+            (cov_a.0 + cov_b.0) / (cov_a.1 + cov_b.1)
+        } else {
+            0.0
+        },
+        jaccard(&set_wa, &set_wb),
+        f32::from(u8::from(
+            !na.is_empty() && !nb.is_empty() && nums_shared == 0,
+        )),
+        na.symmetric_difference(&nb).count() as f32,
+        name_a.symmetric_difference(&name_b).count() as f32,
+        la.min(lb) / longest,
+        (cov_a.1 - cov_a.0).max(cov_b.1 - cov_b.0),
+        jaccard(&set_sa, &set_sb),
+        jaccard(&grams(&sa, 2), &grams(&sb, 2)),
+        2.0 * lcs(&sa, &sb) as f32 / (la + lb).max(1.0),
+        pa.min(pb),
+        pa.max(pb),
+        jaccard(&grams(&sa, 3), &grams(&sb, 3)),
+        f32::from(u8::from(nums_shared > 0)),
+        // Content words of each side the other lacks, the larger count.
+        fa.terms
+            .iter()
+            .filter(|t| !fb.terms.iter().any(|u| u.stem == t.stem))
+            .count()
+            .max(
+                fb.terms
+                    .iter()
+                    .filter(|t| !fa.terms.iter().any(|u| u.stem == t.stem))
+                    .count(),
+            ) as f32,
+        f32::from(u8::from(fa.negations % 2 != fb.negations % 2)),
+        jaccard(&char_grams(a), &char_grams(b)),
+    ]
+}
+
+/// A fitted logistic model: standardisation, weights, bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub mean: [f32; N_FEATURES],
+    pub std: [f32; N_FEATURES],
+    pub weights: [f32; N_FEATURES],
+    pub bias: f32,
+}
+
+impl Model {
+    pub fn probability(&self, x: &[f32; N_FEATURES]) -> f32 {
+        let z: f32 = self.bias
+            + (0..N_FEATURES)
+                .map(|i| self.weights[i] * (x[i] - self.mean[i]) / self.std[i])
+                .sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    pub fn to_tsv(&self) -> String {
+        let row = |name: &str, v: &[f32]| {
+            format!(
+                "{name}\t{}\n",
+                v.iter()
+                    .map(|x| format!("{x:.6}"))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            )
+        };
+        format!(
+            "# logistic model over pair features (generated by `claimgraph train-pairs`)\n{}{}{}{}",
+            row("mean", &self.mean),
+            row("std", &self.std),
+            row("weights", &self.weights),
+            row("bias", &[self.bias])
+        )
+    }
+
+    pub fn from_tsv(s: &str) -> Option<Model> {
+        let mut m = Model {
+            mean: [0.0; N_FEATURES],
+            std: [1.0; N_FEATURES],
+            weights: [0.0; N_FEATURES],
+            bias: 0.0,
+        };
+        for line in s.lines().filter(|l| !l.starts_with('#')) {
+            let mut f = line.split('\t');
+            let name = f.next()?;
+            let v: Vec<f32> = f.map(|x| x.parse().ok()).collect::<Option<_>>()?;
+            match name {
+                "mean" => m.mean.copy_from_slice(v.get(..N_FEATURES)?),
+                "std" => m.std.copy_from_slice(v.get(..N_FEATURES)?),
+                "weights" => m.weights.copy_from_slice(v.get(..N_FEATURES)?),
+                "bias" => m.bias = *v.first()?,
+                _ => {}
+            }
+        }
+        Some(m)
+    }
+
+    /// L2-regularised logistic regression by full-batch gradient descent
+    /// on standardised features: deterministic, so training reproduces.
+    pub fn fit(xs: &[[f32; N_FEATURES]], ys: &[bool], l2: f32, epochs: usize) -> Model {
+        let n = xs.len().max(1) as f32;
+        let mut mean = [0.0f32; N_FEATURES];
+        let mut std = [0.0f32; N_FEATURES];
+        for x in xs {
+            for i in 0..N_FEATURES {
+                mean[i] += x[i] / n;
+            }
+        }
+        for x in xs {
+            for i in 0..N_FEATURES {
+                std[i] += (x[i] - mean[i]).powi(2) / n;
+            }
+        }
+        for s in std.iter_mut() {
+            *s = s.sqrt().max(1e-6);
+        }
+        let z: Vec<[f32; N_FEATURES]> = xs
+            .iter()
+            .map(|x| std::array::from_fn(|i| (x[i] - mean[i]) / std[i]))
+            .collect();
+        let mut w = [0.0f32; N_FEATURES];
+        let mut b = 0.0f32;
+        let lr = 0.5;
+        for _ in 0..epochs {
+            let mut gw = [0.0f32; N_FEATURES];
+            let mut gb = 0.0f32;
+            for (x, &y) in z.iter().zip(ys) {
+                let p =
+                    1.0 / (1.0 + (-(b + (0..N_FEATURES).map(|i| w[i] * x[i]).sum::<f32>())).exp());
+                let e = p - f32::from(u8::from(y));
+                for i in 0..N_FEATURES {
+                    gw[i] += e * x[i] / n;
+                }
+                gb += e / n;
+            }
+            for i in 0..N_FEATURES {
+                w[i] -= lr * (gw[i] + l2 * w[i]);
+            }
+            b -= lr * gb;
+        }
+        Model {
+            mean,
+            std,
+            weights: w,
+            bias: b,
+        }
+    }
+}
+
+/// The shipped model, or none if the table is empty (before first training).
+pub fn model() -> Option<&'static Model> {
+    static M: OnceLock<Option<Model>> = OnceLock::new();
+    M.get_or_init(|| {
+        Model::from_tsv(include_str!("pair_model.tsv"))
+            .filter(|m| m.weights.iter().any(|w| *w != 0.0))
+    })
+    .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fitted_model_separates_a_separable_feature_and_round_trips() {
+        let xs: Vec<[f32; N_FEATURES]> = (0..40)
+            .map(|i| std::array::from_fn(|k| if k == 3 { i as f32 / 40.0 } else { 0.5 }))
+            .collect();
+        let ys: Vec<bool> = (0..40).map(|i| i >= 20).collect();
+        let m = Model::fit(&xs, &ys, 0.0, 500);
+        assert!(m.probability(&xs[39]) > 0.8 && m.probability(&xs[0]) < 0.2);
+        let again = Model::from_tsv(&m.to_tsv()).unwrap();
+        assert!((again.probability(&xs[39]) - m.probability(&xs[39])).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,220 @@
+//! Stage 2: align two claims' terms, score the match, decide the stance.
+
+use super::features::Features;
+use std::fmt;
+
+/// At or above this score two claims corroborate (or contradict) each other.
+pub const THRESHOLD: f32 = 0.5;
+
+/// A synonym (shared WordNet concept) counts for this much of an exact match.
+const SYNONYM: f32 = 0.8;
+/// Weight of a number: as telling as a rare word.
+const NUMBER_WEIGHT: f32 = 6.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Stance {
+    Supports,
+    Contradicts,
+    None,
+}
+
+impl fmt::Display for Stance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stance::Supports => "SUPPORTS",
+            Stance::Contradicts => "CONTRADICTS",
+            Stance::None => "NONE",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub score: f32,
+    pub stance: Stance,
+    /// What matched and what differed, in words.
+    pub evidence: Vec<String>,
+}
+
+fn same_number(a: f64, b: f64) -> bool {
+    let m = a.abs().max(b.abs());
+    m == 0.0 || (a - b).abs() / m < 0.01
+}
+
+/// How much of `a`'s weight finds a match in `b`.
+fn covered(a: &Features, b: &Features, evidence: &mut Option<&mut Vec<String>>) -> (f32, f32) {
+    let mut total = 0.0;
+    let mut matched = 0.0;
+    for t in &a.terms {
+        total += t.weight;
+        let mut best = 0.0f32;
+        let mut how = None;
+        for u in &b.terms {
+            let m = if t.stem == u.stem {
+                1.0
+            } else if t.concepts.iter().any(|c| u.concepts.contains(c)) {
+                SYNONYM
+            } else {
+                0.0
+            };
+            if m > best {
+                best = m;
+                how = Some(u);
+            }
+        }
+        matched += t.weight * best;
+        if let (Some(ev), Some(u)) = (evidence.as_deref_mut(), how) {
+            if best == 1.0 && t.word.contains('\u{2192}') {
+                ev.push(format!("speaker: {}", t.word));
+            } else if best == 1.0 && u.word.contains('\u{2192}') {
+                ev.push(format!("speaker: {}", u.word));
+            } else if best == 1.0 {
+                ev.push(format!("shared: {}", t.word.to_lowercase()));
+            } else if best > 0.0 {
+                ev.push(format!(
+                    "synonym: {} ~ {}",
+                    t.word.to_lowercase(),
+                    u.word.to_lowercase()
+                ));
+            }
+        }
+    }
+    for (v, _) in &a.numbers {
+        total += NUMBER_WEIGHT;
+        if b.numbers.iter().any(|(w, _)| same_number(*v, *w)) {
+            matched += NUMBER_WEIGHT;
+        }
+    }
+    (matched, total)
+}
+
+/// The pair model's feature vector for two texts.
+pub fn pair_vector(a: &Features, b: &Features) -> [f32; super::pair::N_FEATURES] {
+    let (ma, ta) = covered(a, b, &mut None);
+    let (mb, tb) = covered(b, a, &mut None);
+    super::pair::pair_features(&a.text, &b.text, a, b, (ma, ta), (mb, tb))
+}
+
+/// Compare two claims. The score is how much of each claim's weight the
+/// other covers (exact stems, then WordNet synonyms, then numbers); whether
+/// they say the same thing is the pair model's call; a denial or a different
+/// number on the same proposition makes it a contradiction.
+pub fn compare(a: &Features, b: &Features) -> Comparison {
+    let mut evidence = Vec::new();
+    let (ma, ta) = covered(a, b, &mut Some(&mut evidence));
+    let (mb, tb) = covered(b, a, &mut None);
+    let score = if ta + tb > 0.0 {
+        ((ma + mb) / (ta + tb)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    evidence.sort();
+    evidence.dedup();
+    let shared_numbers: Vec<&String> = a
+        .numbers
+        .iter()
+        .filter(|(v, _)| b.numbers.iter().any(|(w, _)| same_number(*v, *w)))
+        .map(|(_, s)| s)
+        .collect();
+    for s in &shared_numbers {
+        evidence.push(format!("number: {s}"));
+    }
+    let numbers_differ =
+        !a.numbers.is_empty() && !b.numbers.is_empty() && shared_numbers.is_empty();
+    let polarity_differs = (a.negations % 2) != (b.negations % 2);
+    let conflict = numbers_differ || polarity_differs;
+    let same = match super::pair::model() {
+        Some(m) => {
+            m.probability(&super::pair::pair_features(
+                &a.text,
+                &b.text,
+                a,
+                b,
+                (ma, ta),
+                (mb, tb),
+            )) >= 0.5
+        }
+        None => score >= THRESHOLD,
+    };
+    let stance = if same && !conflict {
+        Stance::Supports
+    } else if conflict && (same || score >= THRESHOLD) {
+        if polarity_differs {
+            evidence.push("polarity differs: one denies what the other states".into());
+        }
+        if numbers_differ {
+            let fmt = |f: &Features| {
+                f.numbers
+                    .iter()
+                    .map(|(_, s)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            evidence.push(format!("numbers differ: {} vs {}", fmt(a), fmt(b)));
+        }
+        Stance::Contradicts
+    } else {
+        Stance::None
+    };
+    Comparison {
+        score,
+        stance,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::features::features;
+    use super::*;
+
+    fn cmp(a: &str, b: &str) -> Comparison {
+        compare(&features(a, &[]), &features(b, &[]))
+    }
+
+    #[test]
+    fn identical_claims_score_one_and_support() {
+        let c = cmp("The bridge will open in May", "The bridge will open in May");
+        assert!((c.score - 1.0).abs() < 1e-6);
+        assert_eq!(c.stance, Stance::Supports);
+    }
+
+    #[test]
+    fn unrelated_claims_do_not_match() {
+        let c = cmp(
+            "The bridge will open in May",
+            "Shares in the bank fell sharply on Tuesday",
+        );
+        assert!(c.score < 0.2, "{c:?}");
+        assert_eq!(c.stance, Stance::None);
+    }
+
+    #[test]
+    fn a_denial_contradicts() {
+        let c = cmp(
+            "The minister resigned over the scandal",
+            "The minister did not resign over the scandal",
+        );
+        assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
+    }
+
+    #[test]
+    fn a_different_number_contradicts() {
+        let c = cmp(
+            "The war has killed more than half a million people",
+            "The war has killed 200,000 people",
+        );
+        assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
+        assert!(c.evidence.iter().any(|e| e.starts_with("numbers differ")));
+    }
+
+    #[test]
+    fn the_score_is_symmetric() {
+        let (a, b) = (
+            "Russia and Iran rejected the call for a truce",
+            "Iran rejected a ceasefire",
+        );
+        assert!((cmp(a, b).score - cmp(b, a).score).abs() < 1e-6);
+    }
+}
