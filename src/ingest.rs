@@ -139,7 +139,7 @@ pub fn ingest(store: &dyn Store, new: NewArticle) -> Result<Ingested, IngestErro
     if let Some(p) = &new.publisher {
         attribute_assertions_to(&mut ex, p);
     }
-    Ok(store.insert_article(&new, hash, now(), &ex)?)
+    Ok(store.insert_article(&new, hash, now(), &ex, &crate::corroborate::Corroborator)?)
 }
 
 /// The article's own assertions are the publisher's.

@@ -212,6 +212,11 @@ pub struct Term {
     pub word: String,
     pub weight: f32,
     pub concepts: &'static [u32],
+    /// What the word also stands for: "Erdogan" -> "turkey".
+    pub alts: Vec<String>,
+    /// Supplementary knowledge (a speaker's country): it can add a match,
+    /// but its absence from the other claim costs nothing.
+    pub bonus: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -309,28 +314,65 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         let canonical = crate::extract::lexicon::country(lower).map(|c| c.to_lowercase());
         let key = canonical.as_deref().unwrap_or(lower);
         let stem = stemmer().stem(key).into_owned();
+        let alts = extra
+            .iter()
+            .filter(|(_, from)| from.to_lowercase().split_whitespace().last() == Some(lower))
+            .map(|(entity, _)| entity_stem(entity))
+            .filter(|a| *a != stem)
+            .collect();
         f.terms.push(Term {
             weight: lexicon::idf(&stem),
             concepts: lexicon::concepts(&stem),
             stem,
             word: orig.clone(),
+            alts,
+            bonus: false,
         });
         i += 1;
     }
     for (entity, from) in extra {
-        let lower = entity.to_lowercase();
-        let stem = stemmer().stem(&lower).into_owned();
-        if f.terms.iter().any(|t| t.stem == stem) {
+        let stem = entity_stem(entity);
+        if f.terms
+            .iter()
+            .any(|t| t.stem == stem || t.alts.contains(&stem))
+        {
             continue;
         }
+        let word = if from == entity {
+            entity.clone()
+        } else {
+            format!("{from} \u{2192} {entity}")
+        };
         f.terms.push(Term {
             weight: lexicon::idf(&stem),
             concepts: &[],
             stem,
-            word: format!("{from} \u{2192} {entity}"),
+            word,
+            alts: Vec::new(),
+            bonus: true,
         });
     }
     f
+}
+
+/// An entity as one term: a person by surname ("Vladimir Putin" -> "putin"),
+/// anything else by its whole name.
+fn entity_stem(entity: &str) -> String {
+    let lower = entity.to_lowercase();
+    let person_like = lower.split_whitespace().count() > 1
+        && entity
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) || w.len() <= 3);
+    let key = match crate::extract::lexicon::country(&lower) {
+        Some(c) => c.to_lowercase(),
+        None if person_like && crate::extract::lexicon::known_org(&lower).is_none() => lower
+            .split_whitespace()
+            .last()
+            .unwrap_or(&lower)
+            .to_string(),
+        None => lower,
+    };
+    stemmer().stem(&key).into_owned()
 }
 
 #[cfg(test)]

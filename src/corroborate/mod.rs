@@ -7,9 +7,11 @@
 
 pub mod build;
 pub mod features;
+pub mod index;
 pub mod lexicon;
 pub mod pair;
 pub mod score;
 
 pub use features::{features, Features};
+pub use index::Corroborator;
 pub use score::{compare, Comparison, Stance, THRESHOLD};

@@ -3,8 +3,13 @@
 use super::features::Features;
 use std::fmt;
 
-/// At or above this score two claims corroborate (or contradict) each other.
+/// At or above this score two claims on the same proposition that differ in
+/// a number or in polarity contradict each other.
 pub const THRESHOLD: f32 = 0.5;
+/// At or above this score two claims say the same thing whatever the pair
+/// model thinks: claims about one event share most of their weight without
+/// being sentence paraphrases.
+pub const SAME: f32 = 0.7;
 
 /// A synonym (shared WordNet concept) counts for this much of an exact match.
 const SYNONYM: f32 = 0.8;
@@ -47,11 +52,13 @@ fn covered(a: &Features, b: &Features, evidence: &mut Option<&mut Vec<String>>) 
     let mut total = 0.0;
     let mut matched = 0.0;
     for t in &a.terms {
-        total += t.weight;
         let mut best = 0.0f32;
         let mut how = None;
         for u in &b.terms {
-            let m = if t.stem == u.stem {
+            let same_entity = t.alts.contains(&u.stem)
+                || u.alts.contains(&t.stem)
+                || t.alts.iter().any(|x| u.alts.contains(x));
+            let m = if t.stem == u.stem || same_entity {
                 1.0
             } else if t.concepts.iter().any(|c| u.concepts.contains(c)) {
                 SYNONYM
@@ -63,9 +70,20 @@ fn covered(a: &Features, b: &Features, evidence: &mut Option<&mut Vec<String>>) 
                 how = Some(u);
             }
         }
+        // Supplementary knowledge only ever adds evidence.
+        if t.bonus && best == 0.0 {
+            continue;
+        }
+        total += t.weight;
         matched += t.weight * best;
         if let (Some(ev), Some(u)) = (evidence.as_deref_mut(), how) {
-            if best == 1.0 && t.word.contains('\u{2192}') {
+            if best == 1.0
+                && t.stem != u.stem
+                && !t.word.contains('\u{2192}')
+                && !u.word.contains('\u{2192}')
+            {
+                ev.push(format!("entity: {} = {}", t.word, u.word));
+            } else if best == 1.0 && t.word.contains('\u{2192}') {
                 ev.push(format!("speaker: {}", t.word));
             } else if best == 1.0 && u.word.contains('\u{2192}') {
                 ev.push(format!("speaker: {}", u.word));
@@ -124,19 +142,20 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
         !a.numbers.is_empty() && !b.numbers.is_empty() && shared_numbers.is_empty();
     let polarity_differs = (a.negations % 2) != (b.negations % 2);
     let conflict = numbers_differ || polarity_differs;
-    let same = match super::pair::model() {
-        Some(m) => {
-            m.probability(&super::pair::pair_features(
-                &a.text,
-                &b.text,
-                a,
-                b,
-                (ma, ta),
-                (mb, tb),
-            )) >= 0.5
-        }
-        None => score >= THRESHOLD,
-    };
+    let same = score >= SAME
+        || match super::pair::model() {
+            Some(m) => {
+                m.probability(&super::pair::pair_features(
+                    &a.text,
+                    &b.text,
+                    a,
+                    b,
+                    (ma, ta),
+                    (mb, tb),
+                )) >= 0.5
+            }
+            None => score >= THRESHOLD,
+        };
     let stance = if same && !conflict {
         Stance::Supports
     } else if conflict && (same || score >= THRESHOLD) {

@@ -126,6 +126,9 @@ pub struct Claim {
     pub attribution: Attribution,
     /// For assertions: how worth checking, in [0, 1].
     pub check_worthiness: Option<f32>,
+    /// Who and what the claim involves (entity, the words that named it).
+    #[serde(default)]
+    pub entities: Vec<(String, String)>,
 }
 
 impl Claim {
@@ -135,6 +138,27 @@ impl Claim {
         let end = self.content.iter().map(|s| s.end).max().unwrap_or(0);
         Span { start, end }
     }
+}
+
+/// Whether a corroborating claim says the same thing or the opposite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Stance {
+    Supports,
+    Contradicts,
+}
+
+/// A link from a claim to a claim in another article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Corroboration {
+    /// The other claim.
+    pub claim: ClaimId,
+    pub score: f32,
+    pub stance: Stance,
+    /// What matched and what differed.
+    pub evidence: Vec<String>,
+    /// False for the same publisher or a copy of the same text.
+    pub independent: bool,
 }
 
 /// Someone (or something) that makes claims, recognised across articles.

@@ -162,6 +162,7 @@ pub fn find(doc: &Doc, claims: &[RawClaim]) -> Vec<ExtractedClaim> {
             resolution: None,
             confidence: score,
             check_worthiness: Some(score),
+            entities: Vec::new(),
         });
     }
     out

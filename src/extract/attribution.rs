@@ -183,7 +183,13 @@ fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> 
             && end - x <= 8
             && (x + 1..end).all(|y| !in_quote[y] && tokens[y].kind != TokKind::Quote)
         {
-            return x;
+            // "... at the summit on Friday": the preposition goes with the date.
+            let prep = x > start + 3
+                && matches!(
+                    tokens[x - 1].lower.as_str(),
+                    "on" | "last" | "this" | "next" | "since"
+                );
+            return if prep { x - 1 } else { x };
         }
     }
     end

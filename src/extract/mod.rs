@@ -78,6 +78,10 @@ pub struct ExtractedClaim {
     pub resolution: Option<&'static str>,
     pub confidence: f32,
     pub check_worthiness: Option<f32>,
+    /// Who and what the claim involves, with the words that named them:
+    /// its speakers, their affiliations, and people named in its text
+    /// ("Erdogan" -> "Turkey"). Corroboration matches on these.
+    pub entities: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -133,14 +137,63 @@ pub fn extract(text: &str) -> Extraction {
                 c.confidence * r.confidence
             },
             check_worthiness: None,
+            entities: Vec::new(),
         });
     }
     claims.extend(assertions::find(&doc, &raw));
     claims.sort_by_key(|c| c.content[0].start);
+    for c in claims.iter_mut() {
+        c.entities = entities_of(c, &out_speakers, &entities);
+    }
     Extraction {
         claims,
         speakers: out_speakers,
     }
+}
+
+/// The entities a claim involves: its speakers (and what they belong to), and
+/// the people, countries and bodies of the article named in its text.
+fn entities_of(
+    c: &ExtractedClaim,
+    speakers: &[LocalSpeaker],
+    all: &[speakers::Entity],
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |e: &str, from: &str| {
+        if !out.iter().any(|(x, _)| x == e) {
+            out.push((e.to_string(), from.to_string()));
+        }
+    };
+    for &i in &c.speakers {
+        let s = &speakers[i];
+        add(&s.name, &s.name);
+        if let Some(a) = &s.affiliation {
+            add(a, &s.name);
+        }
+    }
+    let text = c.text.to_lowercase();
+    for e in all
+        .iter()
+        .filter(|e| e.kind == crate::domain::SpeakerKind::Person)
+    {
+        let surname = e
+            .name
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .to_lowercase();
+        if surname.len() > 2
+            && text
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| w == surname)
+        {
+            add(&e.name, &surname);
+            if let Some(a) = &e.affiliation {
+                add(a, &surname);
+            }
+        }
+    }
+    out
 }
 
 /// The claim's words: its content parts without the outer quotation marks.

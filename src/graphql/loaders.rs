@@ -1,7 +1,7 @@
 //! DataLoaders: relations are fetched in batches per request tick, so a list
 //! of claims asks the store once for its articles and once for its speakers.
 
-use crate::domain::{Article, ArticleId, Claim, Speaker, SpeakerId};
+use crate::domain::{Article, ArticleId, Claim, ClaimId, Speaker, SpeakerId};
 use crate::store::Store;
 use async_graphql::dataloader::Loader;
 use std::collections::HashMap;
@@ -59,5 +59,20 @@ impl Loader<ClaimsOf> for StoreLoader {
         keys.iter()
             .map(|&k| Ok((k, Arc::new(self.0.claims_of_article(k.0).map_err(err)?))))
             .collect()
+    }
+}
+
+impl Loader<ClaimId> for StoreLoader {
+    type Value = Claim;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ClaimId]) -> Result<HashMap<ClaimId, Claim>, LoadError> {
+        let found = self.0.claims(keys).map_err(err)?;
+        Ok(keys
+            .iter()
+            .copied()
+            .zip(found)
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect())
     }
 }

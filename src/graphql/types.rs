@@ -74,6 +74,15 @@ pub enum SpeakerKind {
     Group,
 }
 
+impl From<domain::Stance> for Stance {
+    fn from(s: domain::Stance) -> Self {
+        match s {
+            domain::Stance::Supports => Stance::Supports,
+            domain::Stance::Contradicts => Stance::Contradicts,
+        }
+    }
+}
+
 impl From<DSpeakerKind> for SpeakerKind {
     fn from(k: DSpeakerKind) -> Self {
         match k {
@@ -155,6 +164,19 @@ pub struct Corroboration {
     pub independent: bool,
 }
 
+/// Another article linked to this one through its claims.
+#[derive(SimpleObject, Clone)]
+pub struct ArticleLink {
+    /// The other article.
+    pub article: Article,
+    /// How many claim links support.
+    pub supporting: u32,
+    /// How many claim links contradict.
+    pub contradicting: u32,
+    /// False when the two articles share a publisher or are copies of one text.
+    pub independent: bool,
+}
+
 /// A news article.
 #[derive(Clone)]
 pub struct Article(pub domain::Article);
@@ -205,6 +227,47 @@ impl Article {
             .filter(|c| kind.is_none_or(|k| c.kind == k.into()))
             .cloned()
             .map(Claim)
+            .collect())
+    }
+    /// Other articles whose claims corroborate or contradict this one's, most links first.
+    async fn corroborated_by(&self, ctx: &Context<'_>) -> Result<Vec<ArticleLink>> {
+        let claims = loader(ctx)
+            .load_one(ClaimsOf(self.0.id))
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        let mut tally: Vec<(domain::ArticleId, u32, u32, bool)> = Vec::new();
+        for c in claims.iter() {
+            for l in st(store(ctx).corroborations(c.id))? {
+                let i = match tally.iter().position(|t| t.0 == l.claim.article) {
+                    Some(i) => i,
+                    None => {
+                        tally.push((l.claim.article, 0, 0, true));
+                        tally.len() - 1
+                    }
+                };
+                match l.stance {
+                    domain::Stance::Supports => tally[i].1 += 1,
+                    domain::Stance::Contradicts => tally[i].2 += 1,
+                }
+                tally[i].3 &= l.independent;
+            }
+        }
+        tally.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then(a.0.cmp(&b.0)));
+        let found = loader(ctx)
+            .load_many(tally.iter().map(|t| t.0))
+            .await
+            .map_err(load_err)?;
+        Ok(tally
+            .into_iter()
+            .filter_map(|(id, supporting, contradicting, independent)| {
+                Some(ArticleLink {
+                    article: Article(found.get(&id)?.clone()),
+                    supporting,
+                    contradicting,
+                    independent,
+                })
+            })
             .collect())
     }
     /// Everyone it quotes or reports, in order of first appearance.
@@ -312,15 +375,59 @@ impl Claim {
             .map(Speaker)
             .collect())
     }
-    /// Claims in other articles that say the same thing or the opposite.
+    /// Claims in other articles that say the same thing or the opposite, best first.
     async fn corroborations(
         &self,
-        min_score: Option<f64>,
-        stance: Option<Stance>,
-        first: Option<i32>,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only links scoring at least this, in [0, 1].")] min_score: Option<f64>,
+        #[graphql(desc = "Only links of this stance.")] stance: Option<Stance>,
+        #[graphql(desc = "At most this many (default 20, at most 100).")] first: Option<i32>,
     ) -> Result<Vec<Corroboration>> {
-        let _ = (min_score, stance, pagination::page_size(first)?);
-        Ok(Vec::new())
+        let first = pagination::page_size(first)?;
+        let mut links = st(store(ctx).corroborations(self.0.id))?;
+        links.retain(|l| {
+            min_score.is_none_or(|m| f64::from(l.score) >= m)
+                && stance.is_none_or(|s| Stance::from(l.stance) == s)
+        });
+        links.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.claim.cmp(&b.claim)));
+        links.truncate(first);
+        let claims = loader(ctx)
+            .load_many(links.iter().map(|l| l.claim))
+            .await
+            .map_err(load_err)?;
+        Ok(links
+            .into_iter()
+            .filter_map(|l| {
+                let claim = claims.get(&l.claim)?.clone();
+                Some(Corroboration {
+                    claim: Claim(claim),
+                    score: f64::from(l.score),
+                    stance: l.stance.into(),
+                    evidence: l.evidence,
+                    independent: l.independent,
+                })
+            })
+            .collect())
+    }
+    /// How many independent sources (other publishers, other texts) support this claim.
+    async fn corroboration_count(&self, ctx: &Context<'_>) -> Result<u64> {
+        let links = st(store(ctx).corroborations(self.0.id))?;
+        let mut articles: Vec<domain::ArticleId> = links
+            .iter()
+            .filter(|l| l.independent && l.stance == domain::Stance::Supports)
+            .map(|l| l.claim.article)
+            .collect();
+        articles.sort();
+        articles.dedup();
+        Ok(articles.len() as u64)
+    }
+    /// How many claims in other articles contradict this one.
+    async fn contradiction_count(&self, ctx: &Context<'_>) -> Result<u64> {
+        let links = st(store(ctx).corroborations(self.0.id))?;
+        Ok(links
+            .iter()
+            .filter(|l| l.stance == domain::Stance::Contradicts)
+            .count() as u64)
     }
 }
 

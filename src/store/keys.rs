@@ -12,6 +12,8 @@
 //! |                 | `s` ++ normalised surname (people)          | speaker ids (u64 BE)* |
 //! |                 | `w` ++ word of a name ++ 0 ++ id (u64 BE)   | empty                 |
 //! | `speaker_claims`| speaker id (u64 BE) ++ claim key            | empty                 |
+//! | `claim_terms`   | term ++ 0 ++ claim key                      | empty                 |
+//! | `corroborations`| claim key ++ other claim key                | `Corroboration`       |
 //!
 //! Big-endian integers make key order id order, so an article's claims and
 //! a speaker's claims are contiguous ranges. Values start with a format
@@ -26,6 +28,8 @@ pub const CLAIMS: &str = "claims";
 pub const SPEAKERS: &str = "speakers";
 pub const SPEAKER_NAMES: &str = "speaker_names";
 pub const SPEAKER_CLAIMS: &str = "speaker_claims";
+pub const CLAIM_TERMS: &str = "claim_terms";
+pub const CORROBORATIONS: &str = "corroborations";
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_COUNTERS: &[u8] = b"counters";
@@ -107,4 +111,24 @@ mod tests {
             })
         );
     }
+}
+
+pub fn term_prefix(term: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(term.len() + 13);
+    k.extend_from_slice(term.as_bytes());
+    k.push(0);
+    k
+}
+
+pub fn term_claim(term: &str, c: ClaimId) -> Vec<u8> {
+    let mut k = term_prefix(term);
+    k.extend_from_slice(&claim(c));
+    k
+}
+
+pub fn edge(from: ClaimId, to: ClaimId) -> [u8; 24] {
+    let mut k = [0u8; 24];
+    k[..12].copy_from_slice(&claim(from));
+    k[12..].copy_from_slice(&claim(to));
+    k
 }

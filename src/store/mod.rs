@@ -9,7 +9,7 @@ mod sled_store;
 pub use sled_store::SledStore;
 
 use crate::domain::{
-    Article, ArticleId, Claim, ClaimId, ClaimKind, NewArticle, Speaker, SpeakerId,
+    Article, ArticleId, Claim, ClaimId, ClaimKind, Corroboration, NewArticle, Speaker, SpeakerId,
 };
 use crate::extract::Extraction;
 
@@ -70,6 +70,41 @@ pub struct Ingested {
     pub created: bool,
 }
 
+/// What a new article adds to the corroboration index: its claims' terms,
+/// and edges from its claims (by ordinal) to stored claims.
+#[derive(Debug, Clone, Default)]
+pub struct LinkPlan {
+    pub postings: Vec<(String, u32)>,
+    pub edges: Vec<(u32, Corroboration)>,
+}
+
+/// Plans an article's links. Called under the store's write lock, before the
+/// article's transaction, so it sees every earlier article and no other write.
+pub trait Linker: Send + Sync {
+    fn plan(
+        &self,
+        store: &dyn Store,
+        article: ArticleId,
+        new: &NewArticle,
+        extraction: &Extraction,
+    ) -> Result<LinkPlan>;
+}
+
+/// No corroboration: for tools that only store.
+pub struct NoLinks;
+
+impl Linker for NoLinks {
+    fn plan(
+        &self,
+        _: &dyn Store,
+        _: ArticleId,
+        _: &NewArticle,
+        _: &Extraction,
+    ) -> Result<LinkPlan> {
+        Ok(LinkPlan::default())
+    }
+}
+
 pub trait Store: Send + Sync + 'static {
     fn article(&self, id: ArticleId) -> Result<Option<Article>>;
     /// One answer per id, in order.
@@ -103,14 +138,20 @@ pub trait Store: Send + Sync + 'static {
 
     fn stats(&self) -> Result<Stats>;
 
-    /// Store an article with its claims and speakers in one atomic write.
-    /// Idempotent on `hash`.
+    /// Claims indexed under a term, at most `limit`.
+    fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>>;
+    /// A claim's links to claims in other articles.
+    fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>>;
+
+    /// Store an article with its claims, speakers, index entries and
+    /// corroboration edges in one atomic write. Idempotent on `hash`.
     fn insert_article(
         &self,
         new: &NewArticle,
         hash: [u8; 16],
         ingested_at: u64,
         extraction: &Extraction,
+        linker: &dyn Linker,
     ) -> Result<Ingested>;
 
     fn flush(&self) -> Result<()>;

@@ -2,10 +2,10 @@
 
 use super::codec::{decode, encode};
 use super::keys;
-use super::{ClaimFilter, Ingested, Result, Stats, Store, StoreError};
+use super::{ClaimFilter, Ingested, Linker, Result, Stats, Store, StoreError};
 use crate::domain::{
-    normalise_name, Article, ArticleId, Attribution, Claim, ClaimId, NewArticle, Speaker,
-    SpeakerId, SpeakerKind,
+    normalise_name, Article, ArticleId, Attribution, Claim, ClaimId, Corroboration, NewArticle,
+    Speaker, SpeakerId, SpeakerKind,
 };
 use crate::extract::{speakers::edit_distance, Extraction, LocalSpeaker};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,8 @@ pub struct SledStore {
     speakers: sled::Tree,
     speaker_names: sled::Tree,
     speaker_claims: sled::Tree,
+    claim_terms: sled::Tree,
+    corroborations: sled::Tree,
     /// One writer at a time: ingests never conflict and never retry.
     write: Mutex<()>,
 }
@@ -49,6 +51,8 @@ const T_CLAIMS: usize = 3;
 const T_SPEAKERS: usize = 4;
 const T_NAMES: usize = 5;
 const T_SPK_CLAIMS: usize = 6;
+const T_TERMS: usize = 7;
+const T_EDGES: usize = 8;
 
 type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
 
@@ -86,6 +90,8 @@ impl SledStore {
             speakers: t(keys::SPEAKERS)?,
             speaker_names: t(keys::SPEAKER_NAMES)?,
             speaker_claims: t(keys::SPEAKER_CLAIMS)?,
+            claim_terms: t(keys::CLAIM_TERMS)?,
+            corroborations: t(keys::CORROBORATIONS)?,
             db,
             write: Mutex::new(()),
         };
@@ -471,14 +477,46 @@ impl Store for SledStore {
         })
     }
 
+    fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>> {
+        let prefix = keys::term_prefix(term);
+        self.claim_terms
+            .scan_prefix(&prefix)
+            .take(limit)
+            .map(|kv| {
+                let (k, _) = kv.map_err(io)?;
+                keys::parse_claim(&k[prefix.len()..])
+                    .ok_or_else(|| StoreError::Corrupt("bad posting key".into()))
+            })
+            .collect()
+    }
+
+    fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>> {
+        self.corroborations
+            .scan_prefix(keys::claim(claim))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
     fn insert_article(
         &self,
         new: &NewArticle,
         hash: [u8; 16],
         ingested_at: u64,
         ex: &Extraction,
+        linker: &dyn Linker,
     ) -> Result<Ingested> {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(id) = self.article_by_hash(&hash)? {
+            if let Some(article) = self.article(id)? {
+                return Ok(Ingested {
+                    article,
+                    created: false,
+                });
+            }
+        }
+        // The only writer: the next id is ours, and the plan sees a settled store.
+        let id = ArticleId(self.counters()?.next_article + 1);
+        let plan = linker.plan(self, id, new, ex)?;
         let trees = [
             self.meta.clone(),
             self.articles.clone(),
@@ -487,6 +525,8 @@ impl Store for SledStore {
             self.speakers.clone(),
             self.speaker_names.clone(),
             self.speaker_claims.clone(),
+            self.claim_terms.clone(),
+            self.corroborations.clone(),
         ];
         let body: Vec<char> = new.body.chars().collect();
         let slice = |s: crate::domain::Span| -> String {
@@ -543,6 +583,7 @@ impl Store for SledStore {
                         confidence: c.confidence,
                     },
                     check_worthiness: c.check_worthiness,
+                    entities: c.entities.clone(),
                 };
                 t[T_CLAIMS].insert(&keys::claim(cid), encode(&claim))?;
                 for s in speakers {
@@ -550,6 +591,30 @@ impl Store for SledStore {
                 }
             }
             counters.claims += ex.claims.len() as u64;
+            for (term, ordinal) in &plan.postings {
+                t[T_TERMS].insert(
+                    keys::term_claim(
+                        term,
+                        ClaimId {
+                            article: id,
+                            ordinal: *ordinal,
+                        },
+                    ),
+                    &[][..],
+                )?;
+            }
+            for (ordinal, edge) in &plan.edges {
+                let from = ClaimId {
+                    article: id,
+                    ordinal: *ordinal,
+                };
+                t[T_EDGES].insert(&keys::edge(from, edge.claim), encode(edge))?;
+                let back = Corroboration {
+                    claim: from,
+                    ..edge.clone()
+                };
+                t[T_EDGES].insert(&keys::edge(edge.claim, from), encode(&back))?;
+            }
             let article = Article {
                 id,
                 title: new.title.clone(),

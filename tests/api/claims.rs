@@ -201,17 +201,3 @@ async fn every_claim_explains_its_attribution() {
         }
     }
 }
-
-#[actix_web::test]
-async fn corroborations_are_an_empty_list_until_computed() {
-    let app = spawn_app().await;
-    let d = app
-        .data(
-            "{ claims(first: 3) { edges { node { corroborations { score } } } } }",
-            json!({}),
-        )
-        .await;
-    for e in d["claims"]["edges"].as_array().unwrap() {
-        assert_eq!(e["node"]["corroborations"], json!([]));
-    }
-}

@@ -2,6 +2,7 @@
 
 mod articles;
 mod claims;
+mod corroboration;
 mod errors;
 mod health;
 mod helpers;

@@ -1,0 +1,158 @@
+//! Stage 3: linking a new article's claims to stored claims. Candidates come
+//! from the postings index (the claim's rarest terms), never from a scan, so
+//! the cost of one article stays flat as the store grows.
+
+use super::features::{features, Features};
+use super::score::{compare, Stance as ScoreStance};
+use crate::domain::{Article, ArticleId, ClaimId, Corroboration, NewArticle, Stance};
+use crate::extract::Extraction;
+use crate::store::{LinkPlan, Linker, Result, Store};
+use std::collections::{HashMap, HashSet};
+
+/// Terms per claim used to find candidates (its highest-weighted).
+const QUERY_TERMS: usize = 8;
+/// Postings read per term: a term on more claims than this says little.
+const POSTINGS_PER_TERM: usize = 400;
+/// Candidates scored per claim, those sharing the most query terms.
+const CANDIDATES: usize = 40;
+/// Articles whose word 4-gram overlap reaches this are copies of one text.
+const COPY_OVERLAP: f32 = 0.6;
+/// Claims shorter than this many terms are too thin to corroborate.
+const MIN_TERMS: usize = 3;
+
+/// The text a claim is matched on: its cue ("rejected") and its content.
+pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> Features {
+    let t = match cue {
+        Some(c) if c.chars().any(char::is_alphabetic) => format!("{c} {text}"),
+        _ => text.to_string(),
+    };
+    features(&t, entities)
+}
+
+fn shingles(body: &str) -> HashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    let words: Vec<String> = body.split_whitespace().map(|w| w.to_lowercase()).collect();
+    words
+        .windows(4)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
+    let u = a.union(b).count();
+    if u == 0 {
+        0.0
+    } else {
+        a.intersection(b).count() as f32 / u as f32
+    }
+}
+
+/// Finds and scores corroborations at ingest.
+pub struct Corroborator;
+
+impl Linker for Corroborator {
+    fn plan(
+        &self,
+        store: &dyn Store,
+        article: ArticleId,
+        new: &NewArticle,
+        ex: &Extraction,
+    ) -> Result<LinkPlan> {
+        let mut plan = LinkPlan::default();
+        let my_shingles = shingles(&new.body);
+        let mut articles: HashMap<ArticleId, Option<(Article, HashSet<u64>)>> = HashMap::new();
+        for (ordinal, c) in ex.claims.iter().enumerate() {
+            let ordinal = ordinal as u32;
+            let cue = c.cue.map(|s| {
+                new.body
+                    .chars()
+                    .skip(s.start as usize)
+                    .take(s.len())
+                    .collect::<String>()
+            });
+            let f = claim_features(&c.text, cue.as_deref(), &c.entities);
+            let mut stems: Vec<&str> = f.terms.iter().map(|t| t.stem.as_str()).collect();
+            stems.sort_unstable();
+            stems.dedup();
+            for s in &stems {
+                plan.postings.push((s.to_string(), ordinal));
+            }
+            if f.terms.len() < MIN_TERMS {
+                continue;
+            }
+            // Candidates: claims of other articles sharing the rarest terms.
+            let mut by_weight: Vec<_> = f.terms.iter().collect();
+            by_weight.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+            let mut seen_terms = HashSet::new();
+            let mut hits: HashMap<ClaimId, u32> = HashMap::new();
+            for t in by_weight
+                .into_iter()
+                .filter(|t| seen_terms.insert(t.stem.clone()))
+                .take(QUERY_TERMS)
+            {
+                for id in store.postings(&t.stem, POSTINGS_PER_TERM)? {
+                    if id.article != article {
+                        *hits.entry(id).or_default() += 1;
+                    }
+                }
+            }
+            let mut ranked: Vec<(ClaimId, u32)> =
+                hits.into_iter().filter(|(_, n)| *n >= 2).collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(CANDIDATES);
+            let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
+            for other in store.claims(&ids)?.into_iter().flatten() {
+                let g = claim_features(&other.text, other.cue_text.as_deref(), &other.entities);
+                let cmp = compare(&f, &g);
+                let stance = match cmp.stance {
+                    ScoreStance::Supports => Stance::Supports,
+                    ScoreStance::Contradicts => Stance::Contradicts,
+                    ScoreStance::None => continue,
+                };
+                let entry = match articles.get(&other.id.article) {
+                    Some(e) => e.clone(),
+                    None => {
+                        let a = store.article(other.id.article)?.map(|a| {
+                            let sh = shingles(&a.body);
+                            (a, sh)
+                        });
+                        articles.insert(other.id.article, a.clone());
+                        a
+                    }
+                };
+                let mut evidence = cmp.evidence;
+                let independent = match &entry {
+                    Some((a, sh)) => {
+                        let same_publisher = a.publisher.is_some() && a.publisher == new.publisher;
+                        let copy = overlap(sh, &my_shingles) >= COPY_OVERLAP;
+                        if same_publisher {
+                            evidence.push("not independent: same publisher".into());
+                        }
+                        if copy {
+                            evidence.push(
+                                "not independent: the articles are copies of one text".into(),
+                            );
+                        }
+                        !(same_publisher || copy)
+                    }
+                    None => true,
+                };
+                plan.edges.push((
+                    ordinal,
+                    Corroboration {
+                        claim: other.id,
+                        score: cmp.score,
+                        stance,
+                        evidence,
+                        independent,
+                    },
+                ));
+            }
+        }
+        Ok(plan)
+    }
+}

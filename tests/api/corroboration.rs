@@ -1,0 +1,153 @@
+use crate::helpers::spawn_app;
+use serde_json::{json, Value};
+
+const CLAIMS: &str = "{ claims(first: 100) { edges { node { id text corroborationCount contradictionCount corroborations { score stance evidence independent claim { id text article { id } } } article { id } } } } }";
+
+fn nodes(d: &Value) -> Vec<Value> {
+    d["claims"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+fn find<'a>(nodes: &'a [Value], fragment: &str) -> &'a Value {
+    nodes
+        .iter()
+        .find(|n| n["text"].as_str().unwrap().contains(fragment))
+        .unwrap_or_else(|| panic!("no claim with {fragment:?}"))
+}
+
+#[actix_web::test]
+async fn the_seed_articles_corroborate_each_other_on_the_call_for_a_ceasefire() {
+    let app = spawn_app().await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let pushback = find(&all, "Erdogan's call for a truce");
+    let rejected = find(&all, "Turkey's call for a ceasefire");
+    let link = pushback["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["claim"]["id"] == rejected["id"])
+        .unwrap_or_else(|| panic!("no link in {pushback}"));
+    assert_eq!(link["stance"], "SUPPORTS");
+    assert!(link["independent"].as_bool().unwrap());
+    let evidence: Vec<&str> = link["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.contains("truce") && e.contains("ceasefire")),
+        "{evidence:?}"
+    );
+    // Visible from both sides, and counted.
+    assert!(rejected["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["claim"]["id"] == pushback["id"]));
+    assert!(pushback["corroborationCount"].as_u64().unwrap() >= 1);
+    assert_ne!(pushback["article"]["id"], rejected["article"]["id"]);
+}
+
+#[actix_web::test]
+async fn an_article_lists_the_articles_that_corroborate_it() {
+    let app = spawn_app().await;
+    let d = app.data("{ articles { edges { node { id corroboratedBy { article { id } supporting contradicting independent } } } } }", json!({})).await;
+    let arts = d["articles"]["edges"].as_array().unwrap();
+    let (a, b) = (&arts[0]["node"], &arts[1]["node"]);
+    assert_eq!(a["corroboratedBy"][0]["article"]["id"], b["id"]);
+    assert_eq!(b["corroboratedBy"][0]["article"]["id"], a["id"]);
+    assert!(a["corroboratedBy"][0]["supporting"].as_u64().unwrap() >= 1);
+}
+
+#[actix_web::test]
+async fn a_different_number_for_the_same_event_is_a_contradiction() {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    app.ingest(json!({"body": "The war in the region has killed more than half a million people, the monitoring group said.", "publisher": "Paper A"})).await;
+    app.ingest(json!({"body": "The war in the region has killed 200,000 people, the monitoring group said on Monday.", "publisher": "Paper B"})).await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let c = &find(&all, "half a million")["corroborations"][0];
+    assert_eq!(c["stance"], "CONTRADICTS", "{c}");
+    assert!(c["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e.as_str().unwrap().starts_with("numbers differ")));
+    assert_eq!(find(&all, "half a million")["contradictionCount"], 1);
+}
+
+#[actix_web::test]
+async fn copies_and_same_publisher_links_are_not_independent_and_not_counted() {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    let body =
+        "The finance minister said the budget deficit would fall to 3 percent of output next year.";
+    app.ingest(json!({"body": body, "publisher": "Wire"})).await;
+    app.ingest(json!({"title": "Deficit to fall", "body": format!("{body}\n\nShe spoke in the capital."), "publisher": "Other Paper"})).await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let first = all
+        .iter()
+        .find(|n| n["article"]["id"] == "art_1" && n["text"].as_str().unwrap().contains("deficit"))
+        .unwrap();
+    let link = &first["corroborations"][0];
+    assert_eq!(link["stance"], "SUPPORTS");
+    assert_eq!(
+        link["independent"], false,
+        "a copy of the same text: {link}"
+    );
+    assert_eq!(first["corroborationCount"], 0);
+}
+
+#[actix_web::test]
+async fn corroborations_filter_by_score_and_stance() {
+    let app = spawn_app().await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let id = &find(&all, "Erdogan's call for a truce")["id"];
+    let d = app
+        .data("query($id: ID!) { claim(id: $id) { none: corroborations(minScore: 1.01) { score } contra: corroborations(stance: CONTRADICTS) { stance } one: corroborations(first: 1) { score } } }", json!({"id": id}))
+        .await;
+    assert_eq!(d["claim"]["none"], json!([]));
+    assert!(d["claim"]["contra"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["stance"] == "CONTRADICTS"));
+    assert_eq!(d["claim"]["one"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn the_similarity_command_scores_each_pair_on_its_own_line() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .arg("similarity")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"The bridge will open in May\tThe bridge will open in May\nShares fell sharply\tThe minister resigned\nThe war killed 500,000 people\tThe war killed 200,000 people\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let parse = |l: &str| {
+        let (s, st) = l.split_once('\t').unwrap();
+        (s.parse::<f64>().unwrap(), st.to_string())
+    };
+    assert_eq!(parse(&lines[0]), (1.0, "SUPPORTS".to_string()));
+    assert_eq!(parse(&lines[1]).1, "NONE");
+    assert!(parse(&lines[1]).0 < 0.3);
+    assert_eq!(parse(&lines[2]).1, "CONTRADICTS");
+}
