@@ -88,6 +88,26 @@ pub fn word_key(word: &str, id: SpeakerId) -> Vec<u8> {
     k
 }
 
+pub fn term_prefix(term: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(term.len() + 13);
+    k.extend_from_slice(term.as_bytes());
+    k.push(0);
+    k
+}
+
+pub fn term_claim(term: &str, c: ClaimId) -> Vec<u8> {
+    let mut k = term_prefix(term);
+    k.extend_from_slice(&claim(c));
+    k
+}
+
+pub fn edge(from: ClaimId, to: ClaimId) -> [u8; 24] {
+    let mut k = [0u8; 24];
+    k[..12].copy_from_slice(&claim(from));
+    k[12..].copy_from_slice(&claim(to));
+    k
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,24 +131,4 @@ mod tests {
             })
         );
     }
-}
-
-pub fn term_prefix(term: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 13);
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k
-}
-
-pub fn term_claim(term: &str, c: ClaimId) -> Vec<u8> {
-    let mut k = term_prefix(term);
-    k.extend_from_slice(&claim(c));
-    k
-}
-
-pub fn edge(from: ClaimId, to: ClaimId) -> [u8; 24] {
-    let mut k = [0u8; 24];
-    k[..12].copy_from_slice(&claim(from));
-    k[12..].copy_from_slice(&claim(to));
-    k
 }
