@@ -1,7 +1,9 @@
 //! Making the lexicon tables from public resources:
 //!
-//!     apt-get install wordnet-base
-//!     claimgraph build-lexicon --wordnet /usr/share/wordnet --corpus ../shared/corpus/bbc --out src/corroborate
+//! ```text
+//! apt-get install wordnet-base
+//! claimgraph build-lexicon --wordnet /usr/share/wordnet --corpus ../shared/corpus/bbc --out src/corroborate
+//! ```
 //!
 //! `idf.tsv`: inverse document frequency of each stem over the corpus.
 //! `synonyms.tsv`: for each stem the corpus uses, the WordNet synsets of its

@@ -217,6 +217,8 @@ pub struct Term {
     /// Supplementary knowledge (a speaker's country): it can add a match,
     /// but its absence from the other claim costs nothing.
     pub bonus: bool,
+    /// A name (capitalised inside the text) or an entity: what the claim is about.
+    pub name: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -314,12 +316,16 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         let canonical = crate::extract::lexicon::country(lower).map(|c| c.to_lowercase());
         let key = canonical.as_deref().unwrap_or(lower);
         let stem = stemmer().stem(key).into_owned();
-        let alts = extra
+        let alts: Vec<String> = extra
             .iter()
             .filter(|(_, from)| from.to_lowercase().split_whitespace().last() == Some(lower))
             .map(|(entity, _)| entity_stem(entity))
             .filter(|a| *a != stem)
             .collect();
+        // Capitalised inside the text, a country, or someone the claim knows: a name.
+        let name = (i > 0 && orig.chars().next().is_some_and(char::is_uppercase))
+            || canonical.is_some()
+            || !alts.is_empty();
         f.terms.push(Term {
             weight: lexicon::idf(&stem),
             concepts: lexicon::concepts(&stem),
@@ -327,6 +333,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
             word: orig.clone(),
             alts,
             bonus: false,
+            name,
         });
         i += 1;
     }
@@ -350,6 +357,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
             word,
             alts: Vec::new(),
             bonus: true,
+            name: true,
         });
     }
     f

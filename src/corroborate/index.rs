@@ -12,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 /// Terms per claim used to find candidates (its highest-weighted).
 const QUERY_TERMS: usize = 8;
 /// Postings read per term: a term on more claims than this says little.
-const POSTINGS_PER_TERM: usize = 400;
+const POSTINGS_PER_TERM: usize = 200;
 /// Candidates scored per claim, those sharing the most query terms.
-const CANDIDATES: usize = 40;
+const CANDIDATES: usize = 20;
 /// Articles whose word 4-gram overlap reaches this are copies of one text.
 const COPY_OVERLAP: f32 = 0.6;
 /// Claims shorter than this many terms are too thin to corroborate.

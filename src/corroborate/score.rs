@@ -10,6 +10,9 @@ pub const THRESHOLD: f32 = 0.5;
 /// model thinks: claims about one event share most of their weight without
 /// being sentence paraphrases.
 pub const SAME: f32 = 0.7;
+/// Below this score the pair model is not consulted: too little is shared
+/// for two texts to say the same thing.
+pub const FLOOR: f32 = 0.3;
 
 /// A synonym (shared WordNet concept) counts for this much of an exact match.
 const SYNONYM: f32 = 0.8;
@@ -143,19 +146,43 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
     let polarity_differs = (a.negations % 2) != (b.negations % 2);
     let conflict = numbers_differ || polarity_differs;
     let same = score >= SAME
-        || match super::pair::model() {
-            Some(m) => {
-                m.probability(&super::pair::pair_features(
-                    &a.text,
-                    &b.text,
-                    a,
-                    b,
-                    (ma, ta),
-                    (mb, tb),
-                )) >= 0.5
-            }
-            None => score >= THRESHOLD,
+        || score >= FLOOR
+            && match super::pair::model() {
+                Some(m) => {
+                    m.probability(&super::pair::pair_features(
+                        &a.text,
+                        &b.text,
+                        a,
+                        b,
+                        (ma, ta),
+                        (mb, tb),
+                    )) >= 0.5
+                }
+                None => score >= THRESHOLD,
+            };
+    // Claims that both name who or what they are about, and share none of
+    // it, are about different things: "profit doubled" at two companies.
+    let names = |f: &Features| {
+        f.terms
+            .iter()
+            .filter(|t| t.name)
+            .flat_map(|t| std::iter::once(t.stem.clone()).chain(t.alts.iter().cloned()))
+            .collect::<std::collections::HashSet<String>>()
+    };
+    let (na, nb) = (names(a), names(b));
+    // Only claims that know who they involve (speakers, people named) are
+    // held to it; bare text pairs are judged on their words alone.
+    let knows = |f: &Features| f.terms.iter().any(|t| t.bonus || !t.alts.is_empty());
+    let different_subjects =
+        knows(a) && knows(b) && !na.is_empty() && !nb.is_empty() && na.is_disjoint(&nb);
+    if different_subjects && score < 1.0 {
+        evidence.push("different subjects: the claims name no one and nothing in common".into());
+        return Comparison {
+            score,
+            stance: Stance::None,
+            evidence,
         };
+    }
     let stance = if same && !conflict {
         Stance::Supports
     } else if conflict && (same || score >= THRESHOLD) {
