@@ -775,13 +775,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                     } else if prev_and && !weak {
                         // "Mr. Schultz supported Democrats ... and said he did not":
                         // the sentence's subject, when it opens the sentence.
-                        let m = np_right(tokens, st, en).filter(|r| {
-                            let named = tokens[r.clone()]
-                                .iter()
-                                .any(|t| t.cap && !lexicon::determiner(&t.lower));
-                            (named || lexicon::pronoun(&tokens[r.start].lower).is_some())
-                                && r.end < i
-                        });
+                        let m = opening_subject(tokens, st, en).filter(|r| r.end < i);
                         let that =
                             (cue.end..(cue.end + 6).min(en)).find(|&x| tokens[x].lower == "that");
                         let start = that.unwrap_or(cue.end);
@@ -811,14 +805,9 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                                     .is_some_and(|cu| cu.start >= st && cu.end <= i)
                             })
                         });
-                        let m = last.and_then(|l| claims[l].mention.clone()).or_else(|| {
-                            np_right(tokens, st, en).filter(|r| {
-                                tokens[r.clone()]
-                                    .iter()
-                                    .any(|t| t.cap && !lexicon::determiner(&t.lower))
-                                    || lexicon::pronoun(&tokens[r.start].lower).is_some()
-                            })
-                        });
+                        let m = last
+                            .and_then(|l| claims[l].mention.clone())
+                            .or_else(|| opening_subject(tokens, st, en));
                         let that =
                             (cue.end..(cue.end + 6).min(en)).find(|&x| tokens[x].lower == "that");
                         let mut start = that.unwrap_or(cue.end);
@@ -930,6 +919,17 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         c.inherit_from = c.inherit_from.map(|p| new_index[p]);
     }
     sorted
+}
+
+/// The noun phrase opening a sentence, when it names someone or is a pronoun:
+/// the subject that later verbs of the sentence share.
+fn opening_subject(tokens: &[Token], st: usize, en: usize) -> Option<Range<usize>> {
+    np_right(tokens, st, en).filter(|r| {
+        let named = tokens[r.clone()]
+            .iter()
+            .any(|t| t.cap && !lexicon::determiner(&t.lower));
+        named || lexicon::pronoun(&tokens[r.start].lower).is_some()
+    })
 }
 
 /// A word that opens an adjunct, not a clause: "said Friday", "said of the vote".

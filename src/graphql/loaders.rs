@@ -12,6 +12,15 @@ pub struct StoreLoader(pub Arc<dyn Store>);
 
 type LoadError = Arc<String>;
 
+/// Pair each key with what the store found for it, dropping misses.
+fn found<K: Copy + Eq + std::hash::Hash, V>(keys: &[K], values: Vec<Option<V>>) -> HashMap<K, V> {
+    keys.iter()
+        .copied()
+        .zip(values)
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect()
+}
+
 fn err(e: crate::store::StoreError) -> LoadError {
     tracing::error!(error = %e, "store read failed in a loader");
     Arc::new(e.to_string())
@@ -22,13 +31,7 @@ impl Loader<ArticleId> for StoreLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[ArticleId]) -> Result<HashMap<ArticleId, Article>, LoadError> {
-        let found = self.0.articles(keys).map_err(err)?;
-        Ok(keys
-            .iter()
-            .copied()
-            .zip(found)
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect())
+        Ok(found(keys, self.0.articles(keys).map_err(err)?))
     }
 }
 
@@ -37,13 +40,7 @@ impl Loader<SpeakerId> for StoreLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[SpeakerId]) -> Result<HashMap<SpeakerId, Speaker>, LoadError> {
-        let found = self.0.speakers(keys).map_err(err)?;
-        Ok(keys
-            .iter()
-            .copied()
-            .zip(found)
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect())
+        Ok(found(keys, self.0.speakers(keys).map_err(err)?))
     }
 }
 
@@ -67,12 +64,6 @@ impl Loader<ClaimId> for StoreLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[ClaimId]) -> Result<HashMap<ClaimId, Claim>, LoadError> {
-        let found = self.0.claims(keys).map_err(err)?;
-        Ok(keys
-            .iter()
-            .copied()
-            .zip(found)
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect())
+        Ok(found(keys, self.0.claims(keys).map_err(err)?))
     }
 }
