@@ -637,9 +637,9 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                     // Nothing but an adjunct after the cue ("said Friday", "said of the
                     // election", "told The Post."): the content is before the subject.
                     let nothing_follows = clause_start >= en
-                        || tokens[clause_start].kind == TokKind::Punct
-                            && tokens[clause_start].lower != "\u{201c}"
-                        || adjunct(&tokens[clause_start]);
+                        || tokens[clause_start].kind == TokKind::Punct && tokens[clause_start].lower != "\u{201c}"
+                        // "said Friday", "said on Tuesday": a short adjunct to the sentence's end.
+                        || adjunct(&tokens[clause_start]) && en - clause_start <= 6;
                     let _ = tail_words;
                     if before_comma
                         && that_follows.is_none()
@@ -924,7 +924,19 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
 /// The noun phrase opening a sentence, when it names someone or is a pronoun:
 /// the subject that later verbs of the sentence share.
 fn opening_subject(tokens: &[Token], st: usize, en: usize) -> Option<Range<usize>> {
-    np_right(tokens, st, en).filter(|r| {
+    // Names, possessives and "and": the phrase ends at the first other
+    // lower-case word, which is likely its verb ("Britain and France backed").
+    let end = (st..en)
+        .find(|&x| {
+            let t = &tokens[x];
+            !(t.cap
+                || t.lower == "'s"
+                || t.lower == "and"
+                || lexicon::determiner(&t.lower)
+                || lexicon::pronoun(&t.lower).is_some() && x == st)
+        })
+        .unwrap_or(en);
+    np_right(tokens, st, end).filter(|r| {
         let named = tokens[r.clone()]
             .iter()
             .any(|t| t.cap && !lexicon::determiner(&t.lower));

@@ -51,6 +51,13 @@ async fn seed_quotes_are_attributed_to_the_people_who_said_them() {
         ("The world will hold them responsible", vec!["Nikki Haley"]), // "she added"
         ("We cannot allow terrorists", vec!["Vassily Nebenzia"]),
         ("Turkey's call for a ceasefire", vec!["Russia", "Iran"]),
+        // "the three men agreed on ...": a group resolved to its members.
+        (
+            "on the need to eliminate",
+            vec!["Reccep Tayyip Erdogan", "Vladimir Putin", "Hassan Rouhani"],
+        ),
+        // "Britain and France backed the call ..., recalling that ...".
+        ("de-escalation zone", vec!["United Kingdom", "France"]),
     ];
     for (fragment, expected) in cases {
         let c = find(&claims, fragment);
