@@ -2,9 +2,12 @@
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
+# Every target the manifest declares must be present, even those not built here.
 COPY src ./src
 COPY seed ./seed
 COPY schema ./schema
+COPY tests ./tests
+COPY benches ./benches
 RUN cargo build --release --locked --bin claimgraph
 
 FROM debian:bookworm-slim
