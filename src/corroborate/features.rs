@@ -221,13 +221,22 @@ pub struct Term {
     pub name: bool,
 }
 
+/// What a number measures: only numbers of one kind can disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NumKind {
+    Year,
+    Percent,
+    Money,
+    Count,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Features {
     /// The text the features come from.
     pub text: String,
     pub terms: Vec<Term>,
     /// Quantities, scaled ("3.5 million" -> 3_500_000) with how they were written.
-    pub numbers: Vec<(f64, String)>,
+    pub numbers: Vec<(f64, String, NumKind)>,
     pub negations: usize,
 }
 
@@ -268,7 +277,11 @@ fn number_word(word: &str) -> Option<f64> {
 /// Terms, numbers and negations of a text. `extra` adds entity terms the text
 /// stands for (a speaker's country), each with the word it came from.
 pub fn features(text: &str, extra: &[(String, String)]) -> Features {
-    let ws = words(text);
+    // Mark what symbols say about a number before they are split off.
+    let marked = text
+        .replace('%', " percent ")
+        .replace(['$', '\u{a3}', '\u{20ac}'], " currency ");
+    let ws = words(&marked);
     let mut f = Features {
         text: text.to_string(),
         ..Features::default()
@@ -303,7 +316,26 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
             }
             // A lone number word ("two", "half") is weak evidence; digits count.
             if lower.chars().next().is_some_and(|c| c.is_ascii_digit()) || j > i + 1 {
-                f.numbers.push((v, written));
+                let money = i > 0 && ws[i - 1].0 == "currency"
+                    || ws
+                        .get(j)
+                        .is_some_and(|w| matches!(w.0.as_str(), "dollars" | "pounds" | "euros"));
+                let percent = ws.get(j).is_some_and(|w| w.0 == "percent" || w.0 == "pc");
+                let year = !money
+                    && !percent
+                    && j == i + 1
+                    && v.fract() == 0.0
+                    && (1800.0..=2100.0).contains(&v);
+                let kind = if money {
+                    NumKind::Money
+                } else if percent {
+                    NumKind::Percent
+                } else if year {
+                    NumKind::Year
+                } else {
+                    NumKind::Count
+                };
+                f.numbers.push((v, written, kind));
                 i = j;
                 continue;
             }
@@ -390,8 +422,8 @@ mod tests {
     #[test]
     fn numbers_are_scaled_and_words_stemmed() {
         let f = features("Turkey has accepted 3.5 million refugees since 2011.", &[]);
-        assert!(f.numbers.iter().any(|(v, _)| (*v - 3.5e6).abs() < 1.0));
-        assert!(f.numbers.iter().any(|(v, _)| *v == 2011.0));
+        assert!(f.numbers.iter().any(|(v, _, _)| (*v - 3.5e6).abs() < 1.0));
+        assert!(f.numbers.iter().any(|(v, _, _)| *v == 2011.0));
         let stems: Vec<&str> = f.terms.iter().map(|t| t.stem.as_str()).collect();
         assert!(stems.contains(&"accept") && stems.contains(&"refuge"));
     }
@@ -403,7 +435,7 @@ mod tests {
             &[],
         );
         assert!(
-            f.numbers.iter().any(|(v, _)| *v == 500_000.0),
+            f.numbers.iter().any(|(v, _, _)| *v == 500_000.0),
             "{:?}",
             f.numbers
         );

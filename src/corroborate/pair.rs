@@ -91,7 +91,7 @@ pub fn pair_features(
     let nums = |f: &Features| {
         f.numbers
             .iter()
-            .map(|(v, _)| (v * 100.0).round() as i64)
+            .map(|(v, _, _)| (v * 100.0).round() as i64)
             .collect::<HashSet<_>>()
     };
     let (na, nb) = (nums(fa), nums(fb));

@@ -101,9 +101,9 @@ fn covered(a: &Features, b: &Features, evidence: &mut Option<&mut Vec<String>>) 
             }
         }
     }
-    for (v, _) in &a.numbers {
+    for (v, _, _) in &a.numbers {
         total += NUMBER_WEIGHT;
-        if b.numbers.iter().any(|(w, _)| same_number(*v, *w)) {
+        if b.numbers.iter().any(|(w, _, _)| same_number(*v, *w)) {
             matched += NUMBER_WEIGHT;
         }
     }
@@ -135,14 +135,25 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
     let shared_numbers: Vec<&String> = a
         .numbers
         .iter()
-        .filter(|(v, _)| b.numbers.iter().any(|(w, _)| same_number(*v, *w)))
-        .map(|(_, s)| s)
+        .filter(|(v, _, _)| b.numbers.iter().any(|(w, _, _)| same_number(*v, *w)))
+        .map(|(_, s, _)| s)
         .collect();
     for s in &shared_numbers {
         evidence.push(format!("number: {s}"));
     }
-    let numbers_differ =
-        !a.numbers.is_empty() && !b.numbers.is_empty() && shared_numbers.is_empty();
+    // A year against a year, a share against a share: numbers of one kind
+    // that never agree are a different figure for the same thing.
+    let numbers_differ = a.numbers.iter().any(|(_, _, k)| {
+        let of = |f: &Features| {
+            f.numbers
+                .iter()
+                .filter(|n| n.2 == *k)
+                .map(|n| n.0)
+                .collect::<Vec<f64>>()
+        };
+        let (x, y) = (of(a), of(b));
+        !y.is_empty() && !x.iter().any(|v| y.iter().any(|w| same_number(*v, *w)))
+    });
     let polarity_differs = (a.negations % 2) != (b.negations % 2);
     let conflict = numbers_differ || polarity_differs;
     let same = score >= SAME
@@ -193,7 +204,7 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
             let fmt = |f: &Features| {
                 f.numbers
                     .iter()
-                    .map(|(_, s)| s.as_str())
+                    .map(|(_, s, _)| s.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             };
@@ -253,6 +264,21 @@ mod tests {
         );
         assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
         assert!(c.evidence.iter().any(|e| e.starts_with("numbers differ")));
+    }
+
+    #[test]
+    fn a_shared_year_does_not_hide_a_different_count() {
+        let c = cmp(
+            "The war has killed 500,000 people since 2011",
+            "The war has killed 200,000 people since 2011",
+        );
+        assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
+        // Different kinds of number do not disagree: a year and an amount.
+        let c = cmp(
+            "The firm paid $2.5 billion for the chain",
+            "The firm paid $2.5 billion for the chain in 1998",
+        );
+        assert_eq!(c.stance, Stance::Supports, "{c:?}");
     }
 
     #[test]
