@@ -50,9 +50,7 @@ pub fn find(tokens: &[Token], paras: &[Para], chars: &[char]) -> Vec<Quote> {
             if tokens[i].kind != TokKind::Quote {
                 continue;
             }
-            let continues = open.is_some()
-                && i == para.tokens.start
-                && is_para_start_continuation(p, paras, open);
+            let continues = open.is_some() && i == para.tokens.start;
             let dir = opens(tokens, i, chars).unwrap_or(open.is_none());
             match (dir, open) {
                 (true, Some(_)) if continues => {}
@@ -93,10 +91,6 @@ pub fn find(tokens: &[Token], paras: &[Para], chars: &[char]) -> Vec<Quote> {
         }
     }
     quotes
-}
-
-fn is_para_start_continuation(_p: usize, _paras: &[Para], open: Option<usize>) -> bool {
-    open.is_some()
 }
 
 fn make(tokens: &[Token], open: usize, close: usize, closed: bool) -> Quote {

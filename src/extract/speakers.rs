@@ -43,8 +43,9 @@ struct Registry {
     entities: Vec<Entity>,
 }
 
-fn surname_of(name: &str) -> String {
-    // "Staffan de Mistura" -> "de mistura"; "Bashar al-Assad" -> "al assad"
+/// A person's surname, normalised, with its particles:
+/// "Staffan de Mistura" -> "de mistura". Shared with the store's matching.
+pub fn surname_of(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let mut k = words.len().saturating_sub(1);
     while k > 0 && lexicon::name_particle(&words[k - 1].to_lowercase()) {

@@ -7,7 +7,8 @@ use crate::domain::{
     normalise_name, Article, ArticleId, Attribution, Claim, ClaimId, Corroboration, NewArticle,
     Speaker, SpeakerId, SpeakerKind,
 };
-use crate::extract::{speakers::edit_distance, Extraction, LocalSpeaker};
+use crate::extract::speakers::{edit_distance, surname_of as surname};
+use crate::extract::{Extraction, LocalSpeaker};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError as TxError, TransactionalTree as TxTree};
 use sled::Transactional;
@@ -165,15 +166,6 @@ fn tx_get<T: for<'de> Deserialize<'de>>(tx: &TxTree, key: &[u8]) -> TxResult<Opt
         Some(v) => decode(&v).map(Some).map_err(abort),
         None => Ok(None),
     }
-}
-
-fn surname(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let mut k = words.len().saturating_sub(1);
-    while k > 0 && crate::extract::lexicon::name_particle(&words[k - 1].to_lowercase()) {
-        k -= 1;
-    }
-    normalise_name(&words[k..].join(" "))
 }
 
 fn first_name(name: &str) -> String {
