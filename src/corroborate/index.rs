@@ -64,14 +64,16 @@ impl Linker for Corroborator {
     ) -> Result<LinkPlan> {
         let mut plan = LinkPlan::default();
         let my_shingles = shingles(&new.body);
-        let mut articles: HashMap<ArticleId, Option<(Article, HashSet<u64>)>> = HashMap::new();
+        let body: Vec<char> = new.body.chars().collect();
+        // Per stored article: is it the same publisher, is it a copy of this text.
+        let mut sources: HashMap<ArticleId, (bool, bool)> = HashMap::new();
+        // Per stored claim: its features, computed once however many new claims find it.
+        let mut known: HashMap<ClaimId, Features> = HashMap::new();
         for (ordinal, c) in ex.claims.iter().enumerate() {
             let ordinal = ordinal as u32;
             let cue = c.cue.map(|s| {
-                new.body
-                    .chars()
-                    .skip(s.start as usize)
-                    .take(s.len())
+                body[(s.start as usize).min(body.len())..(s.end as usize).min(body.len())]
+                    .iter()
                     .collect::<String>()
             });
             let f = claim_features(&c.text, cue.as_deref(), &c.entities);
@@ -105,46 +107,51 @@ impl Linker for Corroborator {
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             ranked.truncate(CANDIDATES);
             let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
-            for other in store.claims(&ids)?.into_iter().flatten() {
+            let missing: Vec<ClaimId> = ids
+                .iter()
+                .copied()
+                .filter(|id| !known.contains_key(id))
+                .collect();
+            for other in store.claims(&missing)?.into_iter().flatten() {
                 let g = claim_features(&other.text, other.cue_text.as_deref(), &other.entities);
-                let cmp = compare(&f, &g);
+                known.insert(other.id, g);
+            }
+            for other in ids {
+                let Some(g) = known.get(&other) else { continue };
+                let cmp = compare(&f, g);
                 let stance = match cmp.stance {
                     ScoreStance::Supports => Stance::Supports,
                     ScoreStance::Contradicts => Stance::Contradicts,
                     ScoreStance::None => continue,
                 };
-                let entry = match articles.get(&other.id.article) {
-                    Some(e) => e.clone(),
+                let (same_publisher, copy) = match sources.get(&other.article) {
+                    Some(&v) => v,
                     None => {
-                        let a = store.article(other.id.article)?.map(|a| {
-                            let sh = shingles(&a.body);
-                            (a, sh)
-                        });
-                        articles.insert(other.id.article, a.clone());
-                        a
+                        let v =
+                            store
+                                .article(other.article)?
+                                .map_or((false, false), |a: Article| {
+                                    (
+                                        a.publisher.is_some() && a.publisher == new.publisher,
+                                        overlap(&shingles(&a.body), &my_shingles) >= COPY_OVERLAP,
+                                    )
+                                });
+                        sources.insert(other.article, v);
+                        v
                     }
                 };
                 let mut evidence = cmp.evidence;
-                let independent = match &entry {
-                    Some((a, sh)) => {
-                        let same_publisher = a.publisher.is_some() && a.publisher == new.publisher;
-                        let copy = overlap(sh, &my_shingles) >= COPY_OVERLAP;
-                        if same_publisher {
-                            evidence.push("not independent: same publisher".into());
-                        }
-                        if copy {
-                            evidence.push(
-                                "not independent: the articles are copies of one text".into(),
-                            );
-                        }
-                        !(same_publisher || copy)
-                    }
-                    None => true,
-                };
+                if same_publisher {
+                    evidence.push("not independent: same publisher".into());
+                }
+                if copy {
+                    evidence.push("not independent: the articles are copies of one text".into());
+                }
+                let independent = !(same_publisher || copy);
                 plan.edges.push((
                     ordinal,
                     Corroboration {
-                        claim: other.id,
+                        claim: other,
                         score: cmp.score,
                         stance,
                         evidence,

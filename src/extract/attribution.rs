@@ -611,7 +611,6 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
             match subject {
                 Some(m) => {
                     let after = cue.end;
-                    let tail_words = tokens[after..en].iter().filter(|t| t.is_word()).count();
                     let before_comma = m.start > st && tokens[m.start - 1].is_punct(',');
                     // "said that ...", "said Tuesday that ...", "told reporters that ...";
                     // but in "vetoed legislation that would ..." the "that" is relative.
@@ -640,7 +639,6 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                         || tokens[clause_start].kind == TokKind::Punct && tokens[clause_start].lower != "\u{201c}"
                         // "said Friday", "said on Tuesday": a short adjunct to the sentence's end.
                         || adjunct(&tokens[clause_start]) && en - clause_start <= 6;
-                    let _ = tail_words;
                     if before_comma
                         && that_follows.is_none()
                         && nothing_follows

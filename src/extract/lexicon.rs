@@ -68,9 +68,7 @@ const REPORTING: &[(&str, &[&str])] = &[
     ("conclude", &[]),
     ("forecast", &["forecasts", "forecasting"]),
     ("expect", &[]),
-    ("acknowledge", &[]),
     ("charge", &[]),
-    ("contend", &[]),
     ("point", &[]),
     ("insinuate", &[]),
     ("question", &[]),
@@ -101,7 +99,6 @@ const REPORTING: &[(&str, &[&str])] = &[
     ("vote", &[]),
     ("ask", &[]),
     ("reiterate", &[]),
-    ("announce", &[]),
     ("advise", &[]),
     ("brief", &[]),
 ];
@@ -366,7 +363,6 @@ const ROLES: &[&str] = &[
     "scientist",
     "author",
     "writer",
-    "economist",
     "historian",
     "director-general",
     "secretary-general",
@@ -382,9 +378,6 @@ const ROLES: &[&str] = &[
     "midfielder",
     "defender",
     "goalkeeper",
-    "manager",
-    "coach",
-    "boss",
 ];
 
 /// Role nouns that head a description of one person ("the Turkish leader").

@@ -124,7 +124,6 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
     }
     // Appositive or relative clause right before the cue:
     // "Turkey, which has sent troops ..., called for"; "X, the Y of Z, said".
-    let mut stop = end;
     if last.is_punct(',') {
         let mut k = end - 1;
         let mut hops = 0;
@@ -200,14 +199,12 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
         }
         return None;
     }
-    stop = stop.min(end);
-    np_left(tokens, sent_start, stop)
+    np_left(tokens, sent_start, end)
 }
 
 /// The noun phrase ending at `end` (exclusive), walking left.
 fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usize>> {
     let mut i = end;
-    let mut seen_cap = false;
     while i > sent_start {
         let t = &tokens[i - 1];
         // A parenthetical inside a name: "Rep. Gwen Moore (D-Wis.)".
@@ -251,7 +248,6 @@ fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usiz
         if !ok {
             break;
         }
-        seen_cap |= t.cap;
         i -= 1;
         if end - i > 24 {
             return None;
@@ -265,7 +261,6 @@ fn np_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usiz
     if i >= end {
         return None;
     }
-    let _ = seen_cap;
     let r = i..end;
     // A bare lower-case word ("policy said") is rarely a speaker unless it
     // heads a known kind of speaker.
@@ -477,7 +472,6 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
     }
     let mut titles: Vec<String> = Vec::new();
     let mut gender = Gender::Unknown;
-    let mut descriptors: Vec<String> = Vec::new();
     let mut name_start = None;
     let mut i = k;
     while i < toks.len() {
@@ -489,7 +483,6 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             && !lexicon::is_role(&t.lower)
             && place_or_org(toks, i, chars).is_none();
         if describes {
-            descriptors.push(t.lower.clone());
             i += 1;
             continue;
         }
@@ -522,7 +515,6 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             continue;
         }
         if !t.cap && rest > 1 && !lexicon::name_particle(&t.lower) {
-            descriptors.push(t.lower.clone());
             i += 1;
             continue;
         }
@@ -645,7 +637,6 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             count: None,
         };
     }
-    let _ = descriptors;
     Ref::Anonymous
 }
 
