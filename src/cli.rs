@@ -59,6 +59,24 @@ pub enum Command {
         #[arg(long)]
         publisher: Option<String>,
     },
+    /// Import fact-checks: a file of ClaimReview JSON-LD (JSON Lines, or one JSON document).
+    ImportClaimreviews {
+        /// JSON Lines of ClaimReview objects, or a JSON document (array, @graph, DataFeed).
+        file: PathBuf,
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Cross-check texts read as `query_id<TAB>text` lines on stdin against stored fact-checks:
+    /// per query up to K lines `query_id<TAB>url<TAB>rank<TAB>score`, best first.
+    CrossCheck {
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Matches per query.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
     /// Print the claims of each FILE as one JSON line (the scorers' contract).
     Extract {
         #[arg(required = true)]
@@ -85,6 +103,20 @@ pub enum Command {
         /// Tab-separated rows: label (0/1), id, id, text, text (the MRPC format).
         file: PathBuf,
         #[arg(long, default_value = "src/corroborate/pair_model.tsv")]
+        out: PathBuf,
+    },
+    /// Train the cross-check reranker on CLEF CheckThat! Task 2 format data; writes its table.
+    TrainCrosscheck {
+        /// Verified claims: TSV of id, claim, title (with a header row).
+        #[arg(long)]
+        vclaims: PathBuf,
+        /// Queries: TSV of id, text.
+        #[arg(long)]
+        queries: PathBuf,
+        /// Relevance: `query_id 0 vclaim_id 1` lines.
+        #[arg(long)]
+        qrels: PathBuf,
+        #[arg(long, default_value = "src/corroborate/crosscheck_model.tsv")]
         out: PathBuf,
     },
     /// Learn the reporting-cue lexicon from a brat-annotated split (text/, attributions/) and print it as TSV.
@@ -146,6 +178,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await?
         }
         Command::Extract { files } => crate::cli_extract::run(&files),
+        Command::ImportClaimreviews { file, data_dir } => {
+            let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
+            tokio::task::spawn_blocking(move || import_claim_reviews(&store, &file)).await?
+        }
+        Command::CrossCheck { data_dir, top } => {
+            let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
+            tokio::task::spawn_blocking(move || cross_check(&store, top)).await?
+        }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(())
@@ -153,6 +193,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::TrainCues { dir, min_count } => train_cues(&dir, min_count),
         Command::Similarity => similarity(),
         Command::TrainPairs { file, out } => train_pairs(&file, &out),
+        Command::TrainCrosscheck {
+            vclaims,
+            queries,
+            qrels,
+            out,
+        } => train_crosscheck(&vclaims, &queries, &qrels, &out),
         Command::BuildLexicon {
             wordnet,
             corpus,
@@ -355,10 +401,183 @@ fn train_pairs(file: &Path, out: &Path) -> anyhow::Result<()> {
     let acc = xs
         .iter()
         .zip(&ys)
-        .filter(|(x, y)| (m.probability(x) >= 0.5) == **y)
+        .filter(|(x, y)| (m.probability(&x[..]) >= 0.5) == **y)
         .count() as f64
         / xs.len().max(1) as f64;
-    std::fs::write(out, m.to_tsv())?;
+    std::fs::write(out, m.to_tsv(pair::PAIR_MODEL_HEADER))?;
     eprintln!("trained on {} pairs; training accuracy {acc:.4}", xs.len());
+    Ok(())
+}
+
+/// `claimgraph import-claimreviews`: JSON Lines (or one JSON document) of ClaimReview.
+fn import_claim_reviews(store: &dyn Store, file: &Path) -> anyhow::Result<()> {
+    use crate::factcheck;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = crate::extract::text::decode(&bytes);
+    // One document, or one per line.
+    let docs: Vec<(String, Result<serde_json::Value, String>)> =
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => vec![(file.display().to_string(), Ok(v))],
+            Err(_) => text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(n, l)| {
+                    (
+                        format!("{}:{}", file.display(), n + 1),
+                        serde_json::from_str(l).map_err(|e| format!("not JSON: {e}")),
+                    )
+                })
+                .collect(),
+        };
+    let start = std::time::Instant::now();
+    let (mut created, mut existing, mut failed, mut matched) = (0u64, 0u64, 0u64, 0u64);
+    for (origin, doc) in docs {
+        let result = doc.and_then(|v| {
+            let items = factcheck::parse_claim_reviews(&v).map_err(|e| e.to_string())?;
+            factcheck::import(store, items).map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(done) => {
+                for d in done {
+                    matched += d.matches.len() as u64;
+                    if d.created {
+                        created += 1;
+                    } else {
+                        existing += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("skipped {origin}: {e}");
+            }
+        }
+    }
+    store.flush()?;
+    println!(
+        "imported {created} new fact-checks ({matched} links to stored claims), {existing} already stored, {failed} skipped, in {:.1}s",
+        start.elapsed().as_secs_f64()
+    );
+    if failed > 0 {
+        anyhow::bail!("{failed} entries could not be imported");
+    }
+    Ok(())
+}
+
+/// `claimgraph cross-check`: the scorers' contract over stored fact-checks.
+fn cross_check(store: &dyn Store, top: usize) -> anyhow::Result<()> {
+    use crate::corroborate::crosscheck::{cross_check, Scope, Target};
+    use std::io::{BufRead, Write};
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let Some((qid, text)) = line.split_once('\t') else {
+            continue;
+        };
+        let hits = cross_check(store, text, top, Scope::FACT_CHECKS)?;
+        let mut rank = 0;
+        for h in hits {
+            let Target::FactCheck(id) = h.target else {
+                continue;
+            };
+            let Some(fc) = store.fact_check(id)? else {
+                continue;
+            };
+            rank += 1;
+            let url = fc.url.unwrap_or_else(|| id.to_string());
+            writeln!(out, "{qid}\t{url}\t{rank}\t{:.4}", h.score)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn train_crosscheck(
+    vclaims: &Path,
+    queries: &Path,
+    qrels: &Path,
+    out: &Path,
+) -> anyhow::Result<()> {
+    use crate::corroborate::crosscheck::{fact_check_candidates, Query, RERANK_MODEL_HEADER};
+    use crate::corroborate::pair::Model;
+    use crate::domain::NewFactCheck;
+    use std::collections::{HashMap, HashSet};
+    let store = SledStore::temporary()?;
+    let text = std::fs::read_to_string(vclaims)?;
+    let mut items = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(id), Some(claim)) = (f.first(), f.get(1)) else {
+            continue;
+        };
+        items.push(NewFactCheck {
+            claim_reviewed: claim.to_string(),
+            headline: f.get(2).map(|s| s.to_string()),
+            url: Some(format!("https://example.org/vclaim/{}", id.trim())),
+            ..NewFactCheck::default()
+        });
+    }
+    for item in items {
+        // Rows the TSV's embedded newlines break up are not checks: skip them.
+        let _ = crate::factcheck::import(&store, vec![item]);
+    }
+    let mut gold: HashMap<String, HashSet<String>> = HashMap::new();
+    for line in std::fs::read_to_string(qrels)?.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() >= 4 && f[3] != "0" {
+            gold.entry(f[0].to_string())
+                .or_default()
+                .insert(format!("https://example.org/vclaim/{}", f[2]));
+        }
+    }
+    let mut qs: Vec<(String, String)> = Vec::new();
+    for line in std::fs::read_to_string(queries)?.lines() {
+        if let Some((id, t)) = line.split_once('\t') {
+            if gold.contains_key(id.trim()) {
+                qs.push((
+                    id.trim().to_string(),
+                    t.split_whitespace().collect::<Vec<_>>().join(" "),
+                ));
+            }
+        }
+    }
+    let (mut xs, mut ys, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, t) in &qs {
+        let q = Query::new(t);
+        let start = xs.len();
+        for (fc, x) in fact_check_candidates(&store, &q)? {
+            ys.push(fc.url.as_ref().is_some_and(|u| gold[id].contains(u)));
+            xs.push(x);
+        }
+        groups.push((start, xs.len(), gold[id].len()));
+    }
+    let map5 = |score: &dyn Fn(usize) -> f32| {
+        let mut total = 0.0;
+        for &(a, b, relevant) in &groups {
+            let mut idx: Vec<usize> = (a..b).collect();
+            idx.sort_by(|&i, &j| score(j).total_cmp(&score(i)).then(i.cmp(&j)));
+            let (mut hits, mut ap) = (0.0, 0.0);
+            for (r, &i) in idx.iter().take(5).enumerate() {
+                if ys[i] {
+                    hits += 1.0;
+                    ap += hits / (r + 1) as f64;
+                }
+            }
+            total += ap / relevant.clamp(1, 5) as f64;
+        }
+        total / groups.len().max(1) as f64
+    };
+    let before = map5(&|i| xs[i][0]);
+    let m = Model::fit(&xs, &ys, 0.001, 2000);
+    let after = map5(&|i| m.probability(&xs[i]));
+    std::fs::write(out, m.to_tsv(RERANK_MODEL_HEADER))?;
+    eprintln!(
+        "trained on {} candidates of {} queries; MAP@5 on them: BM25 {before:.4}, reranked {after:.4}",
+        xs.len(),
+        groups.len()
+    );
     Ok(())
 }

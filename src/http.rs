@@ -49,6 +49,7 @@ pub struct Application {
 
 struct State {
     schema: AppSchema,
+    store: Arc<dyn Store>,
     graphiql_page: Option<String>,
 }
 
@@ -67,11 +68,13 @@ impl Application {
             let n = tokio::task::spawn_blocking(move || crate::seed::load(s.as_ref())).await??;
             tracing::info!(articles = n, "seeded an empty store");
         }
+        let events = crate::events::Events::default();
         let listener = TcpListener::bind(&settings.addr)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(State {
-            schema: build_schema(store.clone(), &settings.schema),
+            schema: build_schema(store.clone(), events.clone(), &settings.schema),
             graphiql_page: settings.graphiql.then(graphiql_page),
+            store: store.clone(),
         });
         let max_body = settings.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -80,7 +83,12 @@ impl Application {
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::JsonConfig::default().limit(max_body))
                 .route("/graphql", web::post().to(graphql))
+                .route("/graphql/ws", web::get().to(graphql_ws))
                 .route("/graphql", web::get().to(graphql_get))
+                .route(
+                    "/claims/{id}/claimreview.jsonld",
+                    web::get().to(claim_review_jsonld),
+                )
                 .route("/health", web::get().to(health))
                 .route("/", web::get().to(root))
         })
@@ -122,6 +130,7 @@ impl Application {
 fn graphiql_page() -> String {
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
         .title("claimgraph")
         .finish();
     // Open with a useful query instead of an empty editor.
@@ -165,6 +174,50 @@ async fn graphql_get(
             actix_web::Responder::respond_to(resp, &http).map_into_boxed_body()
         }
         None => HttpResponse::BadRequest().json(serde_json::json!({"error": {"code": "BAD_REQUEST", "message": "malformed GraphQL GET request"}})),
+    }
+}
+
+/// GET /graphql/ws: subscriptions over graphql-transport-ws (or the older graphql-ws).
+async fn graphql_ws(
+    state: web::Data<State>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone()).start(&req, payload)
+}
+
+/// GET /claims/{id}/claimreview.jsonld: the claim's reviews as ClaimReview JSON-LD.
+async fn claim_review_jsonld(state: web::Data<State>, id: web::Path<String>) -> HttpResponse {
+    let not_found = |m: String| {
+        HttpResponse::NotFound()
+            .json(serde_json::json!({"error": {"code": "NOT_FOUND", "message": m}}))
+    };
+    let Ok(claim) = id.parse::<crate::domain::ClaimId>() else {
+        return HttpResponse::BadRequest().json(serde_json::json!({"error": {"code": "BAD_USER_INPUT", "message": format!("`{id}` is not a valid claim id")}}));
+    };
+    let store = state.store.clone();
+    let found = web::block(
+        move || -> Result<Option<Vec<serde_json::Value>>, crate::store::StoreError> {
+            if store.claim(claim)?.is_none() {
+                return Ok(None);
+            }
+            crate::factcheck::claim_reviews_of(store.as_ref(), claim).map(Some)
+        },
+    )
+    .await;
+    match found {
+        Ok(Ok(Some(reviews))) => HttpResponse::Ok()
+            .content_type("application/ld+json")
+            .json(reviews),
+        Ok(Ok(None)) => not_found(format!("claim {claim} was not found")),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "reading claim reviews failed");
+            HttpResponse::InternalServerError().json(serde_json::json!({"error": {"code": "INTERNAL_SERVER_ERROR", "message": "internal error; the server log has the details"}}))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading claim reviews failed");
+            HttpResponse::InternalServerError().json(serde_json::json!({"error": {"code": "INTERNAL_SERVER_ERROR", "message": "internal error; the server log has the details"}}))
+        }
     }
 }
 

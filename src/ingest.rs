@@ -129,10 +129,7 @@ pub fn ingest(store: &dyn Store, new: NewArticle) -> Result<Ingested, IngestErro
     let hash = content_hash(&new.body);
     if let Some(id) = store.article_by_hash(&hash)? {
         if let Some(article) = store.article(id)? {
-            return Ok(Ingested {
-                article,
-                created: false,
-            });
+            return Ok(Ingested::existing(article));
         }
     }
     let mut ex = extract::extract(&new.body);

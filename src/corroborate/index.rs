@@ -2,11 +2,15 @@
 //! from the postings index (the claim's rarest terms), never from a scan, so
 //! the cost of one article stays flat as the store grows.
 
+use super::crosscheck::index_terms;
 use super::features::{features, Features};
 use super::score::{compare, Stance as ScoreStance};
-use crate::domain::{Article, ArticleId, ClaimId, Corroboration, NewArticle, Stance};
+use crate::domain::{
+    Article, ArticleId, ClaimId, Corroboration, FactCheckId, FactCheckMatch, NewArticle,
+    NewFactCheck, Stance,
+};
 use crate::extract::Extraction;
-use crate::store::{LinkPlan, Linker, Result, Store};
+use crate::store::{FactCheckPlan, LinkPlan, Linker, Result, Store};
 use std::collections::{HashMap, HashSet};
 
 /// Terms per claim used to find candidates (its highest-weighted).
@@ -51,7 +55,61 @@ fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
     }
 }
 
-/// Finds and scores corroborations at ingest.
+/// The claim's rarest terms, the ones candidates are looked up by.
+fn query_terms(f: &Features) -> Vec<&str> {
+    let mut by_weight: Vec<_> = f.terms.iter().collect();
+    by_weight.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    let mut seen = HashSet::new();
+    by_weight
+        .into_iter()
+        .map(|t| t.stem.as_str())
+        .filter(|s| seen.insert(*s))
+        .take(QUERY_TERMS)
+        .collect()
+}
+
+/// Ids found under at least two of the terms, those under the most first.
+fn shared_candidates<I: Copy + Eq + std::hash::Hash + Ord>(
+    terms: &[&str],
+    mut postings: impl FnMut(&str) -> Result<Vec<I>>,
+    keep: impl Fn(&I) -> bool,
+) -> Result<Vec<I>> {
+    let mut hits: HashMap<I, u32> = HashMap::new();
+    for t in terms {
+        for id in postings(t)? {
+            if keep(&id) {
+                *hits.entry(id).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(I, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(CANDIDATES);
+    Ok(ranked.into_iter().map(|r| r.0).collect())
+}
+
+fn as_match(
+    claim: ClaimId,
+    fact_check: FactCheckId,
+    f: &Features,
+    g: &Features,
+) -> Option<FactCheckMatch> {
+    let cmp = compare(f, g);
+    let stance = match cmp.stance {
+        ScoreStance::Supports => Stance::Supports,
+        ScoreStance::Contradicts => Stance::Contradicts,
+        ScoreStance::None => return None,
+    };
+    Some(FactCheckMatch {
+        claim,
+        fact_check,
+        score: cmp.score,
+        stance,
+        evidence: cmp.evidence,
+    })
+}
+
+/// Finds and scores corroborations and fact-check matches at ingest.
 pub struct Corroborator;
 
 impl Linker for Corroborator {
@@ -77,36 +135,37 @@ impl Linker for Corroborator {
                     .collect::<String>()
             });
             let f = claim_features(&c.text, cue.as_deref(), &c.entities);
-            let mut stems: Vec<&str> = f.terms.iter().map(|t| t.stem.as_str()).collect();
-            stems.sort_unstable();
-            stems.dedup();
-            for s in &stems {
-                plan.postings.push((s.to_string(), ordinal));
+            let (terms, len) = index_terms(&[&f]);
+            for (term, tf) in terms {
+                plan.postings.push((term, ordinal, tf, len));
             }
             if f.terms.len() < MIN_TERMS {
                 continue;
             }
             // Candidates: claims of other articles sharing the rarest terms.
-            let mut by_weight: Vec<_> = f.terms.iter().collect();
-            by_weight.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-            let mut seen_terms = HashSet::new();
-            let mut hits: HashMap<ClaimId, u32> = HashMap::new();
-            for t in by_weight
-                .into_iter()
-                .filter(|t| seen_terms.insert(t.stem.clone()))
-                .take(QUERY_TERMS)
-            {
-                for id in store.postings(&t.stem, POSTINGS_PER_TERM)? {
-                    if id.article != article {
-                        *hits.entry(id).or_default() += 1;
-                    }
-                }
+            let terms = query_terms(&f);
+            let ids = shared_candidates(
+                &terms,
+                |t| store.postings(t, POSTINGS_PER_TERM),
+                |id: &ClaimId| id.article != article,
+            )?;
+            // Fact-checks that say the same thing.
+            let from = ClaimId { article, ordinal };
+            let fc_ids = shared_candidates(
+                &terms,
+                |t| {
+                    Ok(store
+                        .fact_check_postings(t, POSTINGS_PER_TERM)?
+                        .into_iter()
+                        .map(|p| p.id)
+                        .collect())
+                },
+                |_| true,
+            )?;
+            for fc in store.fact_checks(&fc_ids)?.into_iter().flatten() {
+                let g = super::crosscheck::fact_check_features(&fc);
+                plan.fact_checks.extend(as_match(from, fc.id, &f, &g));
             }
-            let mut ranked: Vec<(ClaimId, u32)> =
-                hits.into_iter().filter(|(_, n)| *n >= 2).collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.truncate(CANDIDATES);
-            let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
             let missing: Vec<ClaimId> = ids
                 .iter()
                 .copied()
@@ -161,5 +220,36 @@ impl Linker for Corroborator {
             }
         }
         Ok(plan)
+    }
+
+    fn plan_fact_check(
+        &self,
+        store: &dyn Store,
+        id: FactCheckId,
+        new: &NewFactCheck,
+    ) -> Result<FactCheckPlan> {
+        let f = features(&new.claim_reviewed, &[]);
+        let headline = new.headline.as_deref().map(|h| features(h, &[]));
+        let (postings, length) = match &headline {
+            Some(h) => index_terms(&[&f, h]),
+            None => index_terms(&[&f]),
+        };
+        let mut matches = Vec::new();
+        if f.terms.len() >= MIN_TERMS {
+            let ids = shared_candidates(
+                &query_terms(&f),
+                |t| store.postings(t, POSTINGS_PER_TERM),
+                |c: &ClaimId| Some(*c) != new.claim,
+            )?;
+            for c in store.claims(&ids)?.into_iter().flatten() {
+                let g = claim_features(&c.text, c.cue_text.as_deref(), &c.entities);
+                matches.extend(as_match(c.id, id, &g, &f));
+            }
+        }
+        Ok(FactCheckPlan {
+            postings,
+            length,
+            matches,
+        })
     }
 }

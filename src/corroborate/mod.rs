@@ -6,6 +6,7 @@
 //! the generated tables (`build_lexicon` makes them, reproducibly).
 
 pub mod build;
+pub mod crosscheck;
 pub mod features;
 pub mod index;
 pub mod lexicon;

@@ -110,6 +110,21 @@ fn covered(a: &Features, b: &Features, evidence: &mut Option<&mut Vec<String>>) 
     (matched, total)
 }
 
+/// How much of `a`'s weight `b` covers, and how much of `b`'s `a` covers,
+/// each in [0, 1].
+pub fn coverage(a: &Features, b: &Features) -> (f32, f32) {
+    let (ma, ta) = covered(a, b, &mut None);
+    let (mb, tb) = covered(b, a, &mut None);
+    let r = |m: f32, t: f32| {
+        if t > 0.0 {
+            (m / t).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    (r(ma, ta), r(mb, tb))
+}
+
 /// The pair model's feature vector for two texts.
 pub fn pair_vector(a: &Features, b: &Features) -> [f32; super::pair::N_FEATURES] {
     let (ma, ta) = covered(a, b, &mut None);

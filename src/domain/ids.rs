@@ -15,6 +15,10 @@ pub struct ArticleId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SpeakerId(pub u64);
 
+/// A stored fact-check: a review recorded here or a ClaimReview imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FactCheckId(pub u64);
+
 /// A claim is numbered within its article, so an article's claims sit
 /// together in key order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -32,6 +36,22 @@ impl fmt::Display for ArticleId {
 impl fmt::Display for SpeakerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "spk_{:x}", self.0)
+    }
+}
+
+impl fmt::Display for FactCheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "fc_{:x}", self.0)
+    }
+}
+
+impl FromStr for FactCheckId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.strip_prefix("fc_")
+            .and_then(hex_u64)
+            .map(FactCheckId)
+            .ok_or_else(|| IdError(s.into(), "fact-check"))
     }
 }
 
@@ -99,6 +119,7 @@ mod tests {
         assert_eq!("clm_1f_3".parse::<ClaimId>().unwrap(), c);
         assert_eq!("art_a".parse::<ArticleId>().unwrap(), ArticleId(10));
         assert_eq!("spk_ff".parse::<SpeakerId>().unwrap(), SpeakerId(255));
+        assert_eq!("fc_10".parse::<FactCheckId>().unwrap(), FactCheckId(16));
     }
 
     #[test]

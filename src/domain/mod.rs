@@ -1,9 +1,11 @@
 //! Plain data: what claimgraph knows about articles, claims and speakers.
 //! No I/O here; the store, the extractor and the API all speak these types.
 
+mod factcheck;
 mod ids;
 
-pub use ids::{ArticleId, ClaimId, IdError, SpeakerId};
+pub use factcheck::{FactCheck, FactCheckMatch, NewFactCheck, Rating};
+pub use ids::{ArticleId, ClaimId, FactCheckId, IdError, SpeakerId};
 use serde::{Deserialize, Serialize};
 
 /// A half-open range `[start, end)` of Unicode code points (not bytes, not

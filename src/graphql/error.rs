@@ -10,6 +10,8 @@ pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
 pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
 pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+/// A limit was exceeded: batch size, query depth or complexity, request time.
+pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
     Error::new(message).extend_with(|_, e| e.set("code", code))

@@ -2,19 +2,22 @@
 //! types, loaders, pagination and errors.
 
 pub mod error;
+pub mod factcheck;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
+use crate::events::Events;
 use crate::store::Store;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// Limits that protect the server from expensive queries.
 #[derive(Debug, Clone)]
@@ -36,15 +39,16 @@ impl Default for SchemaOptions {
     }
 }
 
-pub fn build_schema(store: Arc<dyn Store>, opts: &SchemaOptions) -> AppSchema {
+pub fn build_schema(store: Arc<dyn Store>, events: Events, opts: &SchemaOptions) -> AppSchema {
     let loader =
         DataLoader::new(loaders::StoreLoader(store.clone()), tokio::spawn).delay(opts.loader_delay);
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::Subscription,
     )
     .data(store)
+    .data(events)
     .data(loader)
     .limit_depth(opts.max_depth)
     .limit_complexity(opts.max_complexity)
@@ -56,7 +60,7 @@ pub fn sdl() -> String {
     let schema = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::Subscription,
     )
     .finish();
     schema.sdl()

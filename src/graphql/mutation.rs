@@ -3,6 +3,7 @@
 use super::error::{ingest_error, internal, Result};
 use super::types::{store, Article};
 use crate::domain::NewArticle;
+use crate::events::Events;
 use crate::ingest;
 use async_graphql::{Context, InputObject, MergedObject, Object};
 
@@ -45,9 +46,18 @@ impl ArticleMutation {
         let done = tokio::task::spawn_blocking(move || ingest::ingest(store.as_ref(), new))
             .await
             .map_err(|e| internal(&e))?;
-        done.map(|i| Article(i.article)).map_err(ingest_error)
+        let done = done.map_err(ingest_error)?;
+        if done.created {
+            let claims = super::types::store(ctx)
+                .claims_of_article(done.article.id)
+                .map_err(|e| internal(&e))?;
+            let claims: Vec<_> = claims.into_iter().map(|c| (c.id, c.speakers)).collect();
+            ctx.data_unchecked::<Events>()
+                .article_ingested(&done, &claims);
+        }
+        Ok(Article(done.article))
     }
 }
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(ArticleMutation);
+pub struct Mutation(ArticleMutation, super::factcheck::FactCheckMutation);

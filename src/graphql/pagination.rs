@@ -133,3 +133,19 @@ pub fn speakers_page(
         |s| s.0.id.to_string(),
     ))
 }
+
+pub fn fact_checks_page(
+    store: &Arc<dyn Store>,
+    page: Page<String>,
+) -> Result<Connection<String, super::factcheck::FactCheck, TotalCount>> {
+    let after = page.parse::<crate::domain::FactCheckId>()?;
+    let items = st(store.list_fact_checks(after, page.first + 1))?;
+    let total = TotalCount(Count::Known(st(store.stats())?.fact_checks));
+    Ok(connection(
+        items.into_iter().map(super::factcheck::FactCheck).collect(),
+        page.first,
+        after.is_some(),
+        total,
+        |f| f.0.id.to_string(),
+    ))
+}

@@ -123,6 +123,10 @@ pub struct Stats {
     pub claims: u64,
     /// Distinct speakers.
     pub speakers: u64,
+    /// Stored fact-checks (reviews and imports).
+    pub fact_checks: u64,
+    /// Links between claims of different articles.
+    pub corroborations: u64,
 }
 
 #[derive(Default)]
@@ -137,9 +141,17 @@ impl StatsQuery {
             articles: s.articles,
             claims: s.claims,
             speakers: s.speakers,
+            fact_checks: s.fact_checks,
+            corroborations: s.corroborations,
         })
     }
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(ArticleQuery, ClaimQuery, SpeakerQuery, StatsQuery);
+pub struct Query(
+    ArticleQuery,
+    ClaimQuery,
+    SpeakerQuery,
+    super::factcheck::FactCheckQuery,
+    StatsQuery,
+);

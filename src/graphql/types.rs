@@ -19,7 +19,7 @@ pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<StoreLoader> {
     ctx.data_unchecked::<DataLoader<StoreLoader>>()
 }
 
-fn load_err(e: Arc<String>) -> async_graphql::Error {
+pub fn load_err(e: Arc<String>) -> async_graphql::Error {
     super::error::coded(
         super::error::INTERNAL,
         format!("internal error: {}", e.split(':').next().unwrap_or("store")),
@@ -421,6 +421,46 @@ impl Claim {
         articles.dedup();
         Ok(articles.len() as u64)
     }
+    /// Verdicts recorded on this claim with `reviewClaim`, oldest first.
+    async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<super::factcheck::FactCheck>> {
+        let s = store(ctx);
+        let ids = st(s.reviews_of_claim(self.0.id))?;
+        Ok(st(s.fact_checks(&ids))?
+            .into_iter()
+            .flatten()
+            .map(super::factcheck::FactCheck)
+            .collect())
+    }
+    /// Each review as schema.org ClaimReview JSON-LD: the claim's speakers as
+    /// its author, its source article as its appearance.
+    async fn claim_reviews(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<async_graphql::Json<serde_json::Value>>> {
+        Ok(st(crate::factcheck::claim_reviews_of(
+            store(ctx).as_ref(),
+            self.0.id,
+        ))?
+        .into_iter()
+        .map(async_graphql::Json)
+        .collect())
+    }
+    /// Fact-checks (imported or recorded on other claims) that match this claim, best first.
+    async fn fact_checks(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::factcheck::FactCheckMatch>> {
+        let mut ms = st(store(ctx).fact_checks_of_claim(self.0.id))?;
+        ms.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.fact_check.cmp(&b.fact_check))
+        });
+        Ok(ms
+            .into_iter()
+            .map(super::factcheck::FactCheckMatch)
+            .collect())
+    }
     /// How many claims in other articles contradict this one.
     async fn contradiction_count(&self, ctx: &Context<'_>) -> Result<u64> {
         let links = st(store(ctx).corroborations(self.0.id))?;
@@ -473,6 +513,15 @@ impl Speaker {
             ..Default::default()
         };
         pagination::claims_page(store(ctx), Page::new(first, after)?, &filter)
+    }
+    /// The speaker's record: claims, verdicts on them, corroborated and contradicted.
+    async fn track_record(&self, ctx: &Context<'_>) -> Result<super::factcheck::TrackRecord> {
+        let s = store(ctx).clone();
+        let id = self.0.id;
+        let r = tokio::task::spawn_blocking(move || super::factcheck::track_record(s.as_ref(), id))
+            .await
+            .map_err(|e| super::error::internal(&e))?;
+        st(r)
     }
     /// Articles in which the speaker makes claims.
     async fn articles(&self, ctx: &Context<'_>) -> Result<Vec<Article>> {

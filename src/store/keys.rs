@@ -14,12 +14,18 @@
 //! | `speaker_claims`| speaker id (u64 BE) ++ claim key            | empty                 |
 //! | `claim_terms`   | term ++ 0 ++ claim key                      | empty                 |
 //! | `corroborations`| claim key ++ other claim key                | `Corroboration`       |
+//! | `fact_checks`   | fact-check id (u64 BE)                      | `FactCheck`           |
+//! | `fact_check_keys`| `u` ++ url, or `h` ++ content hash         | fact-check id (u64 BE)|
+//! | `fact_check_terms`| term ++ 0 ++ fact-check id (u64 BE)       | empty                 |
+//! | `claim_reviews` | claim key ++ fact-check id                  | empty                 |
+//! | `claim_fact_checks`| claim key ++ fact-check id               | `FactCheckMatch`      |
+//! | `fact_check_claims`| fact-check id ++ claim key               | `FactCheckMatch`      |
 //!
 //! Big-endian integers make key order id order, so an article's claims and
 //! a speaker's claims are contiguous ranges. Values start with a format
 //! version byte (see `codec`).
 
-use crate::domain::{ArticleId, ClaimId, SpeakerId};
+use crate::domain::{ArticleId, ClaimId, FactCheckId, SpeakerId};
 
 pub const META: &str = "meta";
 pub const ARTICLES: &str = "articles";
@@ -30,6 +36,12 @@ pub const SPEAKER_NAMES: &str = "speaker_names";
 pub const SPEAKER_CLAIMS: &str = "speaker_claims";
 pub const CLAIM_TERMS: &str = "claim_terms";
 pub const CORROBORATIONS: &str = "corroborations";
+pub const FACT_CHECKS: &str = "fact_checks";
+pub const FACT_CHECK_KEYS: &str = "fact_check_keys";
+pub const FACT_CHECK_TERMS: &str = "fact_check_terms";
+pub const CLAIM_REVIEWS: &str = "claim_reviews";
+pub const CLAIM_FACT_CHECKS: &str = "claim_fact_checks";
+pub const FACT_CHECK_CLAIMS: &str = "fact_check_claims";
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_COUNTERS: &[u8] = b"counters";
@@ -40,6 +52,30 @@ pub const WORD: u8 = b'w';
 
 pub fn article(id: ArticleId) -> [u8; 8] {
     id.0.to_be_bytes()
+}
+
+pub fn fact_check(id: FactCheckId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn term_fact_check(term: &str, f: FactCheckId) -> Vec<u8> {
+    let mut k = term_prefix(term);
+    k.extend_from_slice(&fact_check(f));
+    k
+}
+
+pub fn claim_fact_check(c: ClaimId, f: FactCheckId) -> [u8; 20] {
+    let mut k = [0u8; 20];
+    k[..12].copy_from_slice(&claim(c));
+    k[12..].copy_from_slice(&fact_check(f));
+    k
+}
+
+pub fn fact_check_claim(f: FactCheckId, c: ClaimId) -> [u8; 20] {
+    let mut k = [0u8; 20];
+    k[..8].copy_from_slice(&fact_check(f));
+    k[8..].copy_from_slice(&claim(c));
+    k
 }
 
 pub fn speaker(id: SpeakerId) -> [u8; 8] {

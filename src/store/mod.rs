@@ -9,7 +9,8 @@ mod sled_store;
 pub use sled_store::SledStore;
 
 use crate::domain::{
-    Article, ArticleId, Claim, ClaimId, ClaimKind, Corroboration, NewArticle, Speaker, SpeakerId,
+    Article, ArticleId, Claim, ClaimId, ClaimKind, Corroboration, FactCheck, FactCheckId,
+    FactCheckMatch, NewArticle, NewFactCheck, Speaker, SpeakerId,
 };
 use crate::extract::Extraction;
 
@@ -21,6 +22,8 @@ pub enum StoreError {
     Locked(String),
     #[error("storage error: {0}")]
     Io(String),
+    #[error("{0} was not found")]
+    NotFound(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("stored data has format version {found}; this build reads version {expected}")]
@@ -35,6 +38,20 @@ pub struct Stats {
     pub articles: u64,
     pub claims: u64,
     pub speakers: u64,
+    pub fact_checks: u64,
+    pub corroborations: u64,
+    /// Index terms over all claims and over all fact-checks (for average lengths).
+    pub claim_terms: u64,
+    pub fact_check_terms: u64,
+}
+
+/// An entry of a postings list: who, how often the term occurs there, and
+/// how many index terms that text has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting<I> {
+    pub id: I,
+    pub tf: u16,
+    pub len: u16,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,14 +85,52 @@ pub struct Ingested {
     pub article: Article,
     /// False when the same body was already stored: nothing was written.
     pub created: bool,
+    /// Edges written, from the new claim to the stored one.
+    pub corroborations: Vec<(ClaimId, Corroboration)>,
+    /// The new claims' matches with stored fact-checks.
+    pub fact_check_matches: Vec<FactCheckMatch>,
+}
+
+impl Ingested {
+    pub fn existing(article: Article) -> Self {
+        Ingested {
+            article,
+            created: false,
+            corroborations: Vec::new(),
+            fact_check_matches: Vec::new(),
+        }
+    }
+}
+
+/// What one fact-check insert did.
+#[derive(Debug, Clone)]
+pub struct FactCheckInserted {
+    pub fact_check: FactCheck,
+    /// False when the same fact-check (same url, or same content) was stored.
+    pub created: bool,
+    /// The stored claims it was linked to.
+    pub matches: Vec<FactCheckMatch>,
+}
+
+/// What a new fact-check adds: its index terms and its matches with stored claims.
+#[derive(Debug, Clone, Default)]
+pub struct FactCheckPlan {
+    /// Index terms with their counts in the fact-check.
+    pub postings: Vec<(String, u16)>,
+    /// Its length in index terms.
+    pub length: u16,
+    pub matches: Vec<FactCheckMatch>,
 }
 
 /// What a new article adds to the corroboration index: its claims' terms,
 /// and edges from its claims (by ordinal) to stored claims.
 #[derive(Debug, Clone, Default)]
 pub struct LinkPlan {
-    pub postings: Vec<(String, u32)>,
+    /// (term, claim ordinal, count in the claim, the claim's length in terms).
+    pub postings: Vec<(String, u32, u16, u16)>,
     pub edges: Vec<(u32, Corroboration)>,
+    /// The new claims' matches with stored fact-checks.
+    pub fact_checks: Vec<FactCheckMatch>,
 }
 
 /// Plans an article's links. Called under the store's write lock, before the
@@ -88,6 +143,16 @@ pub trait Linker: Send + Sync {
         new: &NewArticle,
         extraction: &Extraction,
     ) -> Result<LinkPlan>;
+
+    /// Plans a new fact-check's index terms and matches, under the write lock.
+    fn plan_fact_check(
+        &self,
+        _store: &dyn Store,
+        _id: FactCheckId,
+        _new: &NewFactCheck,
+    ) -> Result<FactCheckPlan> {
+        Ok(FactCheckPlan::default())
+    }
 }
 
 /// No corroboration: for tools that only store.
@@ -140,6 +205,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Claims indexed under a term, at most `limit`.
     fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>>;
+    /// Claims indexed under a term with counts and lengths, at most `limit`.
+    fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>>;
     /// A claim's links to claims in other articles.
     fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>>;
 
@@ -153,6 +220,27 @@ pub trait Store: Send + Sync + 'static {
         extraction: &Extraction,
         linker: &dyn Linker,
     ) -> Result<Ingested>;
+
+    fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>>;
+    fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>>;
+    fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>>;
+    /// Fact-checks indexed under a term, at most `limit`.
+    fn fact_check_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<FactCheckId>>>;
+    /// Reviews recorded on a claim (`reviewClaim`), oldest first.
+    fn reviews_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckId>>;
+    /// Fact-checks matched to a claim.
+    fn fact_checks_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckMatch>>;
+    /// Claims matched to a fact-check.
+    fn claims_of_fact_check(&self, id: FactCheckId) -> Result<Vec<FactCheckMatch>>;
+
+    /// Store a fact-check with its index terms and matches in one atomic
+    /// write. Idempotent on its url (or, without one, its content).
+    fn insert_fact_check(
+        &self,
+        new: &NewFactCheck,
+        created_at: u64,
+        linker: &dyn Linker,
+    ) -> Result<FactCheckInserted>;
 
     fn flush(&self) -> Result<()>;
 }

@@ -2,14 +2,18 @@
 
 use super::codec::{decode, encode};
 use super::keys;
-use super::{ClaimFilter, Ingested, Linker, Result, Stats, Store, StoreError};
+use super::{
+    ClaimFilter, FactCheckInserted, Ingested, Linker, Posting, Result, Stats, Store, StoreError,
+};
 use crate::domain::{
-    normalise_name, Article, ArticleId, Attribution, Claim, ClaimId, Corroboration, NewArticle,
-    Speaker, SpeakerId, SpeakerKind,
+    normalise_name, normalise_whitespace, Article, ArticleId, Attribution, Claim, ClaimId,
+    Corroboration, FactCheck, FactCheckId, FactCheckMatch, NewArticle, NewFactCheck, Speaker,
+    SpeakerId, SpeakerKind,
 };
 use crate::extract::speakers::{edit_distance, surname_of as surname};
 use crate::extract::{Extraction, LocalSpeaker};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use sled::transaction::{ConflictableTransactionError as TxError, TransactionalTree as TxTree};
 use sled::Transactional;
 use std::path::Path;
@@ -23,6 +27,33 @@ struct Counters {
     speakers: u64,
     next_article: u64,
     next_speaker: u64,
+    // Added with fact-checks; older stores read as zero.
+    #[serde(default)]
+    fact_checks: u64,
+    #[serde(default)]
+    next_fact_check: u64,
+    #[serde(default)]
+    corroborations: u64,
+    #[serde(default)]
+    claim_terms: u64,
+    #[serde(default)]
+    fact_check_terms: u64,
+}
+
+/// A posting's value: the term's count and the text's length, u16 BE each.
+/// Empty in stores written before they were recorded: read as one and unknown.
+fn posting_value(tf: u16, len: u16) -> [u8; 4] {
+    let mut v = [0u8; 4];
+    v[..2].copy_from_slice(&tf.to_be_bytes());
+    v[2..].copy_from_slice(&len.to_be_bytes());
+    v
+}
+
+fn parse_posting_value(v: &[u8]) -> (u16, u16) {
+    match v {
+        [a, b, c, d] => (u16::from_be_bytes([*a, *b]), u16::from_be_bytes([*c, *d])),
+        _ => (1, 0),
+    }
 }
 
 pub struct SledStore {
@@ -36,6 +67,12 @@ pub struct SledStore {
     speaker_claims: sled::Tree,
     claim_terms: sled::Tree,
     corroborations: sled::Tree,
+    fact_checks: sled::Tree,
+    fact_check_keys: sled::Tree,
+    fact_check_terms: sled::Tree,
+    claim_reviews: sled::Tree,
+    claim_fact_checks: sled::Tree,
+    fact_check_claims: sled::Tree,
     /// One writer at a time: ingests never conflict and never retry.
     write: Mutex<()>,
 }
@@ -54,6 +91,39 @@ const T_NAMES: usize = 5;
 const T_SPK_CLAIMS: usize = 6;
 const T_TERMS: usize = 7;
 const T_EDGES: usize = 8;
+const T_CLAIM_FCS: usize = 9;
+const T_FC_CLAIMS: usize = 10;
+
+/// Where a fact-check's dedup key comes from: its url when it has one
+/// (a fact-checker publishes one page per check), else its content.
+fn fact_check_key(new: &NewFactCheck) -> Vec<u8> {
+    match &new.url {
+        Some(u) => {
+            let mut k = vec![b'u'];
+            k.extend_from_slice(u.as_bytes());
+            k
+        }
+        None => {
+            let mut h = Sha256::new();
+            h.update(normalise_whitespace(&new.claim_reviewed).as_bytes());
+            for part in [
+                &new.rating.name,
+                &new.author,
+                &new.explanation,
+                &new.claimant,
+                &new.appearance,
+            ] {
+                h.update([0]);
+                h.update(part.as_deref().unwrap_or("").as_bytes());
+            }
+            h.update([0]);
+            h.update(new.claim.map(keys::claim).unwrap_or_default());
+            let mut k = vec![b'h'];
+            k.extend_from_slice(&h.finalize()[..16]);
+            k
+        }
+    }
+}
 
 type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
 
@@ -93,6 +163,12 @@ impl SledStore {
             speaker_claims: t(keys::SPEAKER_CLAIMS)?,
             claim_terms: t(keys::CLAIM_TERMS)?,
             corroborations: t(keys::CORROBORATIONS)?,
+            fact_checks: t(keys::FACT_CHECKS)?,
+            fact_check_keys: t(keys::FACT_CHECK_KEYS)?,
+            fact_check_terms: t(keys::FACT_CHECK_TERMS)?,
+            claim_reviews: t(keys::CLAIM_REVIEWS)?,
+            claim_fact_checks: t(keys::CLAIM_FACT_CHECKS)?,
+            fact_check_claims: t(keys::FACT_CHECK_CLAIMS)?,
             db,
             write: Mutex::new(()),
         };
@@ -466,6 +542,10 @@ impl Store for SledStore {
             articles: c.articles,
             claims: c.claims,
             speakers: c.speakers,
+            fact_checks: c.fact_checks,
+            corroborations: c.corroborations,
+            claim_terms: c.claim_terms,
+            fact_check_terms: c.fact_check_terms,
         })
     }
 
@@ -478,6 +558,21 @@ impl Store for SledStore {
                 let (k, _) = kv.map_err(io)?;
                 keys::parse_claim(&k[prefix.len()..])
                     .ok_or_else(|| StoreError::Corrupt("bad posting key".into()))
+            })
+            .collect()
+    }
+
+    fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>> {
+        let prefix = keys::term_prefix(term);
+        self.claim_terms
+            .scan_prefix(&prefix)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv.map_err(io)?;
+                let id = keys::parse_claim(&k[prefix.len()..])
+                    .ok_or_else(|| StoreError::Corrupt("bad posting key".into()))?;
+                let (tf, len) = parse_posting_value(&v);
+                Ok(Posting { id, tf, len })
             })
             .collect()
     }
@@ -500,10 +595,7 @@ impl Store for SledStore {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(id) = self.article_by_hash(&hash)? {
             if let Some(article) = self.article(id)? {
-                return Ok(Ingested {
-                    article,
-                    created: false,
-                });
+                return Ok(Ingested::existing(article));
             }
         }
         // The only writer: the next id is ours, and the plan sees a settled store.
@@ -519,6 +611,8 @@ impl Store for SledStore {
             self.speaker_claims.clone(),
             self.claim_terms.clone(),
             self.corroborations.clone(),
+            self.claim_fact_checks.clone(),
+            self.fact_check_claims.clone(),
         ];
         let body: Vec<char> = new.body.chars().collect();
         let slice = |s: crate::domain::Span| -> String {
@@ -536,10 +630,7 @@ impl Store for SledStore {
                             "hash index points at missing article {id}"
                         )))
                     })?;
-                return Ok(Ingested {
-                    article,
-                    created: false,
-                });
+                return Ok(Ingested::existing(article));
             }
             let mut counters: Counters =
                 tx_get(&t[T_META], keys::META_COUNTERS)?.unwrap_or_default();
@@ -583,7 +674,7 @@ impl Store for SledStore {
                 }
             }
             counters.claims += ex.claims.len() as u64;
-            for (term, ordinal) in &plan.postings {
+            for (term, ordinal, tf, len) in &plan.postings {
                 t[T_TERMS].insert(
                     keys::term_claim(
                         term,
@@ -592,8 +683,9 @@ impl Store for SledStore {
                             ordinal: *ordinal,
                         },
                     ),
-                    &[][..],
+                    &posting_value(*tf, *len)[..],
                 )?;
+                counters.claim_terms += u64::from(*tf);
             }
             for (ordinal, edge) in &plan.edges {
                 let from = ClaimId {
@@ -606,6 +698,15 @@ impl Store for SledStore {
                     ..edge.clone()
                 };
                 t[T_EDGES].insert(&keys::edge(edge.claim, from), encode(&back))?;
+            }
+            counters.corroborations += plan.edges.len() as u64;
+            for m in &plan.fact_checks {
+                let v = encode(m);
+                t[T_CLAIM_FCS].insert(
+                    &keys::claim_fact_check(m.claim, m.fact_check)[..],
+                    v.clone(),
+                )?;
+                t[T_FC_CLAIMS].insert(&keys::fact_check_claim(m.fact_check, m.claim)[..], v)?;
             }
             let article = Article {
                 id,
@@ -624,6 +725,166 @@ impl Store for SledStore {
             Ok(Ingested {
                 article,
                 created: true,
+                corroborations: plan
+                    .edges
+                    .iter()
+                    .map(|(o, e)| {
+                        (
+                            ClaimId {
+                                article: id,
+                                ordinal: *o,
+                            },
+                            e.clone(),
+                        )
+                    })
+                    .collect(),
+                fact_check_matches: plan.fact_checks.clone(),
+            })
+        });
+        result.map_err(|e| match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => io(e),
+        })
+    }
+
+    fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>> {
+        Self::get(&self.fact_checks, &keys::fact_check(id))
+    }
+
+    fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>> {
+        ids.iter().map(|&id| self.fact_check(id)).collect()
+    }
+
+    fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>> {
+        let after = after.map(|a| a.0).unwrap_or(0);
+        if after == u64::MAX {
+            return Ok(Vec::new());
+        }
+        self.fact_checks
+            .range((after + 1).to_be_bytes()..)
+            .take(limit)
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn fact_check_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<FactCheckId>>> {
+        let prefix = keys::term_prefix(term);
+        self.fact_check_terms
+            .scan_prefix(&prefix)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv.map_err(io)?;
+                let id = keys::parse_u64(&k[prefix.len()..])
+                    .map(FactCheckId)
+                    .ok_or_else(|| StoreError::Corrupt("bad fact-check posting key".into()))?;
+                let (tf, len) = parse_posting_value(&v);
+                Ok(Posting { id, tf, len })
+            })
+            .collect()
+    }
+
+    fn reviews_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckId>> {
+        self.claim_reviews
+            .scan_prefix(keys::claim(claim))
+            .map(|kv| {
+                let (k, _) = kv.map_err(io)?;
+                keys::parse_u64(&k[12..])
+                    .map(FactCheckId)
+                    .ok_or_else(|| StoreError::Corrupt("bad review key".into()))
+            })
+            .collect()
+    }
+
+    fn fact_checks_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckMatch>> {
+        self.claim_fact_checks
+            .scan_prefix(keys::claim(claim))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn claims_of_fact_check(&self, id: FactCheckId) -> Result<Vec<FactCheckMatch>> {
+        self.fact_check_claims
+            .scan_prefix(keys::fact_check(id))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn insert_fact_check(
+        &self,
+        new: &NewFactCheck,
+        created_at: u64,
+        linker: &dyn Linker,
+    ) -> Result<FactCheckInserted> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let dedup = fact_check_key(new);
+        if let Some(id) = self.fact_check_keys.get(&dedup).map_err(io)? {
+            let id = keys::parse_u64(&id)
+                .ok_or_else(|| StoreError::Corrupt("bad fact-check key value".into()))?;
+            if let Some(fact_check) = self.fact_check(FactCheckId(id))? {
+                return Ok(FactCheckInserted {
+                    fact_check,
+                    created: false,
+                    matches: Vec::new(),
+                });
+            }
+        }
+        if let Some(c) = new.claim {
+            if self.claim(c)?.is_none() {
+                return Err(StoreError::NotFound(format!("claim {c}")));
+            }
+        }
+        let id = FactCheckId(self.counters()?.next_fact_check + 1);
+        let plan = linker.plan_fact_check(self, id, new)?;
+        let trees = [
+            self.meta.clone(),
+            self.fact_checks.clone(),
+            self.fact_check_keys.clone(),
+            self.fact_check_terms.clone(),
+            self.claim_reviews.clone(),
+            self.claim_fact_checks.clone(),
+            self.fact_check_claims.clone(),
+        ];
+        let result = trees[..].transaction(|t: &Vec<TxTree>| -> TxResult<FactCheckInserted> {
+            let mut counters: Counters = tx_get(&t[0], keys::META_COUNTERS)?.unwrap_or_default();
+            counters.next_fact_check += 1;
+            counters.fact_checks += 1;
+            let id = FactCheckId(counters.next_fact_check);
+            let fact_check = FactCheck {
+                id,
+                claim_reviewed: new.claim_reviewed.clone(),
+                headline: new.headline.clone(),
+                rating: new.rating.clone(),
+                explanation: new.explanation.clone(),
+                url: new.url.clone(),
+                author: new.author.clone(),
+                date_published: new.date_published.clone(),
+                claimant: new.claimant.clone(),
+                appearance: new.appearance.clone(),
+                claim: new.claim,
+                created_at,
+            };
+            t[1].insert(&keys::fact_check(id), encode(&fact_check))?;
+            t[2].insert(dedup.as_slice(), &keys::fact_check(id))?;
+            for (term, tf) in &plan.postings {
+                t[3].insert(
+                    keys::term_fact_check(term, id),
+                    &posting_value(*tf, plan.length)[..],
+                )?;
+            }
+            counters.fact_check_terms += u64::from(plan.length);
+            if let Some(c) = new.claim {
+                t[4].insert(&keys::claim_fact_check(c, id)[..], &[][..])?;
+            }
+            for m in &plan.matches {
+                let v = encode(m);
+                t[5].insert(&keys::claim_fact_check(m.claim, id)[..], v.clone())?;
+                t[6].insert(&keys::fact_check_claim(id, m.claim)[..], v)?;
+            }
+            t[0].insert(keys::META_COUNTERS, encode(&counters))?;
+            Ok(FactCheckInserted {
+                fact_check,
+                created: true,
+                matches: plan.matches.clone(),
             })
         });
         result.map_err(|e| match e {

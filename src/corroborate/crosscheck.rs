@@ -1,0 +1,413 @@
+//! Stage 4: cross-checking a piece of text against everything stored, the
+//! query a pipeline runs on every new sentence. Candidates come from the
+//! postings (claims' and fact-checks'), never from a scan; the best are
+//! rescored with the full comparison.
+
+use super::features::{features, Features};
+use super::score::{compare, coverage, Stance};
+use crate::domain::{ClaimId, FactCheck, FactCheckId};
+use crate::store::{Posting, Result, Store};
+use std::collections::HashMap;
+
+/// Query terms looked up, the highest-weighted.
+const QUERY_TERMS: usize = 64;
+/// Postings read per term: past this a term is too common to tell texts apart.
+const POSTINGS_PER_TERM: usize = 5_000;
+/// Candidates of each kind rescored.
+const CANDIDATES: usize = 40;
+
+/// What a cross-check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Claim(ClaimId),
+    FactCheck(FactCheckId),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub target: Target,
+    /// How well the stored text matches the query, in [0, 1].
+    pub score: f32,
+    pub stance: Stance,
+    pub evidence: Vec<String>,
+}
+
+/// Which stored texts to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub claims: bool,
+    pub fact_checks: bool,
+}
+
+impl Scope {
+    pub const ALL: Scope = Scope {
+        claims: true,
+        fact_checks: true,
+    };
+    pub const FACT_CHECKS: Scope = Scope {
+        claims: false,
+        fact_checks: true,
+    };
+}
+
+/// The terms a text is indexed and searched under, with their counts, and
+/// its length: word stems (and the entities it stands for) and numbers
+/// ("#3500000" for "3.5 million").
+pub fn index_terms(texts: &[&Features]) -> (Vec<(String, u16)>, u16) {
+    let mut counts: HashMap<String, u16> = HashMap::new();
+    let mut len = 0u16;
+    for f in texts {
+        for t in &f.terms {
+            *counts.entry(t.stem.clone()).or_default() += 1;
+            len = len.saturating_add(1);
+        }
+        for (v, _, _) in &f.numbers {
+            *counts.entry(number_term(*v)).or_default() += 1;
+            len = len.saturating_add(1);
+        }
+    }
+    let mut out: Vec<(String, u16)> = counts.into_iter().collect();
+    out.sort_unstable();
+    (out, len)
+}
+
+pub fn number_term(v: f64) -> String {
+    format!("#{v}")
+}
+
+/// Social-media and web debris that carries no claim: links, handles, and
+/// hashtags written as one word ("#AustralianFires" -> "Australian Fires").
+pub fn clean_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        let lower = word.to_ascii_lowercase();
+        if lower.contains("http://")
+            || lower.contains("https://")
+            || lower.starts_with("www.")
+            || lower.starts_with("pic.twitter.com")
+        {
+            // A link glued to the word before it: keep the word.
+            if let Some(i) = lower.find("http") {
+                if i > 0 {
+                    out.push_str(&word[..i]);
+                    out.push(' ');
+                }
+            }
+            continue;
+        }
+        if let Some(handle) = word.strip_prefix('@') {
+            if handle.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+        }
+        let w = word.strip_prefix('#').unwrap_or(word);
+        if w.len() < word.len() {
+            // Split CamelCase: a lower-case letter followed by an upper-case one.
+            let mut prev_lower = false;
+            for c in w.chars() {
+                if c.is_uppercase() && prev_lower {
+                    out.push(' ');
+                }
+                prev_lower = c.is_lowercase();
+                out.push(c);
+            }
+        } else {
+            out.push_str(w);
+        }
+        out.push(' ');
+    }
+    out.trim_end().to_string()
+}
+
+/// The text a fact-check is matched on: the claim as reviewed.
+pub fn fact_check_features(fc: &FactCheck) -> Features {
+    features(&fc.claim_reviewed, &[])
+}
+
+/// Its headline adds words a reader would search with.
+pub fn fact_check_headline_features(fc: &FactCheck) -> Option<Features> {
+    fc.headline.as_deref().map(|h| features(h, &[]))
+}
+
+/// BM25's term-frequency saturation and length normalisation.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// Candidates with their BM25 scores, best first, and each query term's IDF.
+type Ranked<I> = (Vec<(I, f32)>, HashMap<String, f32>);
+
+/// BM25 over the postings: the stored texts that share the most telling
+/// terms with the query, best first, with their BM25 scores. Document
+/// frequencies come from the postings themselves, so they describe what is
+/// stored, not a reference corpus.
+fn bm25<I: Copy + Eq + std::hash::Hash + Ord>(
+    query: &[(String, u16)],
+    docs: u64,
+    total_len: u64,
+    mut postings: impl FnMut(&str) -> Result<Vec<Posting<I>>>,
+) -> Result<Ranked<I>> {
+    let n = docs.max(1) as f32;
+    let avg = (total_len as f32 / n).max(1.0);
+    let mut acc: HashMap<I, f32> = HashMap::new();
+    let mut idfs = HashMap::new();
+    for (term, _) in query {
+        let list = postings(term)?;
+        if list.is_empty() {
+            continue;
+        }
+        let df = list.len() as f32;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        idfs.insert(term.clone(), idf);
+        for p in list {
+            let tf = f32::from(p.tf.max(1));
+            let len = if p.len == 0 { avg } else { f32::from(p.len) };
+            *acc.entry(p.id).or_default() +=
+                idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+        }
+    }
+    let mut ranked: Vec<(I, f32)> = acc.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(CANDIDATES);
+    Ok((ranked, idfs))
+}
+
+/// A query, analysed once.
+pub struct Query {
+    pub features: Features,
+    /// The terms looked up, with counts.
+    terms: Vec<(String, u16)>,
+    stems: std::collections::HashSet<String>,
+    bigrams: std::collections::HashSet<(String, String)>,
+}
+
+impl Query {
+    pub fn new(text: &str) -> Query {
+        let f = features(&clean_query(text), &[]);
+        let (mut terms, _) = index_terms(&[&f]);
+        // The most telling terms only: a long post's filler costs reads and adds noise.
+        terms.sort_by(|a, b| {
+            lexicon_weight(&b.0)
+                .total_cmp(&lexicon_weight(&a.0))
+                .then(a.0.cmp(&b.0))
+        });
+        terms.truncate(QUERY_TERMS);
+        Query {
+            stems: f.terms.iter().map(|t| t.stem.clone()).collect(),
+            bigrams: bigrams(&f),
+            terms,
+            features: f,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+fn bigrams(f: &Features) -> std::collections::HashSet<(String, String)> {
+    f.terms
+        .windows(2)
+        .map(|w| (w[0].stem.clone(), w[1].stem.clone()))
+        .collect()
+}
+
+/// What the reranker sees of a candidate. All lexical, all general: how
+/// BM25 placed it, how much of it the query covers (synonyms counted), its
+/// word pairs, names and numbers found in the query.
+pub const RERANK_FEATURES: usize = 16;
+
+/// The share of the query's term weight (as stored texts weigh it) a text holds.
+fn query_share(idfs: &HashMap<String, f32>, f: &Features) -> f32 {
+    let total: f32 = idfs.values().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let (terms, _) = index_terms(&[f]);
+    terms.iter().filter_map(|(t, _)| idfs.get(t)).sum::<f32>() / total
+}
+
+fn char_grams(text: &str) -> std::collections::HashSet<[char; 4]> {
+    let t: Vec<char> = text
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    t.windows(4).map(|w| [w[0], w[1], w[2], w[3]]).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn rerank_features(
+    q: &Query,
+    idfs: &HashMap<String, f32>,
+    bm25: f32,
+    best: f32,
+    position: usize,
+    stored: &Features,
+    headline: Option<&Features>,
+) -> [f32; RERANK_FEATURES] {
+    let q_grams = char_grams(&q.features.text);
+    let mut s_grams = char_grams(&stored.text);
+    if let Some(h) = headline {
+        s_grams.extend(char_grams(&h.text));
+    }
+    let shared_grams = s_grams.intersection(&q_grams).count() as f32;
+    let gram_cosine = shared_grams / ((s_grams.len() * q_grams.len()) as f32).sqrt().max(1.0);
+    let (q_by_s, s_by_q) = coverage(&q.features, stored);
+    let h_by_q = headline.map_or(s_by_q, |h| coverage(&q.features, h).1);
+    let n = stored.terms.len().max(1) as f32;
+    let stems_in = stored
+        .terms
+        .iter()
+        .filter(|t| q.stems.contains(&t.stem))
+        .count() as f32;
+    let b = bigrams(stored);
+    let bigrams_in = b.iter().filter(|x| q.bigrams.contains(*x)).count() as f32;
+    let names: Vec<_> = stored.terms.iter().filter(|t| t.name).collect();
+    let names_in = names.iter().filter(|t| q.stems.contains(&t.stem)).count() as f32;
+    let same = |a: f64, b: f64| (a - b).abs() <= 0.01 * a.abs().max(b.abs());
+    let nums_in = stored
+        .numbers
+        .iter()
+        .filter(|(v, _, _)| q.features.numbers.iter().any(|(w, _, _)| same(*v, *w)))
+        .count() as f32;
+    let nums_differ =
+        !stored.numbers.is_empty() && !q.features.numbers.is_empty() && nums_in == 0.0;
+    [
+        if best > 0.0 { bm25 / best } else { 0.0 },
+        (1.0 + bm25).ln(),
+        1.0 / (1.0 + position as f32),
+        s_by_q,
+        q_by_s,
+        h_by_q,
+        stems_in / n,
+        bigrams_in / b.len().max(1) as f32,
+        names_in / names.len().max(1) as f32,
+        names.len() as f32 - names_in,
+        nums_in / stored.numbers.len().max(1) as f32,
+        f32::from(u8::from(nums_differ)),
+        (1.0 + n).ln(),
+        gram_cosine,
+        query_share(idfs, stored),
+        headline.map_or(0.0, |h| query_share(idfs, h)),
+    ]
+}
+
+/// The shipped reranker (`claimgraph train-crosscheck`).
+fn reranker() -> Option<&'static super::pair::Model> {
+    static M: std::sync::OnceLock<Option<super::pair::Model>> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        super::pair::Model::from_tsv(include_str!("crosscheck_model.tsv"), RERANK_FEATURES)
+            .filter(|m| m.weights.iter().any(|w| *w != 0.0))
+    })
+    .as_ref()
+}
+
+pub const RERANK_MODEL_HEADER: &str =
+    "logistic reranker over cross-check candidates (generated by `claimgraph train-crosscheck`)";
+
+/// The probability that a candidate is what the query is about.
+fn rank(x: &[f32; RERANK_FEATURES]) -> f32 {
+    match reranker() {
+        Some(m) => m.probability(x),
+        // Untrained: BM25 alone, relative to the best.
+        None => x[0],
+    }
+}
+
+/// Fact-check candidates for a query, BM25 order, with their reranker features.
+pub fn fact_check_candidates(
+    store: &dyn Store,
+    q: &Query,
+) -> Result<Vec<(FactCheck, [f32; RERANK_FEATURES])>> {
+    let stats = store.stats()?;
+    let (ranked, idfs) = bm25(&q.terms, stats.fact_checks, stats.fact_check_terms, |t| {
+        store.fact_check_postings(t, POSTINGS_PER_TERM)
+    })?;
+    let best = ranked.first().map_or(0.0, |r| r.1);
+    let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
+    let mut out = Vec::new();
+    for (pos, (fc, (_, b))) in store
+        .fact_checks(&ids)?
+        .into_iter()
+        .zip(&ranked)
+        .enumerate()
+    {
+        let Some(fc) = fc else { continue };
+        let f = fact_check_features(&fc);
+        let h = fact_check_headline_features(&fc);
+        let x = rerank_features(q, &idfs, *b, best, pos, &f, h.as_ref());
+        out.push((fc, x));
+    }
+    Ok(out)
+}
+
+/// The stored claims and fact-checks that best match `text`, best first.
+pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) -> Result<Vec<Hit>> {
+    let q = Query::new(text);
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut hits = Vec::new();
+    if scope.fact_checks {
+        for (fc, x) in fact_check_candidates(store, &q)? {
+            let f = fact_check_features(&fc);
+            let cmp = compare(&q.features, &f);
+            hits.push(Hit {
+                target: Target::FactCheck(fc.id),
+                score: rank(&x),
+                stance: cmp.stance,
+                evidence: cmp.evidence,
+            });
+        }
+    }
+    if scope.claims {
+        let stats = store.stats()?;
+        let (ranked, idfs) = bm25(&q.terms, stats.claims, stats.claim_terms, |t| {
+            store.scored_postings(t, POSTINGS_PER_TERM)
+        })?;
+        let best = ranked.first().map_or(0.0, |r| r.1);
+        let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
+        for (pos, (c, (_, b))) in store.claims(&ids)?.into_iter().zip(&ranked).enumerate() {
+            let Some(c) = c else { continue };
+            let f = super::index::claim_features(&c.text, c.cue_text.as_deref(), &c.entities);
+            let x = rerank_features(&q, &idfs, *b, best, pos, &f, None);
+            let cmp = compare(&q.features, &f);
+            hits.push(Hit {
+                target: Target::Claim(c.id),
+                score: rank(&x),
+                stance: cmp.stance,
+                evidence: cmp.evidence,
+            });
+        }
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.target.cmp(&b.target)));
+    hits.truncate(first);
+    Ok(hits)
+}
+
+/// A term's weight in the reference corpus, to choose which to look up.
+fn lexicon_weight(term: &str) -> f32 {
+    if term.starts_with('#') {
+        super::lexicon::idf("#") + 1.0
+    } else {
+        super::lexicon::idf(term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_handles_and_hashtags_are_cleaned_from_queries() {
+        assert_eq!(
+            clean_query("Fires spread #AustralianFires pic.twitter.com/x1 @someone https://t.co/a"),
+            "Fires spread Australian Fires"
+        );
+        assert_eq!(
+            clean_query("Defund now#Tag https://t.co/x"),
+            "Defund now#Tag"
+        );
+        assert_eq!(clean_query("end.https://t.co/x"), "end.");
+    }
+}
