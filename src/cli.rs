@@ -58,6 +58,10 @@ pub enum Command {
         /// Publisher to record for plain-text files.
         #[arg(long)]
         publisher: Option<String>,
+        /// Threads that extract and prepare articles (default: one per core).
+        /// Articles are committed in input order whatever this is.
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Import fact-checks: a file of ClaimReview JSON-LD (JSON Lines, or one JSON document).
     ImportClaimreviews {
@@ -172,10 +176,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             paths,
             data_dir,
             publisher,
+            jobs,
         } => {
             let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
-            tokio::task::spawn_blocking(move || ingest_paths(&store, &paths, publisher.as_deref()))
-                .await?
+            tokio::task::spawn_blocking(move || {
+                ingest_paths(&store, &paths, publisher.as_deref(), jobs)
+            })
+            .await?
         }
         Command::Extract { files } => crate::cli_extract::run(&files),
         Command::ImportClaimreviews { file, data_dir } => {
@@ -294,6 +301,7 @@ pub fn ingest_paths(
     store: &dyn Store,
     paths: &[PathBuf],
     publisher: Option<&str>,
+    jobs: Option<usize>,
 ) -> anyhow::Result<()> {
     let mut files = Vec::new();
     for p in paths {
@@ -311,25 +319,71 @@ pub fn ingest_paths(
     };
     let start = std::time::Instant::now();
     let (mut created, mut existing, mut failed, mut claims) = (0u64, 0u64, 0u64, 0u64);
-    for f in &files {
-        for item in read_items(f, publisher) {
-            let result = item
-                .article
-                .and_then(|a| ingest::ingest(store, a).map_err(|e| e.to_string()));
-            match result {
-                Ok(i) if i.created => {
-                    created += 1;
-                    claims += u64::from(i.article.claim_count);
+    // Workers extract and prepare articles on every core; this thread
+    // commits them one at a time in input order, so ids and links come out
+    // as a one-core run would make them.
+    let workers = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1);
+    type Work = (usize, bool, Item);
+    type Done = (usize, bool, String, Result<ingest::Prepared, String>);
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Work>(4 * workers);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Done>(4 * workers);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let files = &files;
+        scope.spawn(move || {
+            let mut seq = 0;
+            for f in files {
+                let items = read_items(f, publisher);
+                let n = items.len();
+                for (k, item) in items.into_iter().enumerate() {
+                    if work_tx.send((seq, k + 1 == n, item)).is_err() {
+                        return;
+                    }
+                    seq += 1;
                 }
-                Ok(_) => existing += 1,
-                Err(e) => {
-                    failed += 1;
-                    bar.suspend(|| eprintln!("skipped {}: {e}", item.origin));
+            }
+        });
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || loop {
+                let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                let Ok((seq, last, item)) = next else { return };
+                let prepared = item
+                    .article
+                    .and_then(|a| ingest::prepare(store, a).map_err(|e| e.to_string()));
+                if done_tx.send((seq, last, item.origin, prepared)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for done in done_rx {
+            waiting.insert(done.0, done);
+            while let Some((_, last, origin, prepared)) = waiting.remove(&next) {
+                next += 1;
+                match prepared.and_then(|p| ingest::commit(store, p).map_err(|e| e.to_string())) {
+                    Ok(i) if i.created => {
+                        created += 1;
+                        claims += u64::from(i.article.claim_count);
+                    }
+                    Ok(_) => existing += 1,
+                    Err(e) => {
+                        failed += 1;
+                        bar.suspend(|| eprintln!("skipped {origin}: {e}"));
+                    }
+                }
+                if last {
+                    bar.inc(1);
                 }
             }
         }
-        bar.inc(1);
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     store.flush()?;
     let secs = start.elapsed().as_secs_f64();

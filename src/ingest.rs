@@ -1,6 +1,7 @@
 //! article -> extract -> store, idempotent on the whitespace-normalised body.
 
-use crate::domain::{normalise_whitespace, NewArticle};
+use crate::corroborate::{self, index::Finish as Corroborator};
+use crate::domain::{normalise_whitespace, Article, NewArticle};
 use crate::extract;
 use crate::store::{Ingested, Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -122,21 +123,58 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Validate, extract and store one article. Ingesting the same body again
-/// returns the stored article and writes nothing.
-pub fn ingest(store: &dyn Store, new: NewArticle) -> Result<Ingested, IngestError> {
+/// An article checked, extracted and prepared for linking: the work that
+/// needs no lock and can run on any core.
+pub enum Prepared {
+    /// The same body is stored already.
+    Existing(Article),
+    Ready(Box<Ready>),
+}
+
+pub struct Ready {
+    new: NewArticle,
+    hash: [u8; 16],
+    extraction: extract::Extraction,
+    link: Corroborator,
+}
+
+/// Validate, extract and prepare one article, without writing.
+pub fn prepare(store: &dyn Store, new: NewArticle) -> Result<Prepared, IngestError> {
     let new = validate(new)?;
     let hash = content_hash(&new.body);
     if let Some(id) = store.article_by_hash(&hash)? {
         if let Some(article) = store.article(id)? {
-            return Ok(Ingested::existing(article));
+            return Ok(Prepared::Existing(article));
         }
     }
     let mut ex = extract::extract(&new.body);
     if let Some(p) = &new.publisher {
         attribute_assertions_to(&mut ex, p);
     }
-    Ok(store.insert_article(&new, hash, now(), &ex, &crate::corroborate::Corroborator)?)
+    let prepared = corroborate::index::Corroborator::prepare(store, &new, &ex)?;
+    Ok(Prepared::Ready(Box::new(Ready {
+        new,
+        hash,
+        extraction: ex,
+        link: Corroborator(std::sync::Mutex::new(Some(prepared))),
+    })))
+}
+
+/// Store a prepared article: its claims, speakers, index entries and links,
+/// in one transaction. Idempotent on the body.
+pub fn commit(store: &dyn Store, prepared: Prepared) -> Result<Ingested, IngestError> {
+    match prepared {
+        Prepared::Existing(article) => Ok(Ingested::existing(article)),
+        Prepared::Ready(r) => {
+            Ok(store.insert_article(&r.new, r.hash, now(), &r.extraction, &r.link)?)
+        }
+    }
+}
+
+/// Validate, extract and store one article. Ingesting the same body again
+/// returns the stored article and writes nothing.
+pub fn ingest(store: &dyn Store, new: NewArticle) -> Result<Ingested, IngestError> {
+    commit(store, prepare(store, new)?)
 }
 
 /// The article's own assertions are the publisher's.

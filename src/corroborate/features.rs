@@ -238,6 +238,8 @@ pub struct Features {
     /// Quantities, scaled ("3.5 million" -> 3_500_000) with how they were written.
     pub numbers: Vec<(f64, String, NumKind)>,
     pub negations: usize,
+    /// The surface forms the pair model reads, derived on first use.
+    pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
 }
 
 fn scale(word: &str) -> Option<f64> {

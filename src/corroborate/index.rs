@@ -12,6 +12,7 @@ use crate::domain::{
 use crate::extract::Extraction;
 use crate::store::{FactCheckPlan, LinkPlan, Linker, Result, Store};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Terms per claim used to find candidates (its highest-weighted).
 const QUERY_TERMS: usize = 8;
@@ -31,6 +32,30 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
         _ => text.to_string(),
     };
     features(&t, entities)
+}
+
+/// Match features of stored claims, from the store's cache or derived once.
+pub fn stored_features(
+    store: &dyn Store,
+    ids: &[ClaimId],
+) -> Result<HashMap<ClaimId, Arc<Features>>> {
+    let cache = store.feature_cache();
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for &id in ids {
+        match cache.get(&id) {
+            Some(f) => {
+                out.insert(id, f);
+            }
+            None => missing.push(id),
+        }
+    }
+    for c in store.claims(&missing)?.into_iter().flatten() {
+        let f = Arc::new(claim_features(&c.text, c.cue_text.as_deref(), &c.entities));
+        cache.insert(c.id, f.clone());
+        out.insert(c.id, f);
+    }
+    Ok(out)
 }
 
 fn shingles(body: &str) -> HashSet<u64> {
@@ -109,48 +134,152 @@ fn as_match(
     })
 }
 
+/// One claim of a new article, prepared for linking.
+struct PreparedClaim {
+    features: Features,
+    /// Its postings: (term, count), and its length in terms.
+    postings: Vec<(String, u16)>,
+    len: u16,
+    /// The terms candidates are looked up by, each with its postings among
+    /// the articles stored when it was prepared.
+    lists: Vec<(String, Vec<ClaimId>)>,
+    /// Comparisons with the best of those candidates, done outside the lock.
+    compared: HashMap<ClaimId, super::score::Comparison>,
+}
+
+/// A new article's linking work done against the store as it was (every
+/// article up to `snapshot`), so it can run on any core; `finish` completes
+/// it under the write lock with whatever was stored since, and the result is
+/// the same as if all of it had been done under the lock.
+pub struct Prepared {
+    snapshot: Option<ArticleId>,
+    claims: Vec<PreparedClaim>,
+    shingles: HashSet<u64>,
+    publisher: Option<String>,
+    /// Per stored article: is it the same publisher, is it a copy of this text.
+    sources: HashMap<ArticleId, (bool, bool)>,
+}
+
+/// Candidates from per-term lists: ids under at least two terms, those under
+/// the most first, ties by id.
+fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
+    let mut hits: HashMap<ClaimId, u32> = HashMap::new();
+    for (_, list) in lists {
+        for &id in list {
+            *hits.entry(id).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(ClaimId, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(CANDIDATES);
+    ranked
+}
+
+fn source_of(
+    store: &dyn Store,
+    sources: &mut HashMap<ArticleId, (bool, bool)>,
+    article: ArticleId,
+    publisher: &Option<String>,
+    shingled: &HashSet<u64>,
+) -> Result<(bool, bool)> {
+    if let Some(&v) = sources.get(&article) {
+        return Ok(v);
+    }
+    let v = store.article(article)?.map_or((false, false), |a: Article| {
+        (
+            a.publisher.is_some() && a.publisher == *publisher,
+            overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
+        )
+    });
+    sources.insert(article, v);
+    Ok(v)
+}
+
 /// Finds and scores corroborations and fact-check matches at ingest.
 pub struct Corroborator;
 
-impl Linker for Corroborator {
-    fn plan(
-        &self,
-        store: &dyn Store,
-        article: ArticleId,
-        new: &NewArticle,
-        ex: &Extraction,
-    ) -> Result<LinkPlan> {
-        let mut plan = LinkPlan::default();
-        let my_shingles = shingles(&new.body);
+impl Corroborator {
+    /// The linking work that needs no lock: features, candidates among the
+    /// articles stored now, their comparisons and sources.
+    pub fn prepare(store: &dyn Store, new: &NewArticle, ex: &Extraction) -> Result<Prepared> {
+        let snapshot = store.last_article()?;
         let body: Vec<char> = new.body.chars().collect();
-        // Per stored article: is it the same publisher, is it a copy of this text.
-        let mut sources: HashMap<ArticleId, (bool, bool)> = HashMap::new();
-        // Per stored claim: its features, computed once however many new claims find it.
-        let mut known: HashMap<ClaimId, Features> = HashMap::new();
-        for (ordinal, c) in ex.claims.iter().enumerate() {
-            let ordinal = ordinal as u32;
+        let mut p = Prepared {
+            snapshot,
+            claims: Vec::with_capacity(ex.claims.len()),
+            shingles: shingles(&new.body),
+            publisher: new.publisher.clone(),
+            sources: HashMap::new(),
+        };
+        for c in &ex.claims {
             let cue = c.cue.map(|s| {
                 body[(s.start as usize).min(body.len())..(s.end as usize).min(body.len())]
                     .iter()
                     .collect::<String>()
             });
             let f = claim_features(&c.text, cue.as_deref(), &c.entities);
-            let (terms, len) = index_terms(&[&f]);
-            for (term, tf) in terms {
-                plan.postings.push((term, ordinal, tf, len));
+            let (postings, len) = index_terms(&[&f]);
+            let mut pc = PreparedClaim {
+                postings,
+                len,
+                lists: Vec::new(),
+                compared: HashMap::new(),
+                features: Features::default(),
+            };
+            if f.terms.len() >= MIN_TERMS {
+                for t in query_terms(&f) {
+                    let mut list = store.postings(t, POSTINGS_PER_TERM)?;
+                    // Whatever was stored after the snapshot is `finish`'s.
+                    list.retain(|id| snapshot.is_some_and(|s| id.article <= s));
+                    pc.lists.push((t.to_string(), list));
+                }
+                let ranked = rank_candidates(&pc.lists);
+                let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
+                let known = stored_features(store, &ids)?;
+                for id in ids {
+                    if let Some(g) = known.get(&id) {
+                        let cmp = compare(&f, g);
+                        if cmp.stance != ScoreStance::None {
+                            source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
+                        }
+                        pc.compared.insert(id, cmp);
+                    }
+                }
             }
-            if f.terms.len() < MIN_TERMS {
+            pc.features = f;
+            p.claims.push(pc);
+        }
+        Ok(p)
+    }
+
+    /// Complete a prepared plan for `article`, under the write lock: add
+    /// candidates stored since the snapshot, pick the best, and link.
+    pub fn finish(
+        store: &dyn Store,
+        article: ArticleId,
+        mut p: Prepared,
+    ) -> Result<LinkPlan> {
+        let mut plan = LinkPlan::default();
+        let since = ArticleId(p.snapshot.map_or(0, |s| s.0 + 1));
+        for (ordinal, pc) in p.claims.iter_mut().enumerate() {
+            let ordinal = ordinal as u32;
+            for (term, tf) in std::mem::take(&mut pc.postings) {
+                plan.postings.push((term, ordinal, tf, pc.len));
+            }
+            if pc.lists.is_empty() {
                 continue;
             }
-            // Candidates: claims of other articles sharing the rarest terms.
-            let terms = query_terms(&f);
-            let ids = shared_candidates(
-                &terms,
-                |t| store.postings(t, POSTINGS_PER_TERM),
-                |id: &ClaimId| id.article != article,
-            )?;
-            // Fact-checks that say the same thing.
+            // The lists as they stand now: the snapshot's entries come first
+            // in key order, so the newer ones only fill what the cap leaves.
+            for (term, list) in pc.lists.iter_mut() {
+                if list.len() < POSTINGS_PER_TERM {
+                    let more = store.postings_from(term, since, POSTINGS_PER_TERM - list.len())?;
+                    list.extend(more.into_iter().filter(|id| id.article != article));
+                }
+            }
             let from = ClaimId { article, ordinal };
+            let f = &pc.features;
+            let terms: Vec<&str> = pc.lists.iter().map(|(t, _)| t.as_str()).collect();
             let fc_ids = shared_candidates(
                 &terms,
                 |t| {
@@ -164,41 +293,30 @@ impl Linker for Corroborator {
             )?;
             for fc in store.fact_checks(&fc_ids)?.into_iter().flatten() {
                 let g = super::crosscheck::fact_check_features(&fc);
-                plan.fact_checks.extend(as_match(from, fc.id, &f, &g));
+                plan.fact_checks.extend(as_match(from, fc.id, f, &g));
             }
-            let missing: Vec<ClaimId> = ids
+            let ranked = rank_candidates(&pc.lists);
+            let fresh: Vec<ClaimId> = ranked
                 .iter()
-                .copied()
-                .filter(|id| !known.contains_key(id))
+                .map(|r| r.0)
+                .filter(|id| !pc.compared.contains_key(id))
                 .collect();
-            for other in store.claims(&missing)?.into_iter().flatten() {
-                let g = claim_features(&other.text, other.cue_text.as_deref(), &other.entities);
-                known.insert(other.id, g);
-            }
-            for other in ids {
-                let Some(g) = known.get(&other) else { continue };
-                let cmp = compare(&f, g);
+            let known = stored_features(store, &fresh)?;
+            for (other, _) in ranked {
+                let cmp = match pc.compared.remove(&other) {
+                    Some(c) => c,
+                    None => match known.get(&other) {
+                        Some(g) => compare(f, g),
+                        None => continue,
+                    },
+                };
                 let stance = match cmp.stance {
                     ScoreStance::Supports => Stance::Supports,
                     ScoreStance::Contradicts => Stance::Contradicts,
                     ScoreStance::None => continue,
                 };
-                let (same_publisher, copy) = match sources.get(&other.article) {
-                    Some(&v) => v,
-                    None => {
-                        let v =
-                            store
-                                .article(other.article)?
-                                .map_or((false, false), |a: Article| {
-                                    (
-                                        a.publisher.is_some() && a.publisher == new.publisher,
-                                        overlap(&shingles(&a.body), &my_shingles) >= COPY_OVERLAP,
-                                    )
-                                });
-                        sources.insert(other.article, v);
-                        v
-                    }
-                };
+                let (same_publisher, copy) =
+                    source_of(store, &mut p.sources, other.article, &p.publisher, &p.shingles)?;
                 let mut evidence = cmp.evidence;
                 if same_publisher {
                     evidence.push("not independent: same publisher".into());
@@ -206,7 +324,6 @@ impl Linker for Corroborator {
                 if copy {
                     evidence.push("not independent: the articles are copies of one text".into());
                 }
-                let independent = !(same_publisher || copy);
                 plan.edges.push((
                     ordinal,
                     Corroboration {
@@ -214,12 +331,53 @@ impl Linker for Corroborator {
                         score: cmp.score,
                         stance,
                         evidence,
-                        independent,
+                        independent: !(same_publisher || copy),
                     },
                 ));
             }
         }
         Ok(plan)
+    }
+}
+
+/// A plan prepared outside the lock, finished by the store under it.
+pub struct Finish(pub std::sync::Mutex<Option<Prepared>>);
+
+impl Linker for Finish {
+    fn plan(
+        &self,
+        store: &dyn Store,
+        article: ArticleId,
+        new: &NewArticle,
+        ex: &Extraction,
+    ) -> Result<LinkPlan> {
+        let prepared = self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match prepared {
+            Some(p) => Corroborator::finish(store, article, p),
+            None => Corroborator.plan(store, article, new, ex),
+        }
+    }
+
+    fn plan_fact_check(
+        &self,
+        store: &dyn Store,
+        id: FactCheckId,
+        new: &NewFactCheck,
+    ) -> Result<FactCheckPlan> {
+        Corroborator.plan_fact_check(store, id, new)
+    }
+}
+
+impl Linker for Corroborator {
+    fn plan(
+        &self,
+        store: &dyn Store,
+        article: ArticleId,
+        new: &NewArticle,
+        ex: &Extraction,
+    ) -> Result<LinkPlan> {
+        let p = Corroborator::prepare(store, new, ex)?;
+        Corroborator::finish(store, article, p)
     }
 
     fn plan_fact_check(
@@ -241,9 +399,11 @@ impl Linker for Corroborator {
                 |t| store.postings(t, POSTINGS_PER_TERM),
                 |c: &ClaimId| Some(*c) != new.claim,
             )?;
-            for c in store.claims(&ids)?.into_iter().flatten() {
-                let g = claim_features(&c.text, c.cue_text.as_deref(), &c.entities);
-                matches.extend(as_match(c.id, id, &g, &f));
+            let known = stored_features(store, &ids)?;
+            for c in ids {
+                if let Some(g) = known.get(&c) {
+                    matches.extend(as_match(c, id, g, &f));
+                }
             }
         }
         Ok(FactCheckPlan {

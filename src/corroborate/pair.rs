@@ -4,7 +4,7 @@
 //! `claimgraph train-pairs` on labelled news paraphrases and shipped as
 //! `pair_model.tsv`.
 
-use super::features::{stemmer, words, Features};
+use super::features::{stemmer, Features};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -57,15 +57,55 @@ fn names(text: &str) -> HashSet<String> {
         .collect()
 }
 
+/// What the pair model reads of one text, derived once per text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Surface {
+    stems: Vec<String>,
+    // Sets of hashes: compact, and the same Jaccard as sets of strings.
+    word_set: HashSet<u64>,
+    stem_set: HashSet<u64>,
+    bigrams: HashSet<u64>,
+    trigrams: HashSet<u64>,
+    char_grams: HashSet<u64>,
+    names: HashSet<u64>,
+}
+
+fn hashed<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> HashSet<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let b = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    items.into_iter().map(|x| b.hash_one(x)).collect()
+}
+
+fn surface(f: &Features) -> &Surface {
+    f.surface.get_or_init(|| {
+        let words: Vec<String> = super::features::words(&f.text)
+            .into_iter()
+            .map(|w| w.0)
+            .collect();
+        let stems: Vec<String> = words
+            .iter()
+            .map(|w| stemmer().stem(w).into_owned())
+            .collect();
+        Surface {
+            word_set: hashed(&words),
+            stem_set: hashed(&stems),
+            bigrams: hashed(stems.windows(2)),
+            trigrams: hashed(stems.windows(3)),
+            char_grams: hashed(char_grams(&f.text)),
+            names: hashed(names(&f.text)),
+            stems,
+        }
+    })
+}
+
 /// The features of a pair; `coverage` is (matched, total) of each side.
 pub fn pair_features(
-    a: &str,
-    b: &str,
     fa: &Features,
     fb: &Features,
     cov_a: (f32, f32),
     cov_b: (f32, f32),
 ) -> [f32; N_FEATURES] {
+    let (a, b) = (surface(fa), surface(fb));
     let ca = if cov_a.1 > 0.0 {
         cov_a.0 / cov_a.1
     } else {
@@ -76,13 +116,8 @@ pub fn pair_features(
     } else {
         0.0
     };
-    let wa: Vec<String> = words(a).into_iter().map(|w| w.0).collect();
-    let wb: Vec<String> = words(b).into_iter().map(|w| w.0).collect();
-    let sa: Vec<String> = wa.iter().map(|w| stemmer().stem(w).into_owned()).collect();
-    let sb: Vec<String> = wb.iter().map(|w| stemmer().stem(w).into_owned()).collect();
-    let set = |v: &[String]| v.iter().cloned().collect::<HashSet<_>>();
-    let (set_wa, set_wb, set_sa, set_sb) = (set(&wa), set(&wb), set(&sa), set(&sb));
-    let grams = |v: &[String], n: usize| v.windows(n).map(|w| w.join(" ")).collect::<HashSet<_>>();
+    let (sa, sb) = (&a.stems, &b.stems);
+    let (set_wa, set_wb, set_sa, set_sb) = (&a.word_set, &b.word_set, &a.stem_set, &b.stem_set);
     let shared = set_sa.intersection(&set_sb).count() as f32;
     let pa = shared / set_sa.len().max(1) as f32;
     let pb = shared / set_sb.len().max(1) as f32;
@@ -96,7 +131,7 @@ pub fn pair_features(
     };
     let (na, nb) = (nums(fa), nums(fb));
     let nums_shared = na.intersection(&nb).count();
-    let (name_a, name_b) = (names(a), names(b));
+    let (name_a, name_b) = (&a.names, &b.names);
     [
         ca.min(cb),
         ca.max(cb),
@@ -105,20 +140,20 @@ pub fn pair_features(
         } else {
             0.0
         },
-        jaccard(&set_wa, &set_wb),
+        jaccard(set_wa, set_wb),
         f32::from(u8::from(
             !na.is_empty() && !nb.is_empty() && nums_shared == 0,
         )),
         na.symmetric_difference(&nb).count() as f32,
-        name_a.symmetric_difference(&name_b).count() as f32,
+        name_a.symmetric_difference(name_b).count() as f32,
         la.min(lb) / longest,
         (cov_a.1 - cov_a.0).max(cov_b.1 - cov_b.0),
-        jaccard(&set_sa, &set_sb),
-        jaccard(&grams(&sa, 2), &grams(&sb, 2)),
-        2.0 * lcs(&sa, &sb) as f32 / (la + lb).max(1.0),
+        jaccard(set_sa, set_sb),
+        jaccard(&a.bigrams, &b.bigrams),
+        2.0 * lcs(sa, sb) as f32 / (la + lb).max(1.0),
         pa.min(pb),
         pa.max(pb),
-        jaccard(&grams(&sa, 3), &grams(&sb, 3)),
+        jaccard(&a.trigrams, &b.trigrams),
         f32::from(u8::from(nums_shared > 0)),
         // Content words of each side the other lacks, the larger count.
         fa.terms
@@ -132,7 +167,7 @@ pub fn pair_features(
                     .count(),
             ) as f32,
         f32::from(u8::from(fa.negations % 2 != fb.negations % 2)),
-        jaccard(&char_grams(a), &char_grams(b)),
+        jaccard(&a.char_grams, &b.char_grams),
     ]
 }
 

@@ -129,7 +129,7 @@ pub fn coverage(a: &Features, b: &Features) -> (f32, f32) {
 pub fn pair_vector(a: &Features, b: &Features) -> [f32; super::pair::N_FEATURES] {
     let (ma, ta) = covered(a, b, &mut None);
     let (mb, tb) = covered(b, a, &mut None);
-    super::pair::pair_features(&a.text, &b.text, a, b, (ma, ta), (mb, tb))
+    super::pair::pair_features(a, b, (ma, ta), (mb, tb))
 }
 
 /// Compare two claims. The score is how much of each claim's weight the
@@ -176,8 +176,6 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
             && match super::pair::model() {
                 Some(m) => {
                     m.probability(&super::pair::pair_features(
-                        &a.text,
-                        &b.text,
                         a,
                         b,
                         (ma, ta),

@@ -4,7 +4,10 @@
 
 mod codec;
 mod keys;
+mod memindex;
 mod sled_store;
+
+pub use memindex::DerivedCache;
 
 pub use sled_store::SledStore;
 
@@ -207,6 +210,10 @@ pub trait Store: Send + Sync + 'static {
     fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>>;
     /// Claims indexed under a term with counts and lengths, at most `limit`.
     fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>>;
+    /// Claims of articles from `from` on indexed under a term, at most `limit`.
+    fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Result<Vec<ClaimId>>;
+    /// The newest article whose claims the linker can see.
+    fn last_article(&self) -> Result<Option<ArticleId>>;
     /// A claim's links to claims in other articles.
     fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>>;
 
@@ -241,6 +248,9 @@ pub trait Store: Send + Sync + 'static {
         created_at: u64,
         linker: &dyn Linker,
     ) -> Result<FactCheckInserted>;
+
+    /// Match features of stored claims, derived once and kept for the linker.
+    fn feature_cache(&self) -> &DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>;
 
     fn flush(&self) -> Result<()>;
 }

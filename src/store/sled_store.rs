@@ -73,6 +73,9 @@ pub struct SledStore {
     claim_reviews: sled::Tree,
     claim_fact_checks: sled::Tree,
     fact_check_claims: sled::Tree,
+    terms_mem: super::memindex::MemIndex<ClaimId>,
+    fact_check_terms_mem: super::memindex::MemIndex<FactCheckId>,
+    features: super::DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>,
     /// One writer at a time: ingests never conflict and never retry.
     write: Mutex<()>,
 }
@@ -125,6 +128,9 @@ fn fact_check_key(new: &NewFactCheck) -> Vec<u8> {
     }
 }
 
+/// Stored claims whose match features are kept in memory (about 2 KB each).
+const FEATURE_CACHE: usize = 12_000;
+
 type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
 
 fn abort(e: StoreError) -> TxError<StoreError> {
@@ -171,6 +177,9 @@ impl SledStore {
             fact_check_claims: t(keys::FACT_CHECK_CLAIMS)?,
             db,
             write: Mutex::new(()),
+            terms_mem: Default::default(),
+            fact_check_terms_mem: Default::default(),
+            features: super::DerivedCache::new(FEATURE_CACHE),
         };
         match store.meta.get(keys::META_FORMAT).map_err(io)? {
             None => {
@@ -187,7 +196,46 @@ impl SledStore {
                 })
             }
         }
+        store.load_postings()?;
         Ok(store)
+    }
+
+    /// Fill the in-memory postings from their trees.
+    fn load_postings(&self) -> Result<()> {
+        let mut batch = Vec::new();
+        for kv in self.claim_terms.iter() {
+            let (k, v) = kv.map_err(io)?;
+            // term ++ 0 ++ claim key (12 bytes): the claim key may hold zeros itself.
+            let Some(z) = k.len().checked_sub(13).filter(|&z| k[z] == 0) else {
+                return Err(StoreError::Corrupt("bad posting key".into()));
+            };
+            let id = keys::parse_claim(&k[z + 1..])
+                .ok_or_else(|| StoreError::Corrupt("bad posting key".into()))?;
+            let (tf, len) = parse_posting_value(&v);
+            let term = String::from_utf8_lossy(&k[..z]).into_owned();
+            batch.push((term, Posting { id, tf, len }));
+        }
+        let last = self
+            .articles
+            .last()
+            .map_err(io)?
+            .and_then(|(k, _)| keys::parse_u64(&k));
+        self.terms_mem.extend_through(batch, last);
+        let mut batch = Vec::new();
+        for kv in self.fact_check_terms.iter() {
+            let (k, v) = kv.map_err(io)?;
+            let Some(z) = k.len().checked_sub(9).filter(|&z| k[z] == 0) else {
+                return Err(StoreError::Corrupt("bad fact-check posting key".into()));
+            };
+            let id = keys::parse_u64(&k[z + 1..])
+                .map(FactCheckId)
+                .ok_or_else(|| StoreError::Corrupt("bad fact-check posting key".into()))?;
+            let (tf, len) = parse_posting_value(&v);
+            let term = String::from_utf8_lossy(&k[..z]).into_owned();
+            batch.push((term, Posting { id, tf, len }));
+        }
+        self.fact_check_terms_mem.extend(batch);
+        Ok(())
     }
 
     fn counters(&self) -> Result<Counters> {
@@ -550,31 +598,35 @@ impl Store for SledStore {
     }
 
     fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>> {
-        let prefix = keys::term_prefix(term);
-        self.claim_terms
-            .scan_prefix(&prefix)
-            .take(limit)
-            .map(|kv| {
-                let (k, _) = kv.map_err(io)?;
-                keys::parse_claim(&k[prefix.len()..])
-                    .ok_or_else(|| StoreError::Corrupt("bad posting key".into()))
-            })
-            .collect()
+        Ok(self
+            .terms_mem
+            .get(term, limit)
+            .into_iter()
+            .map(|p| p.id)
+            .collect())
+    }
+
+    fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Result<Vec<ClaimId>> {
+        let from = ClaimId {
+            article: from,
+            ordinal: 0,
+        };
+        Ok(self
+            .terms_mem
+            .get_from(term, from, limit)
+            .into_iter()
+            .map(|p| p.id)
+            .collect())
+    }
+
+    fn last_article(&self) -> Result<Option<ArticleId>> {
+        // What the postings index has absorbed, not what the tree holds: a
+        // commit is visible to the linker once its postings are.
+        Ok(self.terms_mem.mark().map(ArticleId))
     }
 
     fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>> {
-        let prefix = keys::term_prefix(term);
-        self.claim_terms
-            .scan_prefix(&prefix)
-            .take(limit)
-            .map(|kv| {
-                let (k, v) = kv.map_err(io)?;
-                let id = keys::parse_claim(&k[prefix.len()..])
-                    .ok_or_else(|| StoreError::Corrupt("bad posting key".into()))?;
-                let (tf, len) = parse_posting_value(&v);
-                Ok(Posting { id, tf, len })
-            })
-            .collect()
+        Ok(self.terms_mem.get(term, limit))
     }
 
     fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>> {
@@ -741,10 +793,33 @@ impl Store for SledStore {
                 fact_check_matches: plan.fact_checks.clone(),
             })
         });
-        result.map_err(|e| match e {
+        let done = result.map_err(|e| match e {
             sled::transaction::TransactionError::Abort(e) => e,
             sled::transaction::TransactionError::Storage(e) => io(e),
-        })
+        })?;
+        if done.created {
+            let article = done.article.id;
+            self.terms_mem.extend_through(
+                plan.postings.into_iter().map(|(term, ordinal, tf, len)| {
+                    (
+                        term,
+                        Posting {
+                            id: ClaimId { article, ordinal },
+                            tf,
+                            len,
+                        },
+                    )
+                }),
+                Some(article.0),
+            );
+        }
+        Ok(done)
+    }
+
+    fn feature_cache(
+        &self,
+    ) -> &super::DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>> {
+        &self.features
     }
 
     fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>> {
@@ -767,20 +842,12 @@ impl Store for SledStore {
             .collect()
     }
 
-    fn fact_check_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<FactCheckId>>> {
-        let prefix = keys::term_prefix(term);
-        self.fact_check_terms
-            .scan_prefix(&prefix)
-            .take(limit)
-            .map(|kv| {
-                let (k, v) = kv.map_err(io)?;
-                let id = keys::parse_u64(&k[prefix.len()..])
-                    .map(FactCheckId)
-                    .ok_or_else(|| StoreError::Corrupt("bad fact-check posting key".into()))?;
-                let (tf, len) = parse_posting_value(&v);
-                Ok(Posting { id, tf, len })
-            })
-            .collect()
+    fn fact_check_postings(
+        &self,
+        term: &str,
+        limit: usize,
+    ) -> Result<Vec<Posting<FactCheckId>>> {
+        Ok(self.fact_check_terms_mem.get(term, limit))
     }
 
     fn reviews_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckId>> {
@@ -887,10 +954,25 @@ impl Store for SledStore {
                 matches: plan.matches.clone(),
             })
         });
-        result.map_err(|e| match e {
+        let done = result.map_err(|e| match e {
             sled::transaction::TransactionError::Abort(e) => e,
             sled::transaction::TransactionError::Storage(e) => io(e),
-        })
+        })?;
+        if done.created {
+            let id = done.fact_check.id;
+            self.fact_check_terms_mem
+                .extend(plan.postings.into_iter().map(|(term, tf)| {
+                    (
+                        term,
+                        Posting {
+                            id,
+                            tf,
+                            len: plan.length,
+                        },
+                    )
+                }));
+        }
+        Ok(done)
     }
 
     fn flush(&self) -> Result<()> {

@@ -1,0 +1,152 @@
+//! In-memory mirrors of the postings trees, loaded at open and extended after
+//! each commit. sled stays the record (the postings are written in the same
+//! transaction as what they index); the mirror makes a candidate lookup a
+//! slice read instead of a range scan, which is most of the cost of linking.
+
+use super::Posting;
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+pub struct MemIndex<I> {
+    lists: RwLock<HashMap<Box<str>, Vec<Posting<I>>>>,
+    /// The newest write whose postings are all here (0: none).
+    mark: std::sync::atomic::AtomicU64,
+}
+
+impl<I: Copy> Default for MemIndex<I> {
+    fn default() -> Self {
+        MemIndex {
+            lists: RwLock::new(HashMap::new()),
+            mark: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl<I: Copy + Ord> MemIndex<I> {
+    /// Appends postings; ids arrive in increasing order, so lists stay in key order.
+    pub fn extend(&self, postings: impl IntoIterator<Item = (String, Posting<I>)>) {
+        self.extend_through(postings, None)
+    }
+
+    /// Appends a write's postings and marks the write as indexed, both under
+    /// the lock: a reader that sees the mark finds the postings.
+    pub fn extend_through(
+        &self,
+        postings: impl IntoIterator<Item = (String, Posting<I>)>,
+        mark: Option<u64>,
+    ) {
+        let mut lists = self.lists.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = mark {
+            self.mark.fetch_max(m, std::sync::atomic::Ordering::SeqCst);
+        }
+        for (term, p) in postings {
+            let list = lists.entry(term.into_boxed_str()).or_default();
+            match list.last() {
+                Some(last) if last.id >= p.id => {
+                    // Out of order (a load after appends): keep the list sorted.
+                    let at = list.partition_point(|x| x.id < p.id);
+                    if list.get(at).is_none_or(|x| x.id != p.id) {
+                        list.insert(at, p);
+                    }
+                }
+                _ => list.push(p),
+            }
+        }
+    }
+
+    /// The newest write whose postings are all here.
+    pub fn mark(&self) -> Option<u64> {
+        Some(self.mark.load(std::sync::atomic::Ordering::SeqCst)).filter(|&m| m > 0)
+    }
+
+    /// The first `limit` postings of a term from `from` on, in key order.
+    pub fn get_from(&self, term: &str, from: I, limit: usize) -> Vec<Posting<I>> {
+        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
+        lists
+            .get(term)
+            .map(|l| {
+                let at = l.partition_point(|p| p.id < from);
+                l[at..l.len().min(at.saturating_add(limit))].to_vec()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The first `limit` postings of a term, in key order.
+    pub fn get(&self, term: &str, limit: usize) -> Vec<Posting<I>> {
+        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
+        lists
+            .get(term)
+            .map(|l| l[..l.len().min(limit)].to_vec())
+            .unwrap_or_default()
+    }
+}
+
+/// Values derived from stored claims (their match features), kept for the
+/// linker: claims never change once written, so nothing is invalidated. Two
+/// generations bound the memory: when the young one fills, it becomes the old
+/// one and the old one is dropped.
+pub struct DerivedCache<K, V> {
+    cap: usize,
+    gens: std::sync::Mutex<(HashMap<K, V>, HashMap<K, V>)>,
+}
+
+impl<K: Eq + std::hash::Hash + Copy, V: Clone> DerivedCache<K, V> {
+    pub fn new(cap: usize) -> Self {
+        DerivedCache {
+            cap,
+            gens: std::sync::Mutex::new((HashMap::new(), HashMap::new())),
+        }
+    }
+
+    pub fn get(&self, k: &K) -> Option<V> {
+        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(v) = g.0.get(k) {
+            return Some(v.clone());
+        }
+        let v = g.1.remove(k)?;
+        Self::put(&mut g, self.cap, *k, v.clone());
+        Some(v)
+    }
+
+    pub fn insert(&self, k: K, v: V) {
+        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
+        Self::put(&mut g, self.cap, k, v);
+    }
+
+    fn put(g: &mut (HashMap<K, V>, HashMap<K, V>), cap: usize, k: K, v: V) {
+        if g.0.len() >= cap {
+            g.1 = std::mem::take(&mut g.0);
+        }
+        g.0.insert(k, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_stay_in_id_order_and_are_cut_at_the_limit() {
+        let m = MemIndex::<u64>::default();
+        let p = |id| Posting { id, tf: 1, len: 1 };
+        m.extend([("a".to_string(), p(3)), ("a".to_string(), p(5))]);
+        m.extend([("a".to_string(), p(4)), ("a".to_string(), p(5))]);
+        let ids: Vec<u64> = m.get("a", 10).iter().map(|p| p.id).collect();
+        assert_eq!(ids, [3, 4, 5]);
+        assert_eq!(m.get("a", 2).len(), 2);
+        assert!(m.get("b", 2).is_empty());
+    }
+
+    #[test]
+    fn the_cache_keeps_recent_values_within_two_generations() {
+        let c = DerivedCache::new(2);
+        c.insert(1, "a");
+        c.insert(2, "b");
+        c.insert(3, "c"); // 1 and 2 move to the old generation
+        assert_eq!(c.get(&1), Some("a")); // promoted
+        c.insert(4, "d");
+        c.insert(5, "e"); // the old generation (with 2) is dropped
+        assert_eq!(c.get(&2), None);
+        assert_eq!(c.get(&5), Some("e"));
+    }
+}
