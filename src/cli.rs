@@ -81,6 +81,25 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         top: usize,
     },
+    /// Check every invariant of a store; exits non-zero with a report on any violation.
+    Verify {
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Write the whole store as JSON Lines (to FILE, or stdout): a lossless backup.
+    Export {
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Where to write; `-` or nothing for stdout.
+        file: Option<PathBuf>,
+    },
+    /// Load an export into a new (empty) store, then verify it.
+    Import {
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// An export; `-` for stdin.
+        file: PathBuf,
+    },
     /// Print the claims of each FILE as one JSON line (the scorers' contract).
     Extract {
         #[arg(required = true)]
@@ -185,6 +204,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await?
         }
         Command::Extract { files } => crate::cli_extract::run(&files),
+        Command::Verify { data_dir } => {
+            let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
+            verify(&store, &data_dir)
+        }
+        Command::Export { data_dir, file } => {
+            let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
+            let n = match file.filter(|f| f.as_os_str() != "-") {
+                Some(f) => {
+                    let mut out = std::io::BufWriter::new(
+                        std::fs::File::create(&f)
+                            .with_context(|| format!("cannot create {}", f.display()))?,
+                    );
+                    let n = store.export(&mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                    n
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut out = std::io::BufWriter::new(stdout.lock());
+                    let n = store.export(&mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                    n
+                }
+            };
+            eprintln!("exported {n} entries from {}", data_dir.display());
+            Ok(())
+        }
+        Command::Import { data_dir, file } => {
+            let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
+            let n = if file.as_os_str() == "-" {
+                store.import(std::io::stdin().lock())?
+            } else {
+                let f = std::fs::File::open(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                store.import(std::io::BufReader::new(f))?
+            };
+            eprintln!("imported {n} entries into {}", data_dir.display());
+            verify(&store, &data_dir)
+        }
         Command::ImportClaimreviews { file, data_dir } => {
             let store = SledStore::open(&data_dir).map_err(|e| explain_lock(e.into()))?;
             tokio::task::spawn_blocking(move || import_claim_reviews(&store, &file)).await?
@@ -634,4 +692,25 @@ fn train_crosscheck(
         groups.len()
     );
     Ok(())
+}
+
+fn verify(store: &SledStore, dir: &Path) -> anyhow::Result<()> {
+    let report = store.verify()?;
+    let checked: Vec<String> = report
+        .checked
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    if report.is_ok() {
+        println!("{}: ok ({})", dir.display(), checked.join(", "));
+        return Ok(());
+    }
+    println!("{}: {} invariants violated ({})", dir.display(), report.violations.len(), checked.join(", "));
+    for (rule, (n, examples)) in &report.violations {
+        println!("  {rule}: {n} violations");
+        for e in examples {
+            println!("    {e}");
+        }
+    }
+    anyhow::bail!("the store at {} is inconsistent", dir.display())
 }

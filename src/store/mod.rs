@@ -4,9 +4,11 @@
 
 mod codec;
 mod keys;
+mod maintenance;
 mod memindex;
 mod sled_store;
 
+pub use maintenance::Report;
 pub use memindex::DerivedCache;
 
 pub use sled_store::SledStore;
@@ -25,6 +27,8 @@ pub enum StoreError {
     Locked(String),
     #[error("storage error: {0}")]
     Io(String),
+    #[error("the store is not empty: import into a new data directory")]
+    NotEmpty,
     #[error("{0} was not found")]
     NotFound(String),
     #[error("stored data is corrupt: {0}")]

@@ -21,23 +21,64 @@ use std::sync::Mutex;
 
 /// Counters and id sequences, kept in `meta` and updated in every write.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
-struct Counters {
-    articles: u64,
-    claims: u64,
-    speakers: u64,
-    next_article: u64,
-    next_speaker: u64,
+pub(super) struct Counters {
+    pub articles: u64,
+    pub claims: u64,
+    pub speakers: u64,
+    pub next_article: u64,
+    pub next_speaker: u64,
     // Added with fact-checks; older stores read as zero.
     #[serde(default)]
-    fact_checks: u64,
+    pub fact_checks: u64,
     #[serde(default)]
-    next_fact_check: u64,
+    pub next_fact_check: u64,
     #[serde(default)]
-    corroborations: u64,
+    pub corroborations: u64,
     #[serde(default)]
-    claim_terms: u64,
+    pub claim_terms: u64,
     #[serde(default)]
-    fact_check_terms: u64,
+    pub fact_check_terms: u64,
+}
+
+/// The trees by name, for whole-store maintenance.
+pub(super) struct Trees<'a> {
+    pub meta: &'a sled::Tree,
+    pub articles: &'a sled::Tree,
+    pub article_hash: &'a sled::Tree,
+    pub claims: &'a sled::Tree,
+    pub speakers: &'a sled::Tree,
+    pub speaker_names: &'a sled::Tree,
+    pub speaker_claims: &'a sled::Tree,
+    pub claim_terms: &'a sled::Tree,
+    pub corroborations: &'a sled::Tree,
+    pub fact_checks: &'a sled::Tree,
+    pub fact_check_keys: &'a sled::Tree,
+    pub fact_check_terms: &'a sled::Tree,
+    pub claim_reviews: &'a sled::Tree,
+    pub claim_fact_checks: &'a sled::Tree,
+    pub fact_check_claims: &'a sled::Tree,
+}
+
+impl Trees<'_> {
+    pub fn all(&self) -> Vec<(&'static str, sled::Tree)> {
+        vec![
+            (keys::META, self.meta.clone()),
+            (keys::ARTICLES, self.articles.clone()),
+            (keys::ARTICLE_HASH, self.article_hash.clone()),
+            (keys::CLAIMS, self.claims.clone()),
+            (keys::SPEAKERS, self.speakers.clone()),
+            (keys::SPEAKER_NAMES, self.speaker_names.clone()),
+            (keys::SPEAKER_CLAIMS, self.speaker_claims.clone()),
+            (keys::CLAIM_TERMS, self.claim_terms.clone()),
+            (keys::CORROBORATIONS, self.corroborations.clone()),
+            (keys::FACT_CHECKS, self.fact_checks.clone()),
+            (keys::FACT_CHECK_KEYS, self.fact_check_keys.clone()),
+            (keys::FACT_CHECK_TERMS, self.fact_check_terms.clone()),
+            (keys::CLAIM_REVIEWS, self.claim_reviews.clone()),
+            (keys::CLAIM_FACT_CHECKS, self.claim_fact_checks.clone()),
+            (keys::FACT_CHECK_CLAIMS, self.fact_check_claims.clone()),
+        ]
+    }
 }
 
 /// A posting's value: the term's count and the text's length, u16 BE each.
@@ -198,6 +239,32 @@ impl SledStore {
         }
         store.load_postings()?;
         Ok(store)
+    }
+
+    pub(super) fn trees(&self) -> Trees<'_> {
+        Trees {
+            meta: &self.meta,
+            articles: &self.articles,
+            article_hash: &self.article_hash,
+            claims: &self.claims,
+            speakers: &self.speakers,
+            speaker_names: &self.speaker_names,
+            speaker_claims: &self.speaker_claims,
+            claim_terms: &self.claim_terms,
+            corroborations: &self.corroborations,
+            fact_checks: &self.fact_checks,
+            fact_check_keys: &self.fact_check_keys,
+            fact_check_terms: &self.fact_check_terms,
+            claim_reviews: &self.claim_reviews,
+            claim_fact_checks: &self.claim_fact_checks,
+            fact_check_claims: &self.fact_check_claims,
+        }
+    }
+
+    /// Flush, then reload what is mirrored in memory (after a bulk load).
+    pub(super) fn flush_all(&self) -> Result<()> {
+        self.db.flush().map_err(io)?;
+        self.load_postings()
     }
 
     /// Fill the in-memory postings from their trees.

@@ -8,6 +8,7 @@ mod factchecks;
 mod health;
 mod helpers;
 mod persistence;
+mod reliability;
 mod schema;
 mod speakers;
 mod subscriptions;
