@@ -46,6 +46,24 @@ pub enum Command {
         /// How long DataLoaders wait to gather a batch, in microseconds.
         #[arg(long, env = "CLAIMGRAPH_LOADER_DELAY_US", default_value_t = 0)]
         loader_delay_us: u64,
+        /// When set, every mutation needs `Authorization: Bearer <token>`; reads stay open.
+        #[arg(long, env = "CLAIMGRAPH_API_TOKEN", hide_env_values = true)]
+        api_token: Option<String>,
+        /// Longest a GraphQL request may run, in seconds.
+        #[arg(long, env = "CLAIMGRAPH_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+        request_timeout_secs: u64,
+        /// Most operations in one batched request.
+        #[arg(long, env = "CLAIMGRAPH_MAX_BATCH", default_value_t = 16)]
+        max_batch: usize,
+        /// Refuse introspection queries (GraphiQL needs them; switch it off too).
+        #[arg(long, env = "CLAIMGRAPH_NO_INTROSPECTION")]
+        no_introspection: bool,
+        /// Deepest query accepted.
+        #[arg(long, env = "CLAIMGRAPH_MAX_DEPTH", default_value_t = 16)]
+        max_depth: usize,
+        /// Most complex query accepted (one point per field, times list sizes).
+        #[arg(long, env = "CLAIMGRAPH_MAX_COMPLEXITY", default_value_t = 5_000)]
+        max_complexity: usize,
     },
     /// Ingest plain-text files, directories of them, or JSON Lines files.
     Ingest {
@@ -162,6 +180,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             max_body_bytes,
             workers,
             loader_delay_us,
+            api_token,
+            request_timeout_secs,
+            max_batch,
+            no_introspection,
+            max_depth,
+            max_complexity,
         } => {
             let settings = Settings {
                 addr,
@@ -172,8 +196,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 workers,
                 schema: crate::graphql::SchemaOptions {
                     loader_delay: std::time::Duration::from_micros(loader_delay_us),
-                    ..Default::default()
+                    introspection: !no_introspection,
+                    max_depth,
+                    max_complexity,
                 },
+                api_token,
+                request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
+                max_batch: max_batch.max(1),
             };
             let app = Application::build(settings.clone())
                 .await
@@ -705,7 +734,12 @@ fn verify(store: &SledStore, dir: &Path) -> anyhow::Result<()> {
         println!("{}: ok ({})", dir.display(), checked.join(", "));
         return Ok(());
     }
-    println!("{}: {} invariants violated ({})", dir.display(), report.violations.len(), checked.join(", "));
+    println!(
+        "{}: {} invariants violated ({})",
+        dir.display(),
+        report.violations.len(),
+        checked.join(", ")
+    );
     for (rule, (n, examples)) in &report.violations {
         println!("  {rule}: {n} violations");
         for e in examples {

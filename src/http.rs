@@ -6,7 +6,7 @@ use crate::graphql::{build_schema, AppSchema, SchemaOptions};
 use crate::store::{SledStore, Store};
 use actix_web::{dev::Server, http::header, web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use async_graphql_actix_web::GraphQLRequest;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,6 +25,12 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
     pub schema: SchemaOptions,
+    /// When set, every mutation needs `Authorization: Bearer <token>`.
+    pub api_token: Option<String>,
+    /// Longest a GraphQL request may run.
+    pub request_timeout: std::time::Duration,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
 }
 
 impl Default for Settings {
@@ -37,6 +43,9 @@ impl Default for Settings {
             max_body_bytes: 2 * 1024 * 1024,
             workers: None,
             schema: SchemaOptions::default(),
+            api_token: None,
+            request_timeout: std::time::Duration::from_secs(30),
+            max_batch: 16,
         }
     }
 }
@@ -50,6 +59,10 @@ pub struct Application {
 struct State {
     schema: AppSchema,
     store: Arc<dyn Store>,
+    api_token: Option<String>,
+    timeout: std::time::Duration,
+    max_batch: usize,
+    max_body: usize,
     graphiql_page: Option<String>,
 }
 
@@ -75,13 +88,19 @@ impl Application {
             schema: build_schema(store.clone(), events.clone(), &settings.schema),
             graphiql_page: settings.graphiql.then(graphiql_page),
             store: store.clone(),
+            api_token: settings.api_token.clone().filter(|t| !t.is_empty()),
+            timeout: settings.request_timeout,
+            max_batch: settings.max_batch,
+            max_body: settings.max_body_bytes,
         });
-        let max_body = settings.max_body_bytes;
+        if settings.api_token.as_deref().is_none_or(str::is_empty) {
+            tracing::warn!("CLAIMGRAPH_API_TOKEN is not set: writes (mutations) are open to anyone who can reach this server");
+        }
+        let max_body = settings.max_body_bytes.max(1024);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
-                .app_data(web::JsonConfig::default().limit(max_body))
                 .route("/graphql", web::post().to(graphql))
                 .route("/graphql/ws", web::get().to(graphql_ws))
                 .route("/graphql", web::get().to(graphql_get))
@@ -144,15 +163,83 @@ fn graphiql_page() -> String {
     )
 }
 
-/// POST /graphql. The body is read under the configured size limit (413
-/// past it), then parsed: a body that is not a GraphQL request is a 400.
-async fn graphql(state: web::Data<State>, body: web::Bytes) -> HttpResponse {
-    match serde_json::from_slice::<async_graphql::BatchRequest>(&body) {
-        Ok(batch) => HttpResponse::Ok().json(state.schema.execute_batch(batch).await),
-        Err(e) => HttpResponse::BadRequest().json(serde_json::json!({
-            "errors": [{"message": format!("the body is not a GraphQL request: {e}"), "extensions": {"code": "BAD_REQUEST"}}]
+fn error_body(status: actix_web::http::StatusCode, code: &str, message: String) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({
+        "errors": [{"message": message, "extensions": {"code": code}}]
+    }))
+}
+
+/// Who may write, from the request's `Authorization` header.
+fn access(state: &State, http: &HttpRequest) -> crate::graphql::error::Access {
+    let header = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok());
+    crate::graphql::error::Access::decide(state.api_token.as_deref(), header)
+}
+
+/// Run requests under the time limit.
+async fn execute(state: &State, batch: async_graphql::BatchRequest) -> HttpResponse {
+    match tokio::time::timeout(state.timeout, state.schema.execute_batch(batch)).await {
+        Ok(resp) => HttpResponse::Ok().json(resp),
+        Err(_) => HttpResponse::Ok().json(serde_json::json!({
+            "data": null,
+            "errors": [{"message": format!("the request ran past the {} s limit", state.timeout.as_secs_f32()),
+                        "extensions": {"code": "LIMIT_EXCEEDED", "limit": "timeout"}}]
         })),
     }
+}
+
+/// POST /graphql. The body is read under the configured size limit (413
+/// past it), then parsed: a body that is not a GraphQL request is a 400.
+async fn graphql(
+    state: web::Data<State>,
+    http: HttpRequest,
+    mut payload: web::Payload,
+) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    use async_graphql::futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return error_body(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request body could not be read".into(),
+            );
+        };
+        if body.len() + chunk.len() > state.max_body {
+            return error_body(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("the request body is larger than {} bytes", state.max_body),
+            );
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let batch = match serde_json::from_slice::<async_graphql::BatchRequest>(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return error_body(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("the body is not a GraphQL request: {e}"),
+            )
+        }
+    };
+    let n = batch.iter().count();
+    if n > state.max_batch {
+        return error_body(
+            StatusCode::BAD_REQUEST,
+            "LIMIT_EXCEEDED",
+            format!(
+                "{n} operations in one request; the limit is {}",
+                state.max_batch
+            ),
+        );
+    }
+    let who = access(&state, &http);
+    execute(&state, batch.data(who)).await
 }
 
 async fn graphql_get(
@@ -164,16 +251,30 @@ async fn graphql_get(
     let has_query = http.query_string().contains("query=");
     if !has_query {
         return match &state.graphiql_page {
-            Some(page) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.clone()),
-            None => HttpResponse::NotFound().json(serde_json::json!({"error": {"code": "NOT_FOUND", "message": "GraphiQL is switched off; POST GraphQL to /graphql"}})),
+            Some(page) => HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page.clone()),
+            None => error_body(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "GraphiQL is switched off; POST GraphQL to /graphql".into(),
+            ),
         };
     }
     match req {
         Some(r) => {
-            let resp: GraphQLResponse = state.schema.execute(r.into_inner()).await.into();
-            actix_web::Responder::respond_to(resp, &http).map_into_boxed_body()
+            let who = access(&state, &http);
+            execute(
+                &state,
+                async_graphql::BatchRequest::Single(r.into_inner().data(who)),
+            )
+            .await
         }
-        None => HttpResponse::BadRequest().json(serde_json::json!({"error": {"code": "BAD_REQUEST", "message": "malformed GraphQL GET request"}})),
+        None => error_body(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "malformed GraphQL GET request".into(),
+        ),
     }
 }
 

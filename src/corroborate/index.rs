@@ -185,12 +185,14 @@ fn source_of(
     if let Some(&v) = sources.get(&article) {
         return Ok(v);
     }
-    let v = store.article(article)?.map_or((false, false), |a: Article| {
-        (
-            a.publisher.is_some() && a.publisher == *publisher,
-            overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
-        )
-    });
+    let v = store
+        .article(article)?
+        .map_or((false, false), |a: Article| {
+            (
+                a.publisher.is_some() && a.publisher == *publisher,
+                overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
+            )
+        });
     sources.insert(article, v);
     Ok(v)
 }
@@ -240,7 +242,13 @@ impl Corroborator {
                     if let Some(g) = known.get(&id) {
                         let cmp = compare(&f, g);
                         if cmp.stance != ScoreStance::None {
-                            source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
+                            source_of(
+                                store,
+                                &mut p.sources,
+                                id.article,
+                                &p.publisher,
+                                &p.shingles,
+                            )?;
                         }
                         pc.compared.insert(id, cmp);
                     }
@@ -254,11 +262,7 @@ impl Corroborator {
 
     /// Complete a prepared plan for `article`, under the write lock: add
     /// candidates stored since the snapshot, pick the best, and link.
-    pub fn finish(
-        store: &dyn Store,
-        article: ArticleId,
-        mut p: Prepared,
-    ) -> Result<LinkPlan> {
+    pub fn finish(store: &dyn Store, article: ArticleId, mut p: Prepared) -> Result<LinkPlan> {
         let mut plan = LinkPlan::default();
         let since = ArticleId(p.snapshot.map_or(0, |s| s.0 + 1));
         for (ordinal, pc) in p.claims.iter_mut().enumerate() {
@@ -315,8 +319,13 @@ impl Corroborator {
                     ScoreStance::Contradicts => Stance::Contradicts,
                     ScoreStance::None => continue,
                 };
-                let (same_publisher, copy) =
-                    source_of(store, &mut p.sources, other.article, &p.publisher, &p.shingles)?;
+                let (same_publisher, copy) = source_of(
+                    store,
+                    &mut p.sources,
+                    other.article,
+                    &p.publisher,
+                    &p.shingles,
+                )?;
                 let mut evidence = cmp.evidence;
                 if same_publisher {
                     evidence.push("not independent: same publisher".into());

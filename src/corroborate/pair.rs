@@ -118,7 +118,7 @@ pub fn pair_features(
     };
     let (sa, sb) = (&a.stems, &b.stems);
     let (set_wa, set_wb, set_sa, set_sb) = (&a.word_set, &b.word_set, &a.stem_set, &b.stem_set);
-    let shared = set_sa.intersection(&set_sb).count() as f32;
+    let shared = set_sa.intersection(set_sb).count() as f32;
     let pa = shared / set_sa.len().max(1) as f32;
     let pb = shared / set_sb.len().max(1) as f32;
     let (la, lb) = (sa.len() as f32, sb.len() as f32);

@@ -175,12 +175,7 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
         || score >= FLOOR
             && match super::pair::model() {
                 Some(m) => {
-                    m.probability(&super::pair::pair_features(
-                        a,
-                        b,
-                        (ma, ta),
-                        (mb, tb),
-                    )) >= 0.5
+                    m.probability(&super::pair::pair_features(a, b, (ma, ta), (mb, tb))) >= 0.5
                 }
                 None => score >= THRESHOLD,
             };

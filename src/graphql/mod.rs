@@ -27,6 +27,8 @@ pub struct SchemaOptions {
     /// How long a DataLoader waits to gather a batch. Reads from the embedded
     /// store take microseconds, so waiting longer costs more than it saves.
     pub loader_delay: Duration,
+    /// Answer introspection queries (GraphiQL needs them).
+    pub introspection: bool,
 }
 
 impl Default for SchemaOptions {
@@ -35,6 +37,7 @@ impl Default for SchemaOptions {
             max_depth: 16,
             max_complexity: 5_000,
             loader_delay: Duration::ZERO,
+            introspection: true,
         }
     }
 }
@@ -42,7 +45,7 @@ impl Default for SchemaOptions {
 pub fn build_schema(store: Arc<dyn Store>, events: Events, opts: &SchemaOptions) -> AppSchema {
     let loader =
         DataLoader::new(loaders::StoreLoader(store.clone()), tokio::spawn).delay(opts.loader_delay);
-    Schema::build(
+    let mut builder = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
         subscription::Subscription,
@@ -50,9 +53,13 @@ pub fn build_schema(store: Arc<dyn Store>, events: Events, opts: &SchemaOptions)
     .data(store)
     .data(events)
     .data(loader)
+    .extension(error::ErrorCodes)
     .limit_depth(opts.max_depth)
-    .limit_complexity(opts.max_complexity)
-    .finish()
+    .limit_complexity(opts.max_complexity);
+    if !opts.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as committed in `schema/schema.graphql`.

@@ -29,6 +29,7 @@ pub struct ArticleMutation;
 impl ArticleMutation {
     /// Store an article and extract its claims and speakers. Idempotent: the
     /// same body (whitespace aside) returns the article already stored.
+    #[graphql(guard = "super::error::WriteAccess")]
     async fn ingest_article(
         &self,
         ctx: &Context<'_>,

@@ -65,7 +65,9 @@ impl SledStore {
                 Ok(a) if keys::parse_u64(&k) == Some(a.id.0) => {
                     articles.insert(a.id.0, a);
                 }
-                Ok(a) => r.fail("article key matches its id", || format!("{} under key {}", a.id, hex(&k))),
+                Ok(a) => r.fail("article key matches its id", || {
+                    format!("{} under key {}", a.id, hex(&k))
+                }),
                 Err(e) => r.fail("values decode", || format!("articles/{}: {e}", hex(&k))),
             }
         }
@@ -76,7 +78,9 @@ impl SledStore {
             let id = keys::parse_u64(&v);
             match id.and_then(|i| articles.get(&i)) {
                 Some(a) if a.content_hash[..] == k[..] => {}
-                _ => r.fail("hash index points at the article with that hash", || hex(&k)),
+                _ => r.fail("hash index points at the article with that hash", || {
+                    hex(&k)
+                }),
             }
         }
         if hashes != articles.len() as u64 {
@@ -148,7 +152,11 @@ impl SledStore {
         for kv in t.speaker_names.iter() {
             let (k, v) = kv.map_err(io)?;
             let ids: Vec<u64> = if k.first() == Some(&keys::WORD) {
-                k.len().checked_sub(8).and_then(|p| keys::parse_u64(&k[p..])).into_iter().collect()
+                k.len()
+                    .checked_sub(8)
+                    .and_then(|p| keys::parse_u64(&k[p..]))
+                    .into_iter()
+                    .collect()
             } else {
                 v.chunks_exact(8).filter_map(keys::parse_u64).collect()
             };
@@ -159,7 +167,10 @@ impl SledStore {
         // Postings point at claims.
         for kv in t.claim_terms.iter() {
             let (k, _) = kv.map_err(io)?;
-            let id = k.len().checked_sub(12).and_then(|p| keys::parse_claim(&k[p..]));
+            let id = k
+                .len()
+                .checked_sub(12)
+                .and_then(|p| keys::parse_claim(&k[p..]));
             if !id.is_some_and(|i| claims.contains_key(&i)) {
                 r.fail("postings point at claims", || hex(&k));
             }
@@ -175,11 +186,15 @@ impl SledStore {
                         r.fail("a link's claims exist", || format!("{from} -> {}", c.claim));
                     }
                     if from.article == c.claim.article {
-                        r.fail("links join different articles", || format!("{from} -> {}", c.claim));
+                        r.fail("links join different articles", || {
+                            format!("{from} -> {}", c.claim)
+                        });
                     }
                     edges.insert((from, c.claim), c);
                 }
-                (_, Err(e)) => r.fail("values decode", || format!("corroborations/{}: {e}", hex(&k))),
+                (_, Err(e)) => r.fail("values decode", || {
+                    format!("corroborations/{}: {e}", hex(&k))
+                }),
                 (None, _) => r.fail("link keys parse", || hex(&k)),
             }
         }
@@ -220,7 +235,10 @@ impl SledStore {
         }
         for kv in t.fact_check_terms.iter() {
             let (k, _) = kv.map_err(io)?;
-            let id = k.len().checked_sub(8).and_then(|p| keys::parse_u64(&k[p..]));
+            let id = k
+                .len()
+                .checked_sub(8)
+                .and_then(|p| keys::parse_u64(&k[p..]));
             if !id.is_some_and(|i| fact_checks.contains_key(&FactCheckId(i))) {
                 r.fail("fact-check postings point at fact-checks", || hex(&k));
             }
@@ -248,11 +266,15 @@ impl SledStore {
             match decode::<FactCheckMatch>(&v) {
                 Ok(m) => {
                     if !claims.contains_key(&m.claim) || !fact_checks.contains_key(&m.fact_check) {
-                        r.fail("a match's claim and fact-check exist", || format!("{} ~ {}", m.claim, m.fact_check));
+                        r.fail("a match's claim and fact-check exist", || {
+                            format!("{} ~ {}", m.claim, m.fact_check)
+                        });
                     }
                     by_claim.insert((m.claim, m.fact_check));
                 }
-                Err(e) => r.fail("values decode", || format!("claim_fact_checks/{}: {e}", hex(&k))),
+                Err(e) => r.fail("values decode", || {
+                    format!("claim_fact_checks/{}: {e}", hex(&k))
+                }),
             }
         }
         let mut by_fc = 0u64;
@@ -284,21 +306,26 @@ impl SledStore {
         ];
         for (name, counted, found) in checks {
             if counted != found {
-                r.fail("counters match the data", || format!("{name}: counter {counted}, found {found}"));
+                r.fail("counters match the data", || {
+                    format!("{name}: counter {counted}, found {found}")
+                });
             }
         }
         if c.next_article < max(&mut articles.keys().copied())
             || c.next_speaker < max(&mut speakers.keys().map(|s| s.0))
             || c.next_fact_check < max(&mut fact_checks.keys().map(|f| f.0))
         {
-            r.fail("id sequences are past every id", || "a sequence is behind".into());
+            r.fail("id sequences are past every id", || {
+                "a sequence is behind".into()
+            });
         }
         r.checked.insert("articles", articles.len() as u64);
         r.checked.insert("claims", claims.len() as u64);
         r.checked.insert("speakers", speakers.len() as u64);
         r.checked.insert("links", edges.len() as u64 / 2);
         r.checked.insert("fact-checks", fact_checks.len() as u64);
-        r.checked.insert("fact-check matches", by_claim.len() as u64);
+        r.checked
+            .insert("fact-check matches", by_claim.len() as u64);
         Ok(r)
     }
 
@@ -308,9 +335,13 @@ impl SledStore {
     pub fn export(&self, out: &mut dyn std::io::Write) -> Result<u64> {
         let w = |out: &mut dyn std::io::Write, v: serde_json::Value| -> Result<()> {
             serde_json::to_writer(&mut *out, &v).map_err(|e| StoreError::Io(e.to_string()))?;
-            out.write_all(b"\n").map_err(|e| StoreError::Io(e.to_string()))
+            out.write_all(b"\n")
+                .map_err(|e| StoreError::Io(e.to_string()))
         };
-        w(out, serde_json::json!({"claimgraph_export": 1, "format": VERSION}))?;
+        w(
+            out,
+            serde_json::json!({"claimgraph_export": 1, "format": VERSION}),
+        )?;
         let mut n = 0;
         for (name, tree) in self.trees().all() {
             for kv in tree.iter() {
@@ -319,14 +350,19 @@ impl SledStore {
                     serde_json::json!({"hex": hex(&v)})
                 } else {
                     match v.first() {
-                        Some(&VERSION) => match serde_json::from_slice::<serde_json::Value>(&v[1..]) {
-                            Ok(j) => serde_json::json!({"json": j}),
-                            Err(_) => serde_json::json!({"hex": hex(&v)}),
-                        },
+                        Some(&VERSION) => {
+                            match serde_json::from_slice::<serde_json::Value>(&v[1..]) {
+                                Ok(j) => serde_json::json!({"json": j}),
+                                Err(_) => serde_json::json!({"hex": hex(&v)}),
+                            }
+                        }
                         _ => serde_json::json!({"hex": hex(&v)}),
                     }
                 };
-                w(out, serde_json::json!({"tree": name, "key": hex(&k), "value": value}))?;
+                w(
+                    out,
+                    serde_json::json!({"tree": name, "key": hex(&k), "value": value}),
+                )?;
                 n += 1;
             }
         }
@@ -352,7 +388,8 @@ impl SledStore {
                 continue;
             }
             let bad = |why: &str| StoreError::Corrupt(format!("line {}: {why}", i + 1));
-            let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| bad(&e.to_string()))?;
+            let v: serde_json::Value =
+                serde_json::from_str(&line).map_err(|e| bad(&e.to_string()))?;
             if i == 0 {
                 if v["claimgraph_export"] != 1 || v["format"] != VERSION {
                     return Err(bad("not a claimgraph export of this format"));
@@ -363,7 +400,10 @@ impl SledStore {
             let (name, _) = trees
                 .get_key_value(name)
                 .ok_or_else(|| bad(&format!("unknown tree {name}")))?;
-            let key = v["key"].as_str().and_then(unhex).ok_or_else(|| bad("bad key"))?;
+            let key = v["key"]
+                .as_str()
+                .and_then(unhex)
+                .ok_or_else(|| bad("bad key"))?;
             let value = match (&v["value"]["json"], v["value"]["hex"].as_str()) {
                 (j, _) if !j.is_null() => {
                     let mut b = vec![VERSION];

@@ -254,7 +254,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<FactCheckInserted>;
 
     /// Match features of stored claims, derived once and kept for the linker.
-    fn feature_cache(&self) -> &DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>;
+    fn feature_cache(&self)
+        -> &DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>;
 
     fn flush(&self) -> Result<()>;
 }

@@ -909,11 +909,7 @@ impl Store for SledStore {
             .collect()
     }
 
-    fn fact_check_postings(
-        &self,
-        term: &str,
-        limit: usize,
-    ) -> Result<Vec<Posting<FactCheckId>>> {
+    fn fact_check_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<FactCheckId>>> {
         Ok(self.fact_check_terms_mem.get(term, limit))
     }
 

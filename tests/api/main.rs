@@ -10,5 +10,6 @@ mod helpers;
 mod persistence;
 mod reliability;
 mod schema;
+mod security;
 mod speakers;
 mod subscriptions;

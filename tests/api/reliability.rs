@@ -13,7 +13,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
@@ -24,8 +27,21 @@ impl Lcg {
 /// News-like articles with quotes, reported speech and shared stories, so
 /// ingest makes claims, speakers and links.
 fn write_corpus(dir: &Path, n: usize) {
-    let people = ["Anna Kowalski", "Petr Novak", "Maria Lopez", "John Carter", "Aiko Tanaka", "Omar Haddad"];
-    let roles = ["Finance Minister", "Mayor", "Foreign Minister", "union leader", "central bank governor"];
+    let people = [
+        "Anna Kowalski",
+        "Petr Novak",
+        "Maria Lopez",
+        "John Carter",
+        "Aiko Tanaka",
+        "Omar Haddad",
+    ];
+    let roles = [
+        "Finance Minister",
+        "Mayor",
+        "Foreign Minister",
+        "union leader",
+        "central bank governor",
+    ];
     let countries = ["Poland", "Spain", "Japan", "Egypt", "Canada", "Brazil"];
     let topics = [
         ("the harbour will reopen in April", "harbour"),
@@ -86,7 +102,12 @@ fn an_ingest_killed_at_random_moments_leaves_a_consistent_store_and_resumes_to_a
     std::fs::create_dir(&corpus).unwrap();
     write_corpus(&corpus, 160);
     let clean = dir.path().join("clean");
-    run_ok(bin().args(["ingest", "--data-dir"]).arg(&clean).arg(&corpus));
+    run_ok(
+        bin()
+            .args(["ingest", "--data-dir"])
+            .arg(&clean)
+            .arg(&corpus),
+    );
 
     let crashed: PathBuf = dir.path().join("crashed");
     let mut r = Lcg(42);
@@ -110,9 +131,17 @@ fn an_ingest_killed_at_random_moments_leaves_a_consistent_store_and_resumes_to_a
         let report = run_ok(bin().args(["verify", "--data-dir"]).arg(&crashed));
         assert!(report.contains(": ok"), "{report}");
     }
-    assert!(killed_midway > 0, "no run was killed before it finished: grow the corpus");
+    assert!(
+        killed_midway > 0,
+        "no run was killed before it finished: grow the corpus"
+    );
     // Running the same ingest again completes it, exactly as a clean run.
-    run_ok(bin().args(["ingest", "--data-dir"]).arg(&crashed).arg(&corpus));
+    run_ok(
+        bin()
+            .args(["ingest", "--data-dir"])
+            .arg(&crashed)
+            .arg(&corpus),
+    );
     run_ok(bin().args(["verify", "--data-dir"]).arg(&crashed));
     let (a, b) = (normalised_export(&clean), normalised_export(&crashed));
     assert_eq!(a.len(), b.len());
@@ -129,7 +158,12 @@ fn export_then_import_round_trips_every_entry() {
     run_ok(bin().args(["ingest", "--data-dir"]).arg(&a).arg(&corpus));
     let reviews = dir.path().join("r.jsonl");
     std::fs::write(&reviews, "{\"@type\": \"ClaimReview\", \"url\": \"https://c.example/1\", \"claimReviewed\": \"The new bridge will open to traffic in May\", \"reviewRating\": {\"alternateName\": \"False\"}}\n").unwrap();
-    run_ok(bin().args(["import-claimreviews", "--data-dir"]).arg(&a).arg(&reviews));
+    run_ok(
+        bin()
+            .args(["import-claimreviews", "--data-dir"])
+            .arg(&a)
+            .arg(&reviews),
+    );
     let dump = dir.path().join("dump.jsonl");
     run_ok(bin().args(["export", "--data-dir"]).arg(&a).arg(&dump));
     let b = dir.path().join("b");
@@ -137,9 +171,17 @@ fn export_then_import_round_trips_every_entry() {
     assert!(out.contains(": ok"), "{out}");
     let again = dir.path().join("again.jsonl");
     run_ok(bin().args(["export", "--data-dir"]).arg(&b).arg(&again));
-    assert_eq!(std::fs::read(&dump).unwrap(), std::fs::read(&again).unwrap());
+    assert_eq!(
+        std::fs::read(&dump).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
     // Importing over data is refused, and leaves it alone.
-    let out = bin().args(["import", "--data-dir"]).arg(&b).arg(&dump).output().unwrap();
+    let out = bin()
+        .args(["import", "--data-dir"])
+        .arg(&b)
+        .arg(&dump)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
 }
@@ -151,7 +193,12 @@ fn verify_reports_a_broken_store_and_exits_non_zero() {
     std::fs::create_dir(&corpus).unwrap();
     write_corpus(&corpus, 5);
     let store = dir.path().join("s");
-    run_ok(bin().args(["ingest", "--data-dir"]).arg(&store).arg(&corpus));
+    run_ok(
+        bin()
+            .args(["ingest", "--data-dir"])
+            .arg(&store)
+            .arg(&corpus),
+    );
     {
         // Remove one claim behind the store's back.
         let db = sled::open(&store).unwrap();
@@ -160,7 +207,11 @@ fn verify_reports_a_broken_store_and_exits_non_zero() {
         claims.remove(k).unwrap();
         db.flush().unwrap();
     }
-    let out = bin().args(["verify", "--data-dir"]).arg(&store).output().unwrap();
+    let out = bin()
+        .args(["verify", "--data-dir"])
+        .arg(&store)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("claim count"), "{report}");

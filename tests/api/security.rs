@@ -1,0 +1,139 @@
+//! Auth for writes, limits, and a code on every error.
+
+use crate::helpers::{spawn_app, spawn_app_with};
+use serde_json::{json, Value};
+
+const INGEST: &str =
+    "mutation($input: IngestArticleInput!) { ingestArticle(input: $input) { id } }";
+
+async fn post(app: &crate::helpers::TestApp, token: Option<&str>, body: Value) -> (u16, Value) {
+    let mut req = app.client.post(format!("{}/graphql", app.address));
+    if let Some(t) = token {
+        req = req.insert_header(("Authorization", t.to_string()));
+    }
+    let mut resp = req.send_json(&body).await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json::<Value>().limit(1 << 24).await.unwrap())
+}
+
+#[actix_web::test]
+async fn with_a_token_configured_writes_need_it_and_reads_stay_open() {
+    let app = spawn_app_with(|s| s.api_token = Some("s3cret-token".into())).await;
+    let write = json!({"query": INGEST, "variables": {"input": {"body": "\"Rates will rise,\" the governor said."}}});
+    let (_, none) = post(&app, None, write.clone()).await;
+    assert_eq!(
+        none["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{none}"
+    );
+    let (_, wrong) = post(&app, Some("Bearer s3cret-tokem"), write.clone()).await;
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{wrong}"
+    );
+    let (_, stats) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
+    assert_eq!(
+        stats["data"]["stats"]["articles"], 2,
+        "nothing was written without the token"
+    );
+    let (_, ok) = post(&app, Some("Bearer s3cret-token"), write).await;
+    assert!(ok["errors"].is_null(), "{ok}");
+    assert!(ok["data"]["ingestArticle"]["id"].is_string());
+    // Every mutation is guarded, not only ingest.
+    let (_, review) = post(&app, None, json!({"query": "mutation { importClaimReviews(claimReviews: {claimReviewed: \"x y z\"}) { created } }"})).await;
+    assert_eq!(review["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+}
+
+#[actix_web::test]
+async fn framework_errors_carry_codes_too() {
+    let app = spawn_app().await;
+    let (status, syntax) = post(&app, None, json!({"query": "{ claims(first: 1 { id }"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        syntax["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED",
+        "{syntax}"
+    );
+    let (_, unknown) = post(&app, None, json!({"query": "{ nonsense }"})).await;
+    assert_eq!(
+        unknown["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    let (_, wrong_type) = post(&app, None, json!({"query": "query($n: Int) { claims(first: $n) { totalCount } }", "variables": {"n": "many"}})).await;
+    assert!(
+        wrong_type["errors"][0]["extensions"]["code"].is_string(),
+        "{wrong_type}"
+    );
+    let deep = format!(
+        "{{ claims(first: 1) {{ edges {{ node {{ {} }} }} }} }}",
+        "speakers { claims(first: 1) { edges { node { ".repeat(6) + "id" + &" } } } }".repeat(6)
+    );
+    let (_, too_deep) = post(&app, None, json!({"query": deep})).await;
+    assert_eq!(
+        too_deep["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+        "{too_deep}"
+    );
+}
+
+#[actix_web::test]
+async fn malformed_and_oversized_requests_get_coded_4xx_answers() {
+    let app = spawn_app_with(|s| s.max_batch = 2).await;
+    let mut resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("content-type", "application/json"))
+        .send_body("{not json")
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    let batch = json!([{"query": "{ __typename }"}, {"query": "{ __typename }"}, {"query": "{ __typename }"}]);
+    let (status, v) = post(&app, None, batch).await;
+    assert_eq!(status, 400);
+    assert_eq!(v["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+    let (status, v) = post(
+        &app,
+        None,
+        json!([{"query": "{ __typename }"}, {"query": "{ stats { articles } }"}]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(v[1]["data"]["stats"]["articles"], 2);
+    let big = "x".repeat(3 * 1024 * 1024);
+    let (status, v) = post(
+        &app,
+        None,
+        json!({"query": INGEST, "variables": {"input": {"body": big}}}),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(v["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE");
+}
+
+#[actix_web::test]
+async fn introspection_can_be_switched_off() {
+    let app = spawn_app_with(|s| {
+        s.schema.introspection = false;
+        s.graphiql = false;
+    })
+    .await;
+    let (_, v) = post(
+        &app,
+        None,
+        json!({"query": "{ __schema { types { name } } }"}),
+    )
+    .await;
+    assert!(
+        v["data"].is_null() || v["data"]["__schema"].is_null(),
+        "{v}"
+    );
+    let (_, v) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
+    assert_eq!(v["data"]["stats"]["articles"], 2);
+    let open = spawn_app().await;
+    let (_, v) = post(
+        &open,
+        None,
+        json!({"query": "{ __schema { queryType { name } } }"}),
+    )
+    .await;
+    assert_eq!(v["data"]["__schema"]["queryType"]["name"], "Query");
+}
