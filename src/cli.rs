@@ -58,6 +58,9 @@ pub enum Command {
         /// Refuse introspection queries (GraphiQL needs them; switch it off too).
         #[arg(long, env = "CLAIMGRAPH_NO_INTROSPECTION")]
         no_introspection: bool,
+        /// Answers of read-only requests kept until the next write (0: off).
+        #[arg(long, env = "CLAIMGRAPH_RESPONSE_CACHE", default_value_t = 4_096)]
+        response_cache: usize,
         /// Deepest query accepted.
         #[arg(long, env = "CLAIMGRAPH_MAX_DEPTH", default_value_t = 16)]
         max_depth: usize,
@@ -186,6 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             no_introspection,
             max_depth,
             max_complexity,
+            response_cache,
         } => {
             let settings = Settings {
                 addr,
@@ -203,6 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 api_token,
                 request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
                 max_batch: max_batch.max(1),
+                response_cache,
             };
             let app = Application::build(settings.clone())
                 .await

@@ -31,6 +31,8 @@ pub struct Settings {
     pub request_timeout: std::time::Duration,
     /// Most operations in one batched request.
     pub max_batch: usize,
+    /// Keep the answers of read-only requests until the next write (entries).
+    pub response_cache: usize,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             api_token: None,
             request_timeout: std::time::Duration::from_secs(30),
             max_batch: 16,
+            response_cache: 4_096,
         }
     }
 }
@@ -63,6 +66,7 @@ struct State {
     timeout: std::time::Duration,
     max_batch: usize,
     max_body: usize,
+    cache: Option<ResponseCache>,
     graphiql_page: Option<String>,
 }
 
@@ -92,6 +96,8 @@ impl Application {
             timeout: settings.request_timeout,
             max_batch: settings.max_batch,
             max_body: settings.max_body_bytes,
+            cache: (settings.response_cache > 0)
+                .then(|| ResponseCache::new(settings.response_cache)),
         });
         if settings.api_token.as_deref().is_none_or(str::is_empty) {
             tracing::warn!("CLAIMGRAPH_API_TOKEN is not set: writes (mutations) are open to anyone who can reach this server");
@@ -178,15 +184,74 @@ fn access(state: &State, http: &HttpRequest) -> crate::graphql::error::Access {
     crate::graphql::error::Access::decide(state.api_token.as_deref(), header)
 }
 
+/// Answers to read-only requests, each valid while the store's generation is
+/// the one it was computed under: any committed write retires them all. A
+/// dashboard polling the same query gets bytes, not a re-execution.
+struct ResponseCache {
+    entries: crate::store::DerivedCache<u64, Arc<CachedResponse>>,
+}
+
+struct CachedResponse {
+    generation: u64,
+    request: web::Bytes,
+    response: web::Bytes,
+}
+
+/// Largest answer kept, in bytes.
+const MAX_CACHED_RESPONSE: usize = 256 * 1024;
+
+impl ResponseCache {
+    fn new(entries: usize) -> Self {
+        ResponseCache {
+            entries: crate::store::DerivedCache::new(entries),
+        }
+    }
+
+    fn key(body: &[u8]) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(body)
+    }
+
+    fn get(&self, body: &[u8], generation: u64) -> Option<web::Bytes> {
+        let e = self.entries.get(&Self::key(body))?;
+        (e.generation == generation && e.request[..] == body[..]).then(|| e.response.clone())
+    }
+
+    fn put(&self, body: web::Bytes, generation: u64, response: web::Bytes) {
+        if response.len() <= MAX_CACHED_RESPONSE {
+            self.entries.insert(
+                Self::key(&body),
+                Arc::new(CachedResponse {
+                    generation,
+                    request: body,
+                    response,
+                }),
+            );
+        }
+    }
+}
+
+/// Whether every operation of a request only reads.
+fn read_only(batch: &async_graphql::BatchRequest) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    batch
+        .iter()
+        .all(|r| match async_graphql::parser::parse_query(&r.query) {
+            Ok(doc) => match &doc.operations {
+                DocumentOperations::Single(op) => op.node.ty == OperationType::Query,
+                DocumentOperations::Multiple(ops) => {
+                    ops.values().all(|op| op.node.ty == OperationType::Query)
+                }
+            },
+            Err(_) => false,
+        })
+}
+
 /// Run requests under the time limit.
 async fn execute(state: &State, batch: async_graphql::BatchRequest) -> HttpResponse {
     match tokio::time::timeout(state.timeout, state.schema.execute_batch(batch)).await {
         Ok(resp) => HttpResponse::Ok().json(resp),
-        Err(_) => HttpResponse::Ok().json(serde_json::json!({
-            "data": null,
-            "errors": [{"message": format!("the request ran past the {} s limit", state.timeout.as_secs_f32()),
-                        "extensions": {"code": "LIMIT_EXCEEDED", "limit": "timeout"}}]
-        })),
+        Err(_) => execute_timed_out(state),
     }
 }
 
@@ -239,7 +304,57 @@ async fn graphql(
         );
     }
     let who = access(&state, &http);
-    execute(&state, batch.data(who)).await
+    let Some(cache) = state.cache.as_ref().filter(|_| read_only(&batch)) else {
+        return execute(&state, batch.data(who)).await;
+    };
+    // Read before executing: an answer is never tagged newer than its data.
+    let generation = state.store.generation();
+    let body = body.freeze();
+    if let Some(hit) = cache.get(&body, generation) {
+        return HttpResponse::Ok()
+            .content_type("application/json")
+            .body(hit);
+    }
+    let resp = match tokio::time::timeout(
+        state.timeout,
+        state.schema.execute_batch(batch.data(who)),
+    )
+    .await
+    {
+        Ok(resp) => resp,
+        Err(_) => return execute_timed_out(&state),
+    };
+    let ok = match &resp {
+        async_graphql::BatchResponse::Single(r) => r.is_ok(),
+        async_graphql::BatchResponse::Batch(rs) => rs.iter().all(|r| r.is_ok()),
+    };
+    match serde_json::to_vec(&resp) {
+        Ok(bytes) => {
+            let bytes = web::Bytes::from(bytes);
+            if ok {
+                cache.put(body, generation, bytes.clone());
+            }
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(bytes)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "serialising a response failed");
+            error_body(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal error; the server log has the details".into(),
+            )
+        }
+    }
+}
+
+fn execute_timed_out(state: &State) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({
+        "data": null,
+        "errors": [{"message": format!("the request ran past the {} s limit", state.timeout.as_secs_f32()),
+                    "extensions": {"code": "LIMIT_EXCEEDED", "limit": "timeout"}}]
+    }))
 }
 
 async fn graphql_get(

@@ -257,5 +257,9 @@ pub trait Store: Send + Sync + 'static {
     fn feature_cache(&self)
         -> &DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>;
 
+    /// Changes with every committed write: what was read under one
+    /// generation is current while the generation is.
+    fn generation(&self) -> u64;
+
     fn flush(&self) -> Result<()>;
 }

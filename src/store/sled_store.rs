@@ -117,6 +117,7 @@ pub struct SledStore {
     terms_mem: super::memindex::MemIndex<ClaimId>,
     fact_check_terms_mem: super::memindex::MemIndex<FactCheckId>,
     features: super::DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>,
+    generation: std::sync::atomic::AtomicU64,
     /// One writer at a time: ingests never conflict and never retry.
     write: Mutex<()>,
 }
@@ -218,6 +219,7 @@ impl SledStore {
             fact_check_claims: t(keys::FACT_CHECK_CLAIMS)?,
             db,
             write: Mutex::new(()),
+            generation: std::sync::atomic::AtomicU64::new(0),
             terms_mem: Default::default(),
             fact_check_terms_mem: Default::default(),
             features: super::DerivedCache::new(FEATURE_CACHE),
@@ -264,7 +266,10 @@ impl SledStore {
     /// Flush, then reload what is mirrored in memory (after a bulk load).
     pub(super) fn flush_all(&self) -> Result<()> {
         self.db.flush().map_err(io)?;
-        self.load_postings()
+        self.load_postings()?;
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 
     /// Fill the in-memory postings from their trees.
@@ -879,6 +884,8 @@ impl Store for SledStore {
                 }),
                 Some(article.0),
             );
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(done)
     }
@@ -1034,8 +1041,14 @@ impl Store for SledStore {
                         },
                     )
                 }));
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(done)
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn flush(&self) -> Result<()> {

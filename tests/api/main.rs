@@ -1,6 +1,7 @@
 //! The API, driven over HTTP against a server on port 0 over a temporary store.
 
 mod articles;
+mod caching;
 mod claims;
 mod corroboration;
 mod errors;

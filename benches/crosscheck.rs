@@ -1,0 +1,164 @@
+//! Cross-check latency and throughput over a store of at least 50,000 claims
+//! (and the CLEF fact-checks when they are there).
+//!
+//!     cargo bench --bench crosscheck
+//!     CLAIMGRAPH_BENCH_CORPUS=dir1:dir2 cargo bench --bench crosscheck
+//!
+//! The store is built once per run from the corpora (default: the BBC corpus
+//! and the PolNeAR articles under ../shared), ingested with the server's own
+//! pipeline into a temporary sled store. Queries are sentences of those
+//! articles, lightly reworded, and the CLEF tweets when present. Before the
+//! criterion run, the latencies of single queries are printed as p50/p90/p99.
+
+use claimgraph::corroborate::crosscheck::{cross_check, Scope};
+use claimgraph::store::{SledStore, Store};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const MIN_CLAIMS: u64 = 50_000;
+
+fn corpora() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match std::env::var("CLAIMGRAPH_BENCH_CORPUS") {
+        Ok(v) => v.split(':').map(PathBuf::from).collect(),
+        Err(_) => vec![
+            root.join("../shared/corpus/bbc"),
+            root.join("../shared/eval/polnear/train/text"),
+            root.join("../shared/eval/polnear/dev/text"),
+        ],
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "txt") {
+            out.push(p);
+        }
+    }
+}
+
+fn build() -> (SledStore, Vec<String>) {
+    let store = SledStore::temporary().expect("a temporary store");
+    let mut paths = Vec::new();
+    for d in corpora() {
+        files(&d, &mut paths);
+    }
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .map(|b| claimgraph::extract::text::decode(&b))
+        .collect();
+    let started = Instant::now();
+    // Reprint the corpus under new publishers until the store is big enough:
+    // each round is new text to the store (a dateline differs), and a wire
+    // copy of one already stored, as real feeds are.
+    let mut round = 0;
+    while store.stats().unwrap().claims < MIN_CLAIMS && !texts.is_empty() && round < 10 {
+        for t in &texts {
+            let mut a = claimgraph::ingest::parse_plain_text(t);
+            if round > 0 {
+                a.body = format!("(Edition {round}) {}", a.body);
+                a.publisher = Some(format!("Reprint {round}"));
+            }
+            let _ = claimgraph::ingest::ingest(&store, a);
+        }
+        round += 1;
+    }
+    let s = store.stats().unwrap();
+    eprintln!(
+        "store: {} articles, {} claims, built in {:.0} s",
+        s.articles,
+        s.claims,
+        started.elapsed().as_secs_f64()
+    );
+    let clef = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/clef2020");
+    let mut queries: Vec<String> = Vec::new();
+    if let Ok(v) = std::fs::read_to_string(clef.join("verified_claims.docs.tsv")) {
+        let items: Vec<_> = v
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                Some(claimgraph::domain::NewFactCheck {
+                    claim_reviewed: f.get(1)?.to_string(),
+                    headline: f.get(2).map(|s| s.to_string()),
+                    url: Some(format!("https://example.org/vclaim/{}", f[0])),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        for i in items {
+            let _ = claimgraph::factcheck::import(&store, vec![i]);
+        }
+        if let Ok(q) = std::fs::read_to_string(clef.join("dev/tweets.queries.tsv")) {
+            queries.extend(
+                q.lines()
+                    .filter_map(|l| l.split_once('\t'))
+                    .map(|(_, t)| t.to_string()),
+            );
+        }
+    }
+    // Sentences of stored articles, reworded a little: what a pipeline checks.
+    for t in texts.iter().step_by(7) {
+        if let Some(s) = t.split(". ").nth(2) {
+            queries.push(s.replace(" said ", " claimed ").replace(" the ", " a "));
+        }
+    }
+    (store, queries)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn bench(c: &mut Criterion) {
+    let (store, queries) = build();
+    if queries.is_empty() {
+        eprintln!("no corpus found: set CLAIMGRAPH_BENCH_CORPUS");
+        return;
+    }
+    for (name, scope) in [("all", Scope::ALL), ("fact-checks", Scope::FACT_CHECKS)] {
+        let mut ms: Vec<f64> = queries
+            .iter()
+            .map(|q| {
+                let t = Instant::now();
+                let _ = cross_check(&store, q, 10, scope).unwrap();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        eprintln!(
+            "cross-check ({name}), {} queries, one at a time: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
+            ms.len(),
+            percentile(&ms, 0.5),
+            percentile(&ms, 0.9),
+            percentile(&ms, 0.99)
+        );
+    }
+    let mut g = c.benchmark_group("cross-check");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(queries.len() as u64));
+    g.bench_function(
+        format!("{} queries, claims and fact-checks", queries.len()),
+        |b| {
+            b.iter(|| {
+                queries
+                    .iter()
+                    .map(|q| cross_check(&store, q, 10, Scope::ALL).unwrap().len())
+                    .sum::<usize>()
+            })
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
