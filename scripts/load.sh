@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
 # Load test of the GraphQL endpoint with wrk: the nested claim query against
 # `{ __typename }` (the framework's floor), same server, same run.
-#   scripts/load.sh [--data-dir DIR] [--corpus DIR] [--connections N] [--duration S]
+#   scripts/load.sh [--data-dir DIR] [--corpus DIR] [--connections N] [--duration S] [-- SERVE-ARGS...]
+# e.g. `scripts/load.sh -- --response-cache 0` measures execution without the response cache.
 # Builds release, ingests the corpus into DIR if it is empty, starts the
 # server, runs wrk for each query, prints requests/s, latency percentiles and
 # the ratio. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=target/load-store; CORPUS=../shared/corpus/bbc; CONNS=64; DUR=10; THREADS=2; PORT=18080
+SERVE_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --data-dir) DATA=$2; shift 2;; --corpus) CORPUS=$2; shift 2;;
     --connections) CONNS=$2; shift 2;; --duration) DUR=$2; shift 2;;
-    --port) PORT=$2; shift 2;; *) echo "unknown argument $1" >&2; exit 2;;
+    --port) PORT=$2; shift 2;;
+    --) shift; SERVE_ARGS=("$@"); break;;
+    *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 cargo build --release --quiet
 BIN=target/release/claimgraph
 if [ ! -d "$DATA" ]; then "$BIN" ingest --data-dir "$DATA" "$CORPUS"; fi
-"$BIN" serve --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-graphiql >/tmp/claimgraph-load.log 2>&1 &
+"$BIN" serve --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-graphiql "${SERVE_ARGS[@]}" >/tmp/claimgraph-load.log 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.1; done
+curl -sf http://127.0.0.1:$PORT/health >/dev/null || { echo "the server did not start:" >&2; cat /tmp/claimgraph-load.log >&2; exit 1; }
 # Claims that have corroborations, so every branch of the nested query has data.
 IDS=$(curl -s http://127.0.0.1:$PORT/graphql -H 'content-type: application/json' \
   -d '{"query":"{ claims(first: 100, filter: {kind: DIRECT_QUOTE}) { edges { node { id corroborationCount } } } }"}' |
@@ -43,7 +48,12 @@ TYPENAME=$(mktemp --suffix=.lua)
 cat > "$TYPENAME" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"query":"{ __typename }"}'
+-- Built per request like the nested bodies, so wrk spends alike on both.
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/graphql", nil, '{"query":"{ __typename }"}')
+end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

@@ -20,7 +20,7 @@ BIN=target/release/claimgraph
 rm -rf "$DATA"; "$BIN" ingest --data-dir "$DATA" "$CORPUS" >/dev/null
 "$BIN" serve --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-graphiql >/tmp/claimgraph-soak.log 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.1; done
 IDS=$(curl -s http://127.0.0.1:$PORT/graphql -H 'content-type: application/json' \
   -d '{"query":"{ claims(first: 100) { edges { node { id } } } }"}' |
