@@ -694,7 +694,7 @@ fn train_crosscheck(
     for (id, t) in &qs {
         let q = Query::new(t);
         let start = xs.len();
-        for (fc, x) in fact_check_candidates(&store, &q)? {
+        for (fc, _, x) in fact_check_candidates(&store, &q)? {
             ys.push(fc.url.as_ref().is_some_and(|u| gold[id].contains(u)));
             xs.push(x);
         }

@@ -287,7 +287,9 @@ async fn graphql(
     let generation = state.store.generation();
     let body = body.freeze();
     if let Some(hit) = state.cache.as_ref().and_then(|c| c.get(&body, generation)) {
-        return HttpResponse::Ok().content_type("application/json").body(hit);
+        return HttpResponse::Ok()
+            .content_type("application/json")
+            .body(hit);
     }
     let batch = match serde_json::from_slice::<async_graphql::BatchRequest>(&body) {
         Ok(b) => b,

@@ -6,13 +6,14 @@
 use super::features::{features, Features};
 use super::score::{compare, coverage, Stance};
 use crate::domain::{ClaimId, FactCheck, FactCheckId};
-use crate::store::{Posting, Result, Store};
+use crate::store::{Derived, Posting, Result, Store};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Query terms looked up, the highest-weighted.
-const QUERY_TERMS: usize = 64;
+const QUERY_TERMS: usize = 32;
 /// Postings read per term: past this a term is too common to tell texts apart.
-const POSTINGS_PER_TERM: usize = 5_000;
+const POSTINGS_PER_TERM: usize = 3_000;
 /// Candidates of each kind rescored.
 const CANDIDATES: usize = 40;
 
@@ -124,9 +125,26 @@ pub fn fact_check_features(fc: &FactCheck) -> Features {
     features(&fc.claim_reviewed, &[])
 }
 
-/// Its headline adds words a reader would search with.
-pub fn fact_check_headline_features(fc: &FactCheck) -> Option<Features> {
-    fc.headline.as_deref().map(|h| features(h, &[]))
+/// A stored fact-check's features (its claim, and its headline, which adds
+/// words a reader would search with), from the store's cache or derived once.
+pub fn stored_fact_check_features(
+    store: &dyn Store,
+    fc: &FactCheck,
+) -> (Arc<Features>, Option<Arc<Features>>) {
+    let cache = store.feature_cache();
+    let claim = cache.get(&Derived::FactCheck(fc.id)).unwrap_or_else(|| {
+        let f = Arc::new(fact_check_features(fc));
+        cache.insert(Derived::FactCheck(fc.id), f.clone());
+        f
+    });
+    let headline = fc.headline.as_deref().map(|h| {
+        cache.get(&Derived::Headline(fc.id)).unwrap_or_else(|| {
+            let f = Arc::new(features(h, &[]));
+            cache.insert(Derived::Headline(fc.id), f.clone());
+            f
+        })
+    });
+    (claim, headline)
 }
 
 /// BM25's term-frequency saturation and length normalisation.
@@ -144,31 +162,67 @@ fn bm25<I: Copy + Eq + std::hash::Hash + Ord>(
     query: &[(String, u16)],
     docs: u64,
     total_len: u64,
-    mut postings: impl FnMut(&str) -> Result<Vec<Posting<I>>>,
+    postings: impl Fn(&str, &mut dyn FnMut(&[Posting<I>])),
 ) -> Result<Ranked<I>> {
     let n = docs.max(1) as f32;
     let avg = (total_len as f32 / n).max(1.0);
-    let mut acc: HashMap<I, f32> = HashMap::new();
+    let mut acc: HashMap<I, f32, IdHash> = HashMap::default();
     let mut idfs = HashMap::new();
     for (term, _) in query {
-        let list = postings(term)?;
-        if list.is_empty() {
-            continue;
-        }
-        let df = list.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        idfs.insert(term.clone(), idf);
-        for p in list {
-            let tf = f32::from(p.tf.max(1));
-            let len = if p.len == 0 { avg } else { f32::from(p.len) };
-            *acc.entry(p.id).or_default() +=
-                idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
-        }
+        postings(term, &mut |list| {
+            if list.is_empty() {
+                return;
+            }
+            let df = list.len() as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            idfs.insert(term.clone(), idf);
+            for p in list {
+                let tf = f32::from(p.tf.max(1));
+                let len = if p.len == 0 { avg } else { f32::from(p.len) };
+                *acc.entry(p.id).or_default() +=
+                    idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+            }
+        });
     }
     let mut ranked: Vec<(I, f32)> = acc.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.truncate(CANDIDATES);
+    // The best few without sorting them all.
+    let by_score = |a: &(I, f32), b: &(I, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if ranked.len() > CANDIDATES {
+        ranked.select_nth_unstable_by(CANDIDATES, by_score);
+        ranked.truncate(CANDIDATES);
+    }
+    ranked.sort_by(by_score);
     Ok((ranked, idfs))
+}
+
+/// Ids are small integers spread well already: hashing them is one multiply.
+#[derive(Default, Clone, Copy)]
+struct IdHash;
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(29) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// A query, analysed once.
@@ -178,6 +232,7 @@ pub struct Query {
     terms: Vec<(String, u16)>,
     stems: std::collections::HashSet<String>,
     bigrams: std::collections::HashSet<(String, String)>,
+    grams: std::collections::HashSet<[char; 4]>,
 }
 
 impl Query {
@@ -192,6 +247,7 @@ impl Query {
         });
         terms.truncate(QUERY_TERMS);
         Query {
+            grams: char_grams(&f.text),
             stems: f.terms.iter().map(|t| t.stem.clone()).collect(),
             bigrams: bigrams(&f),
             terms,
@@ -245,12 +301,12 @@ pub fn rerank_features(
     stored: &Features,
     headline: Option<&Features>,
 ) -> [f32; RERANK_FEATURES] {
-    let q_grams = char_grams(&q.features.text);
+    let q_grams = &q.grams;
     let mut s_grams = char_grams(&stored.text);
     if let Some(h) = headline {
         s_grams.extend(char_grams(&h.text));
     }
-    let shared_grams = s_grams.intersection(&q_grams).count() as f32;
+    let shared_grams = s_grams.intersection(q_grams).count() as f32;
     let gram_cosine = shared_grams / ((s_grams.len() * q_grams.len()) as f32).sqrt().max(1.0);
     let (q_by_s, s_by_q) = coverage(&q.features, stored);
     let h_by_q = headline.map_or(s_by_q, |h| coverage(&q.features, h).1);
@@ -318,11 +374,14 @@ fn rank(x: &[f32; RERANK_FEATURES]) -> f32 {
 pub fn fact_check_candidates(
     store: &dyn Store,
     q: &Query,
-) -> Result<Vec<(FactCheck, [f32; RERANK_FEATURES])>> {
+) -> Result<Vec<(FactCheck, Arc<Features>, [f32; RERANK_FEATURES])>> {
     let stats = store.stats()?;
-    let (ranked, idfs) = bm25(&q.terms, stats.fact_checks, stats.fact_check_terms, |t| {
-        store.fact_check_postings(t, POSTINGS_PER_TERM)
-    })?;
+    let (ranked, idfs) = bm25(
+        &q.terms,
+        stats.fact_checks,
+        stats.fact_check_terms,
+        |t, f| store.with_fact_check_postings(t, POSTINGS_PER_TERM, f),
+    )?;
     let best = ranked.first().map_or(0.0, |r| r.1);
     let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
     let mut out = Vec::new();
@@ -333,10 +392,9 @@ pub fn fact_check_candidates(
         .enumerate()
     {
         let Some(fc) = fc else { continue };
-        let f = fact_check_features(&fc);
-        let h = fact_check_headline_features(&fc);
-        let x = rerank_features(q, &idfs, *b, best, pos, &f, h.as_ref());
-        out.push((fc, x));
+        let (f, h) = stored_fact_check_features(store, &fc);
+        let x = rerank_features(q, &idfs, *b, best, pos, &f, h.as_deref());
+        out.push((fc, f, x));
     }
     Ok(out)
 }
@@ -347,42 +405,41 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let mut hits = Vec::new();
+    // Rank every candidate; compare (stance, evidence) only those returned.
+    let mut ranked: Vec<(Target, f32, Arc<Features>)> = Vec::new();
     if scope.fact_checks {
-        for (fc, x) in fact_check_candidates(store, &q)? {
-            let f = fact_check_features(&fc);
-            let cmp = compare(&q.features, &f);
-            hits.push(Hit {
-                target: Target::FactCheck(fc.id),
-                score: rank(&x),
-                stance: cmp.stance,
-                evidence: cmp.evidence,
-            });
+        for (fc, f, x) in fact_check_candidates(store, &q)? {
+            ranked.push((Target::FactCheck(fc.id), rank(&x), f));
         }
     }
     if scope.claims {
         let stats = store.stats()?;
-        let (ranked, idfs) = bm25(&q.terms, stats.claims, stats.claim_terms, |t| {
-            store.scored_postings(t, POSTINGS_PER_TERM)
+        let (bm, idfs) = bm25(&q.terms, stats.claims, stats.claim_terms, |t, f| {
+            store.with_postings(t, POSTINGS_PER_TERM, f)
         })?;
-        let best = ranked.first().map_or(0.0, |r| r.1);
-        let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
-        for (pos, (c, (_, b))) in store.claims(&ids)?.into_iter().zip(&ranked).enumerate() {
-            let Some(c) = c else { continue };
-            let f = super::index::claim_features(&c.text, c.cue_text.as_deref(), &c.entities);
-            let x = rerank_features(&q, &idfs, *b, best, pos, &f, None);
-            let cmp = compare(&q.features, &f);
-            hits.push(Hit {
-                target: Target::Claim(c.id),
-                score: rank(&x),
-                stance: cmp.stance,
-                evidence: cmp.evidence,
-            });
+        let best = bm.first().map_or(0.0, |r| r.1);
+        let ids: Vec<ClaimId> = bm.iter().map(|r| r.0).collect();
+        let known = super::index::stored_features(store, &ids)?;
+        for (pos, (id, b)) in bm.iter().enumerate() {
+            let Some(f) = known.get(id) else { continue };
+            let x = rerank_features(&q, &idfs, *b, best, pos, f, None);
+            ranked.push((Target::Claim(*id), rank(&x), f.clone()));
         }
     }
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.target.cmp(&b.target)));
-    hits.truncate(first);
-    Ok(hits)
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(first);
+    Ok(ranked
+        .into_iter()
+        .map(|(target, score, f)| {
+            let cmp = compare(&q.features, &f);
+            Hit {
+                target,
+                score,
+                stance: cmp.stance,
+                evidence: cmp.evidence,
+            }
+        })
+        .collect())
 }
 
 /// A term's weight in the reference corpus, to choose which to look up.

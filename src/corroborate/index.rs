@@ -10,7 +10,7 @@ use crate::domain::{
     NewFactCheck, Stance,
 };
 use crate::extract::Extraction;
-use crate::store::{FactCheckPlan, LinkPlan, Linker, Result, Store};
+use crate::store::{Derived, FactCheckPlan, LinkPlan, Linker, Result, Store};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ pub fn stored_features(
     let mut out = HashMap::with_capacity(ids.len());
     let mut missing = Vec::new();
     for &id in ids {
-        match cache.get(&id) {
+        match cache.get(&Derived::Claim(id)) {
             Some(f) => {
                 out.insert(id, f);
             }
@@ -52,7 +52,7 @@ pub fn stored_features(
     }
     for c in store.claims(&missing)?.into_iter().flatten() {
         let f = Arc::new(claim_features(&c.text, c.cue_text.as_deref(), &c.entities));
-        cache.insert(c.id, f.clone());
+        cache.insert(Derived::Claim(c.id), f.clone());
         out.insert(c.id, f);
     }
     Ok(out)

@@ -71,6 +71,14 @@ impl<I: Copy + Ord> MemIndex<I> {
             .unwrap_or_default()
     }
 
+    /// Calls `f` with the first `limit` postings of a term, in place.
+    pub fn with(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<I>])) {
+        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(l) = lists.get(term) {
+            f(&l[..l.len().min(limit)]);
+        }
+    }
+
     /// The first `limit` postings of a term, in key order.
     pub fn get(&self, term: &str, limit: usize) -> Vec<Posting<I>> {
         let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());

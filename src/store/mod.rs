@@ -39,6 +39,17 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// What a cached derived value was derived from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Derived {
+    /// A stored claim's match features.
+    Claim(ClaimId),
+    /// A fact-check's claim, as matched.
+    FactCheck(FactCheckId),
+    /// A fact-check's headline.
+    Headline(FactCheckId),
+}
+
 /// Totals kept current by every write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
@@ -214,6 +225,15 @@ pub trait Store: Send + Sync + 'static {
     fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>>;
     /// Claims indexed under a term with counts and lengths, at most `limit`.
     fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>>;
+    /// Calls `f` once with the first `limit` claim postings of a term (none: not called).
+    fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>]));
+    /// Calls `f` once with the first `limit` fact-check postings of a term.
+    fn with_fact_check_postings(
+        &self,
+        term: &str,
+        limit: usize,
+        f: &mut dyn FnMut(&[Posting<FactCheckId>]),
+    );
     /// Claims of articles from `from` on indexed under a term, at most `limit`.
     fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Result<Vec<ClaimId>>;
     /// The newest article whose claims the linker can see.
@@ -253,9 +273,10 @@ pub trait Store: Send + Sync + 'static {
         linker: &dyn Linker,
     ) -> Result<FactCheckInserted>;
 
-    /// Match features of stored claims, derived once and kept for the linker.
+    /// Match features of stored claims and fact-checks, derived once and kept
+    /// for the linker and the cross-check (what they derive from never changes).
     fn feature_cache(&self)
-        -> &DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>;
+        -> &DerivedCache<Derived, std::sync::Arc<crate::corroborate::Features>>;
 
     /// Changes with every committed write: what was read under one
     /// generation is current while the generation is.

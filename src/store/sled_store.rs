@@ -3,7 +3,8 @@
 use super::codec::{decode, encode};
 use super::keys;
 use super::{
-    ClaimFilter, FactCheckInserted, Ingested, Linker, Posting, Result, Stats, Store, StoreError,
+    ClaimFilter, Derived, FactCheckInserted, Ingested, Linker, Posting, Result, Stats, Store,
+    StoreError,
 };
 use crate::domain::{
     normalise_name, normalise_whitespace, Article, ArticleId, Attribution, Claim, ClaimId,
@@ -116,7 +117,7 @@ pub struct SledStore {
     fact_check_claims: sled::Tree,
     terms_mem: super::memindex::MemIndex<ClaimId>,
     fact_check_terms_mem: super::memindex::MemIndex<FactCheckId>,
-    features: super::DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>>,
+    features: super::DerivedCache<Derived, std::sync::Arc<crate::corroborate::Features>>,
     generation: std::sync::atomic::AtomicU64,
     /// One writer at a time: ingests never conflict and never retry.
     write: Mutex<()>,
@@ -691,6 +692,19 @@ impl Store for SledStore {
             .collect())
     }
 
+    fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>])) {
+        self.terms_mem.with(term, limit, f)
+    }
+
+    fn with_fact_check_postings(
+        &self,
+        term: &str,
+        limit: usize,
+        f: &mut dyn FnMut(&[Posting<FactCheckId>]),
+    ) {
+        self.fact_check_terms_mem.with(term, limit, f)
+    }
+
     fn last_article(&self) -> Result<Option<ArticleId>> {
         // What the postings index has absorbed, not what the tree holds: a
         // commit is visible to the linker once its postings are.
@@ -892,7 +906,7 @@ impl Store for SledStore {
 
     fn feature_cache(
         &self,
-    ) -> &super::DerivedCache<ClaimId, std::sync::Arc<crate::corroborate::Features>> {
+    ) -> &super::DerivedCache<Derived, std::sync::Arc<crate::corroborate::Features>> {
         &self.features
     }
 
