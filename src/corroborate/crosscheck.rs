@@ -370,11 +370,14 @@ fn rank(x: &[f32; RERANK_FEATURES]) -> f32 {
     }
 }
 
+/// A fact-check found for a query, its features, and what the reranker sees of it.
+pub type Candidate = (FactCheck, Arc<Features>, [f32; RERANK_FEATURES]);
+
 /// Fact-check candidates for a query, BM25 order, with their reranker features.
 pub fn fact_check_candidates(
     store: &dyn Store,
     q: &Query,
-) -> Result<Vec<(FactCheck, Arc<Features>, [f32; RERANK_FEATURES])>> {
+) -> Result<Vec<Candidate>> {
     let stats = store.stats()?;
     let (ranked, idfs) = bm25(
         &q.terms,
