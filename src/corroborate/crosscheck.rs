@@ -374,10 +374,7 @@ fn rank(x: &[f32; RERANK_FEATURES]) -> f32 {
 pub type Candidate = (FactCheck, Arc<Features>, [f32; RERANK_FEATURES]);
 
 /// Fact-check candidates for a query, BM25 order, with their reranker features.
-pub fn fact_check_candidates(
-    store: &dyn Store,
-    q: &Query,
-) -> Result<Vec<Candidate>> {
+pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candidate>> {
     let stats = store.stats()?;
     let (ranked, idfs) = bm25(
         &q.terms,

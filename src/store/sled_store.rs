@@ -171,8 +171,12 @@ fn fact_check_key(new: &NewFactCheck) -> Vec<u8> {
     }
 }
 
-/// Stored claims whose match features are kept in memory (about 2 KB each).
-const FEATURE_CACHE: usize = 12_000;
+/// Stored claims whose match features are kept in memory, per generation of
+/// the cache (about 4 KB each; two generations).
+const FEATURE_CACHE: usize = 8_000;
+/// sled's page cache (its default is 1 GiB): bounds the server's memory as
+/// the store grows; the hot postings live in the in-memory mirror anyway.
+const SLED_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
 
@@ -183,15 +187,19 @@ fn abort(e: StoreError) -> TxError<StoreError> {
 impl SledStore {
     /// Open (or create) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
-        let db = sled::Config::new().path(dir).open().map_err(|e| match &e {
-            sled::Error::Io(ioe)
-                if ioe.kind() == std::io::ErrorKind::WouldBlock
-                    || ioe.to_string().contains("lock") =>
-            {
-                StoreError::Locked(dir.display().to_string())
-            }
-            _ => io(e),
-        })?;
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(SLED_CACHE_BYTES)
+            .open()
+            .map_err(|e| match &e {
+                sled::Error::Io(ioe)
+                    if ioe.kind() == std::io::ErrorKind::WouldBlock
+                        || ioe.to_string().contains("lock") =>
+                {
+                    StoreError::Locked(dir.display().to_string())
+                }
+                _ => io(e),
+            })?;
         Self::from_db(db)
     }
 
