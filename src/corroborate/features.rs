@@ -221,6 +221,49 @@ pub struct Term {
     pub name: bool,
 }
 
+/// How a text qualifies a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bound {
+    #[default]
+    Exact,
+    /// "more than", "over", "at least".
+    AtLeast,
+    /// "less than", "under", "up to".
+    AtMost,
+    /// "about", "nearly", "some", "an estimated".
+    About,
+}
+
+/// The qualifier in the (up to two) words before a number.
+fn bound_before(ws: &[(String, String)], i: usize) -> Bound {
+    let w = |k: usize| {
+        i.checked_sub(k)
+            .and_then(|j| ws.get(j))
+            .map(|x| x.0.as_str())
+    };
+    // Skip the currency marker: "more than $34 billion".
+    let off = usize::from(w(1) == Some("currency"));
+    let (one, two) = (w(1 + off), w(2 + off));
+    match (two, one) {
+        (Some("more" | "greater" | "higher"), Some("than")) | (Some("at"), Some("least")) => {
+            Bound::AtLeast
+        }
+        (Some("less" | "fewer" | "lower"), Some("than"))
+        | (Some("at"), Some("most"))
+        | (Some("up"), Some("to")) => Bound::AtMost,
+        (_, Some("over" | "exceeding" | "topping")) => Bound::AtLeast,
+        (_, Some("under" | "below")) => Bound::AtMost,
+        (
+            _,
+            Some(
+                "about" | "around" | "nearly" | "almost" | "roughly" | "approximately" | "some"
+                | "estimated" | "approx",
+            ),
+        ) => Bound::About,
+        _ => Bound::Exact,
+    }
+}
+
 /// What a number measures: only numbers of one kind can disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NumKind {
@@ -237,6 +280,8 @@ pub struct Features {
     pub terms: Vec<Term>,
     /// Quantities, scaled ("3.5 million" -> 3_500_000) with how they were written.
     pub numbers: Vec<(f64, String, NumKind)>,
+    /// How each number is qualified ("more than", "about"), by position.
+    pub bounds: Vec<Bound>,
     pub negations: usize,
     /// The surface forms the pair model reads, derived on first use.
     pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
@@ -338,6 +383,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
                     NumKind::Count
                 };
                 f.numbers.push((v, written, kind));
+                f.bounds.push(bound_before(&ws, i));
                 i = j;
                 continue;
             }

@@ -1,6 +1,6 @@
 //! Stage 2: align two claims' terms, score the match, decide the stance.
 
-use super::features::Features;
+use super::features::{Bound, Features};
 use std::fmt;
 
 /// At or above this score two claims on the same proposition that differ in
@@ -48,6 +48,50 @@ pub struct Comparison {
 fn same_number(a: f64, b: f64) -> bool {
     let m = a.abs().max(b.abs());
     m == 0.0 || (a - b).abs() / m < 0.01
+}
+
+/// The unit a round number was probably rounded to: 300 -> 100, 5,200 -> 100.
+fn rounding_unit(v: f64) -> f64 {
+    if v.fract() != 0.0 || v.abs() < 10.0 {
+        return 0.0;
+    }
+    let mut unit = 1.0;
+    let mut x = v.abs();
+    while x >= 10.0 && (x / 10.0).fract() == 0.0 {
+        x /= 10.0;
+        unit *= 10.0;
+    }
+    if unit > 1.0 {
+        unit
+    } else {
+        0.0
+    }
+}
+
+/// Whether two figures can describe the same quantity: equal; one a
+/// rounding of the other (within 5%: 296 and "300"); or within what a
+/// qualifier allows ("more than 5,200" and 5,270; "about 50" and 48).
+pub fn consistent(a: f64, ba: Bound, b: f64, bb: Bound) -> bool {
+    if same_number(a, b) {
+        return true;
+    }
+    let m = a.abs().max(b.abs());
+    let d = (a - b).abs();
+    let unit = rounding_unit(a).max(rounding_unit(b));
+    if d <= unit / 2.0 && d <= 0.05 * m {
+        return true;
+    }
+    let fits = |bound: Bound, x: f64, y: f64| match bound {
+        Bound::AtLeast => y >= x * 0.99,
+        Bound::AtMost => y <= x * 1.01,
+        Bound::About => (x - y).abs() <= 0.1 * x.abs().max(y.abs()),
+        Bound::Exact => false,
+    };
+    fits(ba, a, b) || fits(bb, b, a)
+}
+
+fn bound_of(f: &Features, i: usize) -> Bound {
+    f.bounds.get(i).copied().unwrap_or_default()
 }
 
 /// How much of `a`'s weight finds a match in `b`.
@@ -162,12 +206,16 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
         let of = |f: &Features| {
             f.numbers
                 .iter()
-                .filter(|n| n.2 == *k)
-                .map(|n| n.0)
-                .collect::<Vec<f64>>()
+                .enumerate()
+                .filter(|(_, n)| n.2 == *k)
+                .map(|(i, n)| (n.0, bound_of(f, i)))
+                .collect::<Vec<(f64, Bound)>>()
         };
         let (x, y) = (of(a), of(b));
-        !y.is_empty() && !x.iter().any(|v| y.iter().any(|w| same_number(*v, *w)))
+        !y.is_empty()
+            && !x
+                .iter()
+                .any(|(v, bv)| y.iter().any(|(w, bw)| consistent(*v, *bv, *w, *bw)))
     });
     let polarity_differs = (a.negations % 2) != (b.negations % 2);
     let conflict = numbers_differ || polarity_differs;
@@ -287,6 +335,22 @@ mod tests {
             "The firm paid $2.5 billion for the chain in 1998",
         );
         assert_eq!(c.stance, Stance::Supports, "{c:?}");
+    }
+
+    #[test]
+    fn qualified_and_rounded_figures_agree_with_what_they_allow() {
+        use Bound::*;
+        assert!(consistent(296.0, Exact, 300.0, Exact));
+        assert!(consistent(5_200.0, AtLeast, 5_270.0, Exact));
+        assert!(consistent(50.0, About, 48.0, Exact));
+        assert!(!consistent(500_000.0, AtLeast, 200_000.0, Exact));
+        assert!(!consistent(200_000.0, Exact, 250_000.0, Exact));
+        assert!(!consistent(5_200.0, Exact, 5_270.0, Exact));
+        let c = cmp(
+            "SARS has killed 296 people and infected more than 5,200",
+            "The disease has killed 300 people and infected 5,270",
+        );
+        assert_ne!(c.stance, Stance::Contradicts, "{c:?}");
     }
 
     #[test]
