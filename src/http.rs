@@ -379,12 +379,16 @@ async fn graphql_get(
     }
     match req {
         Some(r) => {
-            let who = access(&state, &http);
-            execute(
-                &state,
-                async_graphql::BatchRequest::Single(r.into_inner().data(who)),
-            )
-            .await
+            let batch = async_graphql::BatchRequest::Single(r.into_inner());
+            // A link or an image tag can make a browser send a GET: writes need POST.
+            if !read_only(&batch) {
+                return error_body(
+                    actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "BAD_REQUEST",
+                    "only queries may be sent with GET; send mutations with POST".into(),
+                );
+            }
+            execute(&state, batch).await
         }
         None => error_body(
             actix_web::http::StatusCode::BAD_REQUEST,

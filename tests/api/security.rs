@@ -137,3 +137,41 @@ async fn introspection_can_be_switched_off() {
     .await;
     assert_eq!(v["data"]["__schema"]["queryType"]["name"], "Query");
 }
+
+#[actix_web::test]
+async fn get_requests_may_read_but_never_write() {
+    let app = spawn_app().await;
+    let url = |q: &str| {
+        format!(
+            "{}/graphql?query={}",
+            app.address,
+            q.bytes()
+                .map(|b| if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                })
+                .collect::<String>()
+        )
+    };
+    let mut read = app
+        .client
+        .get(url("{ stats { articles } }"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status().as_u16(), 200);
+    let v: Value = read.json().await.unwrap();
+    assert_eq!(v["data"]["stats"]["articles"], 2);
+    let write = app
+        .client
+        .get(url(
+            "mutation { ingestArticle(input: {body: \"Sent by GET.\"}) { id } }",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status().as_u16(), 405);
+    let (_, v) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
+    assert_eq!(v["data"]["stats"]["articles"], 2);
+}
