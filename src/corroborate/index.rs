@@ -99,18 +99,16 @@ fn shared_candidates<I: Copy + Eq + std::hash::Hash + Ord>(
     mut postings: impl FnMut(&str) -> Result<Vec<I>>,
     keep: impl Fn(&I) -> bool,
 ) -> Result<Vec<I>> {
-    let mut hits: HashMap<I, u32> = HashMap::new();
+    let mut lists = Vec::with_capacity(terms.len());
     for t in terms {
-        for id in postings(t)? {
-            if keep(&id) {
-                *hits.entry(id).or_default() += 1;
-            }
-        }
+        let mut list = postings(t)?;
+        list.retain(|id| keep(id));
+        lists.push(list);
     }
-    let mut ranked: Vec<(I, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.truncate(CANDIDATES);
-    Ok(ranked.into_iter().map(|r| r.0).collect())
+    Ok(top_shared(lists.iter().map(Vec::as_slice))
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
 }
 
 fn as_match(
@@ -161,18 +159,24 @@ pub struct Prepared {
 }
 
 /// Candidates from per-term lists: ids under at least two terms, those under
-/// the most first, ties by id.
-fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
-    let mut hits: HashMap<ClaimId, u32> = HashMap::new();
-    for (_, list) in lists {
+/// the most first, ties by id; at most `CANDIDATES`.
+fn top_shared<'a, I: Copy + Eq + std::hash::Hash + Ord + 'a>(
+    lists: impl Iterator<Item = &'a [I]>,
+) -> Vec<(I, u32)> {
+    let mut hits: HashMap<I, u32> = HashMap::new();
+    for list in lists {
         for &id in list {
             *hits.entry(id).or_default() += 1;
         }
     }
-    let mut ranked: Vec<(ClaimId, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
+    let mut ranked: Vec<(I, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(CANDIDATES);
     ranked
+}
+
+fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
+    top_shared(lists.iter().map(|(_, l)| l.as_slice()))
 }
 
 fn source_of(
