@@ -633,7 +633,7 @@ fn cross_check(store: &dyn Store, top: usize) -> anyhow::Result<()> {
                 continue;
             };
             rank += 1;
-            let url = fc.url.unwrap_or_else(|| id.to_string());
+            let url = fc.details.url.unwrap_or_else(|| id.to_string());
             writeln!(out, "{qid}\t{url}\t{rank}\t{:.4}", h.score)?;
         }
     }

@@ -562,21 +562,19 @@ mod tests {
     fn json_ld_out_carries_the_rating_and_drops_what_is_unknown() {
         let fc = FactCheck {
             id: FactCheckId(1),
-            claim_reviewed: "c".into(),
-            headline: None,
-            rating: Rating {
-                name: Some("False".into()),
-                value: Some(1.0),
-                best: Some(5.0),
-                worst: Some(1.0),
+            details: NewFactCheck {
+                claim_reviewed: "c".into(),
+                rating: Rating {
+                    name: Some("False".into()),
+                    value: Some(1.0),
+                    best: Some(5.0),
+                    worst: Some(1.0),
+                },
+                url: Some("https://c.example/1".into()),
+                author: Some("Checker".into()),
+                date_published: Some("2020-01-01".into()),
+                ..NewFactCheck::default()
             },
-            explanation: None,
-            url: Some("https://c.example/1".into()),
-            author: Some("Checker".into()),
-            date_published: Some("2020-01-01".into()),
-            claimant: None,
-            appearance: None,
-            claim: None,
             created_at: 0,
         };
         let v = claim_review_jsonld(&fc, None, &[], None);

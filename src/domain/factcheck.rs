@@ -14,28 +14,21 @@ pub struct Rating {
     pub worst: Option<f64>,
 }
 
-/// A fact-check as stored.
+/// A fact-check as stored: what was supplied, with its id and when it was
+/// stored. Its fields read through (`fc.claim_reviewed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactCheck {
     pub id: FactCheckId,
-    /// The claim as the fact-checker worded it.
-    pub claim_reviewed: String,
-    /// The fact-check's title.
-    pub headline: Option<String>,
-    pub rating: Rating,
-    pub explanation: Option<String>,
-    /// Where the fact-check is published.
-    pub url: Option<String>,
-    /// Who checked it.
-    pub author: Option<String>,
-    pub date_published: Option<String>,
-    /// Who made the claim, as the fact-checker names them.
-    pub claimant: Option<String>,
-    /// Where the claim appeared.
-    pub appearance: Option<String>,
-    /// The stored claim this reviews, when it was recorded by `reviewClaim`.
-    pub claim: Option<ClaimId>,
+    #[serde(flatten)]
+    pub details: NewFactCheck,
     pub created_at: u64,
+}
+
+impl std::ops::Deref for FactCheck {
+    type Target = NewFactCheck;
+    fn deref(&self) -> &NewFactCheck {
+        &self.details
+    }
 }
 
 /// A fact-check as supplied, before it has an id.

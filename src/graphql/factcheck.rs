@@ -204,7 +204,7 @@ pub fn track_record(
                 .map(|m| m.fact_check),
         );
         for f in store.fact_checks(&fcs)?.into_iter().flatten() {
-            if let Some(name) = f.rating.name {
+            if let Some(name) = f.details.rating.name {
                 *ratings.entry(name).or_default() += 1;
             }
         }

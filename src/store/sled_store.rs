@@ -1010,16 +1010,7 @@ impl Store for SledStore {
             let id = FactCheckId(counters.next_fact_check);
             let fact_check = FactCheck {
                 id,
-                claim_reviewed: new.claim_reviewed.clone(),
-                headline: new.headline.clone(),
-                rating: new.rating.clone(),
-                explanation: new.explanation.clone(),
-                url: new.url.clone(),
-                author: new.author.clone(),
-                date_published: new.date_published.clone(),
-                claimant: new.claimant.clone(),
-                appearance: new.appearance.clone(),
-                claim: new.claim,
+                details: new.clone(),
                 created_at,
             };
             t[1].insert(&keys::fact_check(id), encode(&fact_check))?;
