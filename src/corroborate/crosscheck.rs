@@ -27,8 +27,12 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub target: Target,
-    /// How well the stored text matches the query, in [0, 1].
+    /// How likely the stored text is what the query is about, in [0, 1]: the
+    /// ranking. Trained where one text is the answer, so it falls after the best.
     pub score: f32,
+    /// How much the two texts share, in [0, 1], whatever else was found: the
+    /// corroboration score.
+    pub similarity: f32,
     pub stance: Stance,
     pub evidence: Vec<String>,
 }
@@ -435,6 +439,7 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
             Hit {
                 target,
                 score,
+                similarity: cmp.score,
                 stance: cmp.stance,
                 evidence: cmp.evidence,
             }

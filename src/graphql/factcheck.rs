@@ -250,8 +250,12 @@ pub struct CrossCheckMatch {
     pub claim: Option<Claim>,
     /// The matching fact-check, when the match is a fact-check.
     pub fact_check: Option<FactCheck>,
-    /// How well it matches the text, in [0, 1]; the ranking is by this.
+    /// How likely it is what the text is about, in [0, 1]; the ranking is by
+    /// this. It falls steeply after the best match.
     pub score: f64,
+    /// How much it and the text share, in [0, 1], as corroboration scores
+    /// claims: comparable across matches and queries.
+    pub similarity: f64,
     /// Whether it says the same as the text or the opposite; null when it is
     /// related without stating the same proposition.
     pub stance: Option<Stance>,
@@ -341,6 +345,7 @@ impl FactCheckQuery {
                 claim,
                 fact_check,
                 score: f64::from(h.score),
+                similarity: f64::from(h.similarity),
                 stance: stance_of(h.stance),
                 evidence: h.evidence,
             });

@@ -203,7 +203,7 @@ async fn cross_check_ranks_the_fact_check_a_text_is_about_first() {
          "reviewRating": {"alternateName": "False"}}
     ]);
     app.data(IMPORT, json!({"doc": reviews})).await;
-    let q = "query($t: String!, $s: CrossCheckScope) { crossCheck(text: $t, first: 5, scope: $s) { score stance evidence factCheck { url } claim { id text } } }";
+    let q = "query($t: String!, $s: CrossCheckScope) { crossCheck(text: $t, first: 5, scope: $s) { score similarity stance evidence factCheck { url } claim { id text } } }";
     let d = app
         .data(q, json!({"t": "Viral post: Turkey is hosting some 3.5 million refugees from Syria", "s": "FACT_CHECKS"}))
         .await;
@@ -232,6 +232,7 @@ async fn cross_check_ranks_the_fact_check_a_text_is_about_first() {
     );
     assert!(top["factCheck"].is_null());
     assert_eq!(top["stance"], "SUPPORTS");
+    assert!(top["similarity"].as_f64().unwrap() >= 0.5, "{top}");
     // Text that shares nothing finds nothing.
     let d = app.data(q, json!({"t": "zzzz qqqq", "s": null})).await;
     assert_eq!(d["crossCheck"], json!([]));
