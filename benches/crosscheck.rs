@@ -10,6 +10,8 @@
 //! articles, lightly reworded, and the CLEF tweets when present. Before the
 //! criterion run, the latencies of single queries are printed as p50/p90/p99.
 
+mod common;
+
 use claimgraph::corroborate::crosscheck::{cross_check, Scope};
 use claimgraph::store::{SledStore, Store};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -30,27 +32,12 @@ fn corpora() -> Vec<PathBuf> {
     }
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "txt") {
-            out.push(p);
-        }
-    }
-}
-
 fn build() -> (SledStore, Vec<String>) {
     let store = SledStore::temporary().expect("a temporary store");
-    let mut paths = Vec::new();
-    for d in corpora() {
-        files(&d, &mut paths);
-    }
+    let paths: Vec<PathBuf> = corpora()
+        .iter()
+        .flat_map(|d| common::txt_files(d))
+        .collect();
     let texts: Vec<String> = paths
         .iter()
         .filter_map(|p| std::fs::read(p).ok())

@@ -5,6 +5,8 @@
 //!
 //! Criterion reports articles/s ("elem/s") for one core.
 
+mod common;
+
 use claimgraph::extract::{extract, text::decode};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::{Path, PathBuf};
@@ -16,20 +18,12 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn load(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            load(&p, out);
-        } else if p.extension().is_some_and(|e| e == "txt") {
-            if let Ok(bytes) = std::fs::read(&p) {
-                out.push(decode(&bytes));
-            }
-        }
-    }
+    out.extend(
+        common::txt_files(dir)
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok())
+            .map(|b| decode(&b)),
+    );
 }
 
 fn bench(c: &mut Criterion) {

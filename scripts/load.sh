@@ -23,15 +23,10 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 cargo build --release --quiet
 BIN=target/release/claimgraph
 if [ ! -d "$DATA" ]; then "$BIN" ingest --data-dir "$DATA" "$CORPUS"; fi
-"$BIN" serve --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-graphiql "${SERVE_ARGS[@]}" >/tmp/claimgraph-load.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.1; done
-curl -sf http://127.0.0.1:$PORT/health >/dev/null || { echo "the server did not start:" >&2; cat /tmp/claimgraph-load.log >&2; exit 1; }
-# Claims that have corroborations, so every branch of the nested query has data.
-IDS=$(curl -s http://127.0.0.1:$PORT/graphql -H 'content-type: application/json' \
-  -d '{"query":"{ claims(first: 100, filter: {kind: DIRECT_QUOTE}) { edges { node { id corroborationCount } } } }"}' |
-  python3 -c 'import json,sys; e=json.load(sys.stdin)["data"]["claims"]["edges"]; print(" ".join(x["node"]["id"] for x in e))')
+. scripts/lib.sh
+start_server "$DATA" "$PORT" /tmp/claimgraph-load.log "${SERVE_ARGS[@]}"
+# Direct quotes: every one has a speaker, so the speaker branch has data.
+IDS=$(claim_ids "$PORT" '{kind: DIRECT_QUOTE}')
 LUA=$(mktemp --suffix=.lua)
 python3 - "$LUA" $IDS <<'PY'
 import json, sys

@@ -18,13 +18,9 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 cargo build --release --quiet
 BIN=target/release/claimgraph
 rm -rf "$DATA"; "$BIN" ingest --data-dir "$DATA" "$CORPUS" >/dev/null
-"$BIN" serve --data-dir "$DATA" --addr 127.0.0.1:$PORT --no-graphiql >/tmp/claimgraph-soak.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.1; done
-IDS=$(curl -s http://127.0.0.1:$PORT/graphql -H 'content-type: application/json' \
-  -d '{"query":"{ claims(first: 100) { edges { node { id } } } }"}' |
-  python3 -c 'import json,sys; print(" ".join(e["node"]["id"] for e in json.load(sys.stdin)["data"]["claims"]["edges"]))')
+. scripts/lib.sh
+start_server "$DATA" "$PORT" /tmp/claimgraph-soak.log
+IDS=$(claim_ids "$PORT" '{}')
 LUA=$(mktemp --suffix=.lua)
 python3 - "$LUA" $IDS <<'PY'
 import json, sys

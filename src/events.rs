@@ -43,11 +43,11 @@ impl Events {
 
     /// Everything a new article added: its claims, its links (from both
     /// ends), its fact-check matches.
-    pub fn article_ingested(&self, done: &Ingested, claims: &[(ClaimId, Vec<SpeakerId>)]) {
+    pub fn article_ingested(&self, done: &Ingested) {
         if !done.created {
             return;
         }
-        for (claim, speakers) in claims {
+        for (claim, speakers) in &done.claims {
             self.send(Event::ClaimAdded {
                 claim: *claim,
                 speakers: speakers.clone(),

@@ -57,15 +57,13 @@ fn clean_text(
     let v = v
         .map(|s| crate::domain::normalise_whitespace(&s))
         .filter(|s| !s.is_empty());
-    if let Some(s) = &v {
-        if s.chars().count() > max {
-            return Err(invalid(field, format!("longer than {max} characters")));
-        }
-        if s.chars().any(|c| c.is_control()) {
-            return Err(invalid(field, "contains control characters"));
-        }
+    match v
+        .as_deref()
+        .and_then(|s| crate::ingest::field_problem(s, max))
+    {
+        Some(reason) => Err(invalid(field, reason)),
+        None => Ok(v),
     }
-    Ok(v)
 }
 
 fn clean_url(field: &str, v: Option<String>) -> Result<Option<String>, FactCheckError> {
@@ -122,13 +120,6 @@ pub fn validate(new: NewFactCheck) -> Result<NewFactCheck, FactCheckError> {
     })
 }
 
-pub(crate) fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 /// `YYYY-MM-DD` of a Unix time (UTC), by the civil-from-days algorithm.
 pub fn iso_date(secs: u64) -> String {
     let z = (secs / 86_400) as i64 + 719_468;
@@ -174,7 +165,7 @@ pub fn review_claim(
         explanation: input.explanation,
         url: input.url,
         author: input.author,
-        date_published: Some(iso_date(now())),
+        date_published: Some(iso_date(crate::ingest::now())),
         claimant: (!speakers.is_empty()).then(|| {
             speakers
                 .iter()
@@ -185,7 +176,11 @@ pub fn review_claim(
         appearance: article.and_then(|a| a.url),
         claim: Some(claim_id),
     })?;
-    Ok(store.insert_fact_check(&new, now(), &crate::corroborate::Corroborator)?)
+    Ok(store.insert_fact_check(
+        &new,
+        crate::ingest::now(),
+        &crate::corroborate::Corroborator,
+    )?)
 }
 
 /// Store fact-checks published elsewhere, each linked to the stored claims it matches.
@@ -199,7 +194,13 @@ pub fn import(
         .collect::<Result<Vec<_>, _>>()?;
     items
         .iter()
-        .map(|new| Ok(store.insert_fact_check(new, now(), &crate::corroborate::Corroborator)?))
+        .map(|new| {
+            Ok(store.insert_fact_check(
+                new,
+                crate::ingest::now(),
+                &crate::corroborate::Corroborator,
+            )?)
+        })
         .collect()
 }
 

@@ -176,12 +176,12 @@ fn error_body(status: actix_web::http::StatusCode, code: &str, message: String) 
 }
 
 /// Who may write, from the request's `Authorization` header.
-fn access(state: &State, http: &HttpRequest) -> crate::graphql::error::Access {
+fn access(state: &State, http: &HttpRequest) -> crate::graphql::auth::Access {
     let header = http
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok());
-    crate::graphql::error::Access::decide(state.api_token.as_deref(), header)
+    crate::graphql::auth::Access::decide(state.api_token.as_deref(), header)
 }
 
 /// Answers to read-only requests, each valid while the store's generation is

@@ -1,6 +1,6 @@
 //! article -> extract -> store, idempotent on the whitespace-normalised body.
 
-use crate::corroborate::{self, index::Finish as Corroborator};
+use crate::corroborate::{self, index::Finish};
 use crate::domain::{normalise_whitespace, Article, NewArticle};
 use crate::extract;
 use crate::store::{Ingested, Store, StoreError};
@@ -30,23 +30,24 @@ pub fn content_hash(body: &str) -> [u8; 16] {
     out
 }
 
+/// What is wrong with a short text field, if anything: too long, or
+/// control characters (a title or a name is one line of text).
+pub(crate) fn field_problem(s: &str, max: usize) -> Option<String> {
+    if s.chars().count() > max {
+        Some(format!("longer than {max} characters"))
+    } else if s.chars().any(|c| c.is_control()) {
+        Some("contains control characters".into())
+    } else {
+        None
+    }
+}
+
 fn clean(field: &'static str, v: Option<String>) -> Result<Option<String>, IngestError> {
     let v = v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    if let Some(s) = &v {
-        if s.chars().count() > MAX_FIELD_CHARS {
-            return Err(IngestError::InvalidField {
-                field,
-                reason: format!("longer than {MAX_FIELD_CHARS} characters"),
-            });
-        }
-        if s.chars().any(|c| c.is_control()) {
-            return Err(IngestError::InvalidField {
-                field,
-                reason: "contains control characters".into(),
-            });
-        }
+    match v.as_deref().and_then(|s| field_problem(s, MAX_FIELD_CHARS)) {
+        Some(reason) => Err(IngestError::InvalidField { field, reason }),
+        None => Ok(v),
     }
-    Ok(v)
 }
 
 /// `YYYY-MM-DD`, optionally followed by `T` and a time.
@@ -116,7 +117,8 @@ pub fn validate(new: NewArticle) -> Result<NewArticle, IngestError> {
     })
 }
 
-fn now() -> u64 {
+/// Seconds since the Unix epoch, as stored.
+pub(crate) fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -135,7 +137,7 @@ pub struct Ready {
     new: NewArticle,
     hash: [u8; 16],
     extraction: extract::Extraction,
-    link: Corroborator,
+    link: Finish,
 }
 
 /// Validate, extract and prepare one article, without writing.
@@ -156,7 +158,7 @@ pub fn prepare(store: &dyn Store, new: NewArticle) -> Result<Prepared, IngestErr
         new,
         hash,
         extraction: ex,
-        link: Corroborator(std::sync::Mutex::new(Some(prepared))),
+        link: Finish(std::sync::Mutex::new(Some(prepared))),
     })))
 }
 

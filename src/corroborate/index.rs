@@ -300,7 +300,7 @@ impl Corroborator {
                 |_| true,
             )?;
             for fc in store.fact_checks(&fc_ids)?.into_iter().flatten() {
-                let g = super::crosscheck::fact_check_features(&fc);
+                let (g, _) = super::crosscheck::stored_fact_check_features(store, &fc);
                 plan.fact_checks.extend(as_match(from, fc.id, f, &g));
             }
             let ranked = rank_candidates(&pc.lists);

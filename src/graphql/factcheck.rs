@@ -393,7 +393,7 @@ pub struct FactCheckMutation;
 impl FactCheckMutation {
     /// Record a fact-checker's verdict on a stored claim. Other stored claims
     /// that say the same thing are linked to it, and so are later ones.
-    #[graphql(guard = "super::error::WriteAccess")]
+    #[graphql(guard = "super::auth::WriteAccess")]
     async fn review_claim(
         &self,
         ctx: &Context<'_>,
@@ -425,7 +425,7 @@ impl FactCheckMutation {
     /// array of them, a JSON-LD `@graph`, a schema.org DataFeed, or a Fact
     /// Check Tools response. Each is linked to the stored claims it matches.
     /// Idempotent on each fact-check's url.
-    #[graphql(guard = "super::error::WriteAccess")]
+    #[graphql(guard = "super::auth::WriteAccess")]
     async fn import_claim_reviews(
         &self,
         ctx: &Context<'_>,

@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, per-domain query and mutation parts, output
 //! types, loaders, pagination and errors.
 
+pub mod auth;
 pub mod error;
 pub mod factcheck;
 pub mod loaders;

@@ -29,7 +29,7 @@ pub struct ArticleMutation;
 impl ArticleMutation {
     /// Store an article and extract its claims and speakers. Idempotent: the
     /// same body (whitespace aside) returns the article already stored.
-    #[graphql(guard = "super::error::WriteAccess")]
+    #[graphql(guard = "super::auth::WriteAccess")]
     async fn ingest_article(
         &self,
         ctx: &Context<'_>,
@@ -48,14 +48,7 @@ impl ArticleMutation {
             .await
             .map_err(|e| internal(&e))?;
         let done = done.map_err(ingest_error)?;
-        if done.created {
-            let claims = super::types::store(ctx)
-                .claims_of_article(done.article.id)
-                .map_err(|e| internal(&e))?;
-            let claims: Vec<_> = claims.into_iter().map(|c| (c.id, c.speakers)).collect();
-            ctx.data_unchecked::<Events>()
-                .article_ingested(&done, &claims);
-        }
+        ctx.data_unchecked::<Events>().article_ingested(&done);
         Ok(Article(done.article))
     }
 }

@@ -103,6 +103,8 @@ pub struct Ingested {
     pub article: Article,
     /// False when the same body was already stored: nothing was written.
     pub created: bool,
+    /// The new claims and their speakers.
+    pub claims: Vec<(ClaimId, Vec<SpeakerId>)>,
     /// Edges written, from the new claim to the stored one.
     pub corroborations: Vec<(ClaimId, Corroboration)>,
     /// The new claims' matches with stored fact-checks.
@@ -114,6 +116,7 @@ impl Ingested {
         Ingested {
             article,
             created: false,
+            claims: Vec::new(),
             corroborations: Vec::new(),
             fact_check_matches: Vec::new(),
         }
@@ -223,8 +226,6 @@ pub trait Store: Send + Sync + 'static {
 
     /// Claims indexed under a term, at most `limit`.
     fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>>;
-    /// Claims indexed under a term with counts and lengths, at most `limit`.
-    fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>>;
     /// Calls `f` once with the first `limit` claim postings of a term (none: not called).
     fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>]));
     /// Calls `f` once with the first `limit` fact-check postings of a term.

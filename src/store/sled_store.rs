@@ -719,10 +719,6 @@ impl Store for SledStore {
         Ok(self.terms_mem.mark().map(ArticleId))
     }
 
-    fn scored_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<ClaimId>>> {
-        Ok(self.terms_mem.get(term, limit))
-    }
-
     fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>> {
         self.corroborations
             .scan_prefix(keys::claim(claim))
@@ -783,6 +779,7 @@ impl Store for SledStore {
             counters.next_article += 1;
             counters.articles += 1;
             let id = ArticleId(counters.next_article);
+            let mut new_claims = Vec::with_capacity(ex.claims.len());
             let speaker_ids = ex
                 .speakers
                 .iter()
@@ -815,9 +812,10 @@ impl Store for SledStore {
                     entities: c.entities.clone(),
                 };
                 t[T_CLAIMS].insert(&keys::claim(cid), encode(&claim))?;
-                for s in speakers {
+                for &s in &speakers {
                     t[T_SPK_CLAIMS].insert(&keys::speaker_claim(s, cid), &[][..])?;
                 }
+                new_claims.push((cid, speakers));
             }
             counters.claims += ex.claims.len() as u64;
             for (term, ordinal, tf, len) in &plan.postings {
@@ -871,6 +869,7 @@ impl Store for SledStore {
             Ok(Ingested {
                 article,
                 created: true,
+                claims: new_claims,
                 corroborations: plan
                     .edges
                     .iter()

@@ -122,25 +122,11 @@ async fn corroborations_filter_by_score_and_stance() {
 
 #[test]
 fn the_similarity_command_scores_each_pair_on_its_own_line() {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
-        .arg("similarity")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"The bridge will open in May\tThe bridge will open in May\nShares fell sharply\tThe minister resigned\nThe war killed 500,000 people\tThe war killed 200,000 people\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let lines: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let out = crate::helpers::run_with_stdin(
+        &["similarity"],
+        "The bridge will open in May\tThe bridge will open in May\nShares fell sharply\tThe minister resigned\nThe war killed 500,000 people\tThe war killed 200,000 people\n",
+    );
+    let lines: Vec<String> = out.lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 3);
     let parse = |l: &str| {
         let (s, st) = l.split_once('\t').unwrap();

@@ -320,22 +320,16 @@ async fn the_cli_imports_claim_reviews_and_cross_checks_lines_of_text() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 2 new fact-checks"));
-    use std::io::Write;
-    let mut child = std::process::Command::new(bin)
-        .args(["cross-check", "--top", "1", "--data-dir"])
-        .arg(&store)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"q1\tParis plans to demolish the Eiffel Tower\nq2\tmy child got autism from a vaccine\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = crate::helpers::run_with_stdin(
+        &[
+            "cross-check".as_ref(),
+            "--top".as_ref(),
+            "1".as_ref(),
+            "--data-dir".as_ref(),
+            store.as_os_str(),
+        ],
+        "q1\tParis plans to demolish the Eiffel Tower\nq2\tmy child got autism from a vaccine\n",
+    );
     let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert_eq!(&lines[0][..3], ["q1", "https://c.example/2", "1"]);

@@ -114,3 +114,22 @@ impl TestApp {
         }
     }
 }
+
+/// Run the binary with `args`, feed it `input` on stdin; its stdout.
+pub fn run_with_stdin<S: AsRef<std::ffi::OsStr>>(args: &[S], input: &str) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("a stdin")
+        .write_all(input.as_bytes())
+        .expect("stdin is written");
+    let out = child.wait_with_output().expect("the binary exits");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
