@@ -129,7 +129,11 @@ pub enum Command {
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Score pairs of texts read as `text_a<TAB>text_b` lines on stdin: one `score<TAB>STANCE` line each.
-    Similarity,
+    Similarity {
+        /// Append a third column: the evidence, `; `-separated.
+        #[arg(long)]
+        explain: bool,
+    },
     /// Build the corroboration lexicon (IDF and WordNet synonyms) from public resources.
     BuildLexicon {
         /// WordNet's database directory (Debian's wordnet-base: /usr/share/wordnet).
@@ -290,7 +294,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::TrainCues { dir, min_count } => train_cues(&dir, min_count),
-        Command::Similarity => similarity(),
+        Command::Similarity { explain } => similarity(explain),
         Command::TrainPairs { file, out } => train_pairs(&file, &out),
         Command::TrainCrosscheck {
             vclaims,
@@ -513,7 +517,7 @@ fn train_cues(dir: &Path, min_count: u32) -> anyhow::Result<()> {
 }
 
 /// `claimgraph similarity`: the scorers' contract, with the server's scorer and threshold.
-fn similarity() -> anyhow::Result<()> {
+fn similarity(explain: bool) -> anyhow::Result<()> {
     use crate::corroborate::{compare, features};
     use std::io::{BufRead, Write};
     let stdin = std::io::stdin();
@@ -523,16 +527,27 @@ fn similarity() -> anyhow::Result<()> {
         let line = line?;
         let (a, b) = line.split_once('\t').unwrap_or((line.as_str(), ""));
         let c = compare(&features(a, &[]), &features(b, &[]));
-        writeln!(out, "{:.4}\t{}", c.score, c.stance)?;
+        if explain {
+            writeln!(
+                out,
+                "{:.4}\t{}\t{}",
+                c.score,
+                c.stance,
+                c.evidence.join("; ")
+            )?;
+        } else {
+            writeln!(out, "{:.4}\t{}", c.score, c.stance)?;
+        }
     }
     out.flush()?;
     Ok(())
 }
 
 fn train_pairs(file: &Path, out: &Path) -> anyhow::Result<()> {
+    use crate::corroborate::score::{compare_with, Stance};
     use crate::corroborate::{features, pair};
     let text = std::fs::read_to_string(file)?;
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    let (mut xs, mut ys, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
     for line in text.trim_start_matches('\u{feff}').lines() {
         let f: Vec<&str> = line.split('\t').collect();
         // Rows are label, id, id, text, text; a header row has no 0/1 label.
@@ -542,16 +557,43 @@ fn train_pairs(file: &Path, out: &Path) -> anyhow::Result<()> {
         let (fa, fb) = (features(f[3], &[]), features(f[4], &[]));
         xs.push(crate::corroborate::score::pair_vector(&fa, &fb));
         ys.push(f[0].trim() == "1");
+        pairs.push((fa, fb));
     }
-    let m = pair::Model::fit(&xs, &ys, 0.001, 3000);
-    let acc = xs
-        .iter()
-        .zip(&ys)
-        .filter(|(x, y)| (m.probability(&x[..]) >= 0.5) == **y)
-        .count() as f64
-        / xs.len().max(1) as f64;
-    std::fs::write(out, m.to_tsv(pair::PAIR_MODEL_HEADER))?;
-    eprintln!("trained on {} pairs; training accuracy {acc:.4}", xs.len());
+    let logistic = pair::Model::fit(&xs, &ys, 0.001, 3000);
+    // The threshold is chosen for the whole decision (a contradiction or too
+    // little in common overrides the model), the closest to 0.5 among the best.
+    let accuracy = |m: &pair::PairModel| {
+        pairs
+            .iter()
+            .zip(&ys)
+            .filter(|((a, b), y)| (compare_with(a, b, Some(m)).stance == Stance::Supports) == **y)
+            .count() as f64
+            / pairs.len().max(1) as f64
+    };
+    let mut best = (f64::MIN, 0.5f32);
+    for t in (30..=70).map(|t| t as f32 / 100.0) {
+        let m = pair::PairModel {
+            logistic: logistic.clone(),
+            threshold: t,
+        };
+        let acc = accuracy(&m);
+        if acc > best.0 + 1e-9
+            || (acc - best.0).abs() <= 1e-9 && (t - 0.5).abs() < (best.1 - 0.5).abs()
+        {
+            best = (acc, t);
+        }
+    }
+    let m = pair::PairModel {
+        logistic,
+        threshold: best.1,
+    };
+    std::fs::write(out, m.to_tsv())?;
+    eprintln!(
+        "trained on {} pairs; threshold {:.2}; training accuracy of the decision {:.4}",
+        xs.len(),
+        best.1,
+        best.0
+    );
     Ok(())
 }
 

@@ -159,6 +159,174 @@ const STOPWORDS: &[&str] = &[
 /// they negate a noun ("no shares", "without parole"), not the statement.
 const NEGATIONS: &[&str] = &["not", "never", "neither", "nor", "cannot", "n't"];
 
+/// Words that deny what follows them, beyond [`NEGATIONS`]: contractions
+/// written without the apostrophe, determiners of absence, "unless" (if not)
+/// and adverbs of near-denial.
+const DENIERS: &[&str] = &[
+    "no", "without", "nobody", "nothing", "none", "unless", "dont", "doesnt", "didnt", "isnt",
+    "wasnt", "arent", "werent", "cant", "couldnt", "wouldnt", "shouldnt", "wont", "hasnt",
+    "havent", "hadnt", "rarely", "seldom", "hardly", "barely", "scarcely", "deny", "denies",
+    "denied", "denying", "refusal",
+];
+
+/// Verbs that deny the verb after their "to": "failed to meet", "refused to recuse".
+const DENYING_VERBS: &[&str] = &[
+    "fail",
+    "fails",
+    "failed",
+    "failing",
+    "failure",
+    "refuse",
+    "refuses",
+    "refused",
+    "refusing",
+    "decline",
+    "declines",
+    "declined",
+    "declining",
+];
+
+/// Words a denial passes over on its way to what it bears on, beyond the
+/// stopwords: copulas, indefinites, degree words.
+const DENIAL_SKIP: &[&str] = &[
+    "be",
+    "been",
+    "being",
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "ever",
+    "even",
+    "always",
+    "exactly",
+    "really",
+    "necessarily",
+    "any",
+    "anyone",
+    "anybody",
+    "anything",
+    "longer",
+    "such",
+    "much",
+    "all",
+    "quite",
+    "enough",
+];
+
+/// Reporting verbs are stopwords for matching but can be what is denied:
+/// "did not say".
+const DENIABLE_STOPWORDS: &[&str] = &["said", "say", "says", "told"];
+
+/// How many words after what a denial bears on are still under it:
+/// "did not give details of the passengers".
+const DENIAL_REACH: usize = 4;
+
+/// What each denial bears on, and the stems stated outside every denial.
+/// A denial bears on the first word after it that is not a function word,
+/// an -ly adverb or a name; "not until" and "not only" are not denials, nor
+/// is a denial inside a compound ("do-not-call") or a sentence adverb
+/// opening the text ("Not surprisingly, ...").
+fn polarity(ws: &[(String, String)]) -> (Vec<String>, std::collections::HashSet<String>) {
+    let stem = |w: &str| stemmer().stem(w).into_owned();
+    // Pieces of a hyphenated word follow the joined word: they share its fate.
+    let mut part = vec![false; ws.len()];
+    for (k, w) in ws.iter().enumerate() {
+        if w.1.contains('-') && !w.0.contains('-') {
+            let n = w.1.split('-').filter(|p| !p.is_empty()).count();
+            for p in part.iter_mut().skip(k + 1).take(n) {
+                *p = true;
+            }
+        }
+    }
+    let compound_end = |k: usize| {
+        let mut e = k;
+        while e + 1 < ws.len() && part[e + 1] {
+            e += 1;
+        }
+        e
+    };
+    let mut scoped = vec![false; ws.len()];
+    let mut denied = Vec::new();
+    for i in 0..ws.len() {
+        let w = ws[i].0.as_str();
+        if part[i] {
+            continue;
+        }
+        let start = if NEGATIONS.contains(&w) || DENIERS.contains(&w) {
+            i + 1
+        } else if DENYING_VERBS.contains(&w) && ws.get(i + 1).is_some_and(|n| n.0 == "to") {
+            i + 2
+        } else {
+            continue;
+        };
+        scoped[i] = true;
+        let next = ws.get(start).map_or("", |n| n.0.as_str());
+        if matches!(next, "until" | "till" | "only")
+            || i == 0 && next.len() > 4 && next.ends_with("ly")
+        {
+            continue;
+        }
+        let focus = (start..ws.len().min(start + 6)).find(|&j| {
+            let n = ws[j].0.as_str();
+            let capitalised = ws[j].1.chars().next().is_some_and(char::is_uppercase);
+            !part[j]
+                && !capitalised
+                && n.chars().all(char::is_alphabetic)
+                && !NEGATIONS.contains(&n)
+                && !DENIERS.contains(&n)
+                && !DENIAL_SKIP.contains(&n)
+                && (!STOPWORDS.contains(&n) || DENIABLE_STOPWORDS.contains(&n))
+                && !(n.len() > 4 && n.ends_with("ly"))
+        });
+        let Some(j) = focus else { continue };
+        denied.push(stem(&ws[j].0));
+        let mut end = j;
+        let mut reached = 0;
+        while end + 1 < ws.len() && reached < DENIAL_REACH {
+            end = compound_end(end) + 1;
+            reached += 1;
+        }
+        for s in scoped.iter_mut().take(compound_end(end) + 1).skip(start) {
+            *s = true;
+        }
+        for p in (j + 1..=compound_end(j)).filter(|&p| part[p]) {
+            denied.push(stem(&ws[p].0));
+        }
+    }
+    let affirmed = ws
+        .iter()
+        .zip(&scoped)
+        .filter(|(w, s)| !**s && w.0.chars().all(char::is_alphabetic))
+        .map(|(w, _)| stem(&w.0))
+        .collect();
+    (denied, affirmed)
+}
+
+/// A word one text denies and the other states: what the two disagree on.
+pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
+    let one_way = |x: &Features, y: &Features| {
+        x.denied
+            .iter()
+            .find(|d| {
+                !x.affirmed.contains(*d)
+                    && !y.denied.contains(d)
+                    && (y.affirmed.contains(*d) || {
+                        let cs = lexicon::concepts(d);
+                        !cs.is_empty()
+                            && y.terms.iter().any(|t| {
+                                y.affirmed.contains(&t.stem)
+                                    && !y.denied.contains(&t.stem)
+                                    && t.concepts.iter().any(|c| cs.contains(c))
+                            })
+                    })
+            })
+            .cloned()
+    };
+    one_way(a, b).or_else(|| one_way(b, a))
+}
+
 pub fn stemmer() -> &'static Stemmer {
     static S: OnceLock<Stemmer> = OnceLock::new();
     S.get_or_init(|| Stemmer::create(Algorithm::English))
@@ -171,13 +339,32 @@ pub fn words(text: &str) -> Vec<(String, String)> {
     for raw in text.split(|c: char| {
         !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-' || c == '.' || c == ',')
     }) {
+        // ".20" is a fraction, not twenty.
+        let leading_point =
+            raw.starts_with('.') && raw[1..].starts_with(|c: char| c.is_ascii_digit());
         let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());
         if raw.is_empty() {
             continue;
         }
         // Numbers keep their separators; words lose trailing punctuation.
         if raw.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            out.push((raw.replace(',', ""), raw.to_string()));
+            let lower = match raw.split_once(',') {
+                // A decimal comma: "1,2 million" (thousands come in threes).
+                Some((int, frac))
+                    if !frac.contains([',', '.'])
+                        && (1..=2).contains(&frac.len())
+                        && int.len() <= 3 =>
+                {
+                    format!("{int}.{frac}")
+                }
+                _ => raw.replace(',', ""),
+            };
+            let lower = if leading_point {
+                format!("0.{lower}")
+            } else {
+                lower
+            };
+            out.push((lower, raw.to_string()));
             continue;
         }
         for piece in raw.split([',', '.']) {
@@ -282,7 +469,15 @@ pub struct Features {
     pub numbers: Vec<(f64, String, NumKind)>,
     /// How each number is qualified ("more than", "about"), by position.
     pub bounds: Vec<Bound>,
+    /// The place of each number's last written digit, scaled ("1.2 million"
+    /// -> 100,000): what it may have been rounded to.
+    pub units: Vec<f64>,
     pub negations: usize,
+    /// What each denial in the text denies: the stem of the word it bears on
+    /// ("did not immediately respond" -> "respond"), one per denial.
+    pub denied: Vec<String>,
+    /// Stems of every word the text states without denying it.
+    pub affirmed: std::collections::HashSet<String>,
     /// The surface forms the pair model reads, derived on first use.
     pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
 }
@@ -299,7 +494,29 @@ fn scale(word: &str) -> Option<f64> {
     })
 }
 
+/// "twenty" .. "ninety", alone or joined with a unit ("sixtyone" from "sixty-one").
+fn tens_word(word: &str) -> Option<f64> {
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    const UNITS: [&str; 9] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    TENS.iter().enumerate().find_map(|(k, t)| {
+        let rest = word.strip_prefix(t)?;
+        let tens = 20.0 + 10.0 * k as f64;
+        if rest.is_empty() {
+            return Some(tens);
+        }
+        let u = UNITS.iter().position(|u| *u == rest)?;
+        Some(tens + 1.0 + u as f64)
+    })
+}
+
 fn number_word(word: &str) -> Option<f64> {
+    if let Some(v) = tens_word(word) {
+        return Some(v);
+    }
     Some(match word {
         "two" => 2.0,
         "three" => 3.0,
@@ -312,7 +529,6 @@ fn number_word(word: &str) -> Option<f64> {
         "ten" => 10.0,
         "eleven" => 11.0,
         "twelve" => 12.0,
-        "twenty" => 20.0,
         "hundred" => 100.0,
         "thousand" => 1e3,
         "million" => 1e6,
@@ -321,16 +537,50 @@ fn number_word(word: &str) -> Option<f64> {
     })
 }
 
+/// "2\u{bd}" and "2 \u{bd}" as "2.5", a lone "\u{bd}" as "0.5".
+fn vulgar_fractions(text: &str) -> std::borrow::Cow<'_, str> {
+    const FRACTIONS: [(char, &str); 5] = [
+        ('\u{bd}', "5"),
+        ('\u{bc}', "25"),
+        ('\u{be}', "75"),
+        ('\u{2153}', "33"),
+        ('\u{2154}', "67"),
+    ];
+    if !text.contains(|c| FRACTIONS.iter().any(|(f, _)| *f == c)) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match FRACTIONS.iter().find(|(f, _)| *f == c) {
+            Some((_, digits)) => {
+                let trimmed = out.trim_end_matches(' ').len();
+                if out[..trimmed].ends_with(|p: char| p.is_ascii_digit()) {
+                    out.truncate(trimmed);
+                    out.push('.');
+                } else {
+                    out.push_str("0.");
+                }
+                out.push_str(digits);
+            }
+            None => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// Terms, numbers and negations of a text. `extra` adds entity terms the text
 /// stands for (a speaker's country), each with the word it came from.
 pub fn features(text: &str, extra: &[(String, String)]) -> Features {
     // Mark what symbols say about a number before they are split off.
-    let marked = text
+    let marked = vulgar_fractions(text)
         .replace('%', " percent ")
         .replace(['$', '\u{a3}', '\u{20ac}'], " currency ");
     let ws = words(&marked);
+    let (denied, affirmed) = polarity(&ws);
     let mut f = Features {
         text: text.to_string(),
+        denied,
+        affirmed,
         ..Features::default()
     };
     let mut i = 0;
@@ -351,23 +601,44 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         if let Some(mut v) = value {
             let mut j = i + 1;
             let mut written = orig.clone();
+            // The last digit written: "3.8" is to a tenth, "4" to a unit.
+            let mut unit = lower
+                .split_once('.')
+                .map_or(1.0, |(_, d)| 10f64.powi(-(d.len() as i32)));
+            // "sixty-one": its pieces follow it and are the same number.
+            if orig.contains('-') && tens_word(lower).is_some() {
+                while ws
+                    .get(j)
+                    .is_some_and(|w| number_word(&w.0).is_some() && w.0 == w.1.to_lowercase())
+                {
+                    j += 1;
+                }
+            }
+            let spelled_figure = tens_word(lower).is_some();
             if v == 0.5 && ws.get(j).is_some_and(|w| w.0 == "a") {
                 j += 1;
             }
             if let Some(s) = ws.get(j).and_then(|w| scale(&w.0)) {
                 if !(v == 1e6 || v == 1e3) || s > 1.0 {
                     v *= s;
+                    unit *= s;
                     written = format!("{written} {}", ws[j].1);
                     j += 1;
                 }
             }
-            // A lone number word ("two", "half") is weak evidence; digits count.
-            if lower.chars().next().is_some_and(|c| c.is_ascii_digit()) || j > i + 1 {
+            // A lone small number word ("two", "half") is weak evidence;
+            // digits and spelled figures ("sixty-one") count.
+            if lower.chars().next().is_some_and(|c| c.is_ascii_digit())
+                || j > i + 1
+                || spelled_figure
+            {
                 let money = i > 0 && ws[i - 1].0 == "currency"
                     || ws
                         .get(j)
                         .is_some_and(|w| matches!(w.0.as_str(), "dollars" | "pounds" | "euros"));
-                let percent = ws.get(j).is_some_and(|w| w.0 == "percent" || w.0 == "pc");
+                let percent = ws.get(j).is_some_and(|w| w.0 == "percent" || w.0 == "pc")
+                    || ws.get(j).is_some_and(|w| w.0 == "per")
+                        && ws.get(j + 1).is_some_and(|w| w.0 == "cent");
                 let year = !money
                     && !percent
                     && j == i + 1
@@ -384,6 +655,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
                 };
                 f.numbers.push((v, written, kind));
                 f.bounds.push(bound_before(&ws, i));
+                f.units.push(unit);
                 i = j;
                 continue;
             }
@@ -489,6 +761,69 @@ mod tests {
         );
         assert_eq!(f.negations, 1);
         assert_eq!(features("They didn't agree", &[]).negations, 1);
+    }
+
+    #[test]
+    fn a_denial_bears_on_the_word_it_denies() {
+        let f = features("Officer Evans did not immediately respond to requests", &[]);
+        assert_eq!(f.denied, ["respond"]);
+        assert!(f.affirmed.contains("offic") && !f.affirmed.contains("respond"));
+        // "failed to", "refused to", "no", "without" deny too.
+        assert_eq!(
+            features("He refused to recuse himself", &[]).denied,
+            ["recus"]
+        );
+        assert_eq!(features("They left without paying", &[]).denied, ["pay"]);
+        // Not denials: "not until", a compound, a sentence adverb.
+        assert!(features("The vote is not until March", &[])
+            .denied
+            .is_empty());
+        assert!(features("the do-not-call registry", &[]).denied.is_empty());
+        assert!(features("Not surprisingly, Korea leads", &[])
+            .denied
+            .is_empty());
+    }
+
+    #[test]
+    fn a_conflict_needs_one_text_to_state_what_the_other_denies() {
+        let c = |a: &str, b: &str| denial_conflict(&features(a, &[]), &features(b, &[]));
+        assert!(c("The minister resigned", "The minister did not resign").is_some());
+        // The same denial worded two ways.
+        assert!(c(
+            "Moore had no immediate comment",
+            "Moore did not have an immediate comment"
+        )
+        .is_none());
+        assert!(c(
+            "He failed to meet the targets",
+            "He did not meet the targets"
+        )
+        .is_none());
+        // A denial of something the other text does not mention.
+        assert!(c(
+            "Lee asked for an injunction, saying he had never given consent",
+            "Lee asked for an injunction against the network"
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn figures_are_read_as_written() {
+        let v = |s: &str| {
+            features(s, &[])
+                .numbers
+                .iter()
+                .map(|n| n.0)
+                .collect::<Vec<f64>>()
+        };
+        assert_eq!(v("1,2 million women"), [1.2e6]);
+        assert_eq!(v("1,200 women"), [1200.0]);
+        assert_eq!(v("ozone reaches .20 parts per million"), [0.2]);
+        assert_eq!(v("it contains 2 \u{bd} servings"), [2.5]);
+        assert_eq!(v("Sixty-one people were killed"), [61.0]);
+        let f = features("sales rose 8.8 per cent", &[]);
+        assert_eq!(f.numbers[0].2, NumKind::Percent);
+        assert!((f.units[0] - 0.1).abs() < 1e-9);
     }
 
     #[test]

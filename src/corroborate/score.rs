@@ -6,10 +6,13 @@ use std::fmt;
 /// At or above this score two claims on the same proposition that differ in
 /// a number or in polarity contradict each other.
 pub const THRESHOLD: f32 = 0.5;
-/// At or above this score two claims say the same thing whatever the pair
-/// model thinks: claims about one event share most of their weight without
-/// being sentence paraphrases.
+/// At or above this score two short claims say the same thing whatever the
+/// pair model thinks: claims about one event share most of their weight
+/// without being sentence paraphrases.
 pub const SAME: f32 = 0.7;
+/// A claim with at most this many content words is short: the pair model,
+/// which learned from whole sentences, does not judge it alone.
+pub const SHORT_TERMS: usize = 8;
 /// Below this score the pair model is not consulted: too little is shared
 /// for two texts to say the same thing.
 pub const FLOOR: f32 = 0.3;
@@ -68,10 +71,32 @@ fn rounding_unit(v: f64) -> f64 {
     }
 }
 
+/// A figure as written: its value, the place of its last digit (1 for "4",
+/// 0.1 for "3.8") and its qualifier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure {
+    pub value: f64,
+    pub unit: f64,
+    pub bound: Bound,
+}
+
+impl Figure {
+    /// A figure written to whole units.
+    pub fn new(value: f64, bound: Bound) -> Figure {
+        Figure {
+            value,
+            unit: 1.0,
+            bound,
+        }
+    }
+}
+
 /// Whether two figures can describe the same quantity: equal; one a
-/// rounding of the other (within 5%: 296 and "300"); or within what a
-/// qualifier allows ("more than 5,200" and 5,270; "about 50" and 48).
-pub fn consistent(a: f64, ba: Bound, b: f64, bb: Bound) -> bool {
+/// rounding of the other (within 5%: 296 and "300"), or written to fewer
+/// digits (within 10%: "4 percent" and 3.8, "1.2" and 1.23); or within what
+/// a qualifier allows ("more than 5,200" and 5,270; "about 50" and 48).
+pub fn consistent(fa: Figure, fb: Figure) -> bool {
+    let (a, b, ba, bb) = (fa.value, fb.value, fa.bound, fb.bound);
     if same_number(a, b) {
         return true;
     }
@@ -79,6 +104,11 @@ pub fn consistent(a: f64, ba: Bound, b: f64, bb: Bound) -> bool {
     let d = (a - b).abs();
     let unit = rounding_unit(a).max(rounding_unit(b));
     if d <= unit / 2.0 && d <= 0.05 * m {
+        return true;
+    }
+    // The coarser of the two as a rounding of the finer.
+    let coarse = fa.unit.max(fb.unit);
+    if fa.unit != fb.unit && d <= coarse / 2.0 * (1.0 + 1e-9) && d <= 0.1 * m {
         return true;
     }
     let fits = |bound: Bound, x: f64, y: f64| match bound {
@@ -90,8 +120,12 @@ pub fn consistent(a: f64, ba: Bound, b: f64, bb: Bound) -> bool {
     fits(ba, a, b) || fits(bb, b, a)
 }
 
-fn bound_of(f: &Features, i: usize) -> Bound {
-    f.bounds.get(i).copied().unwrap_or_default()
+fn figure_of(f: &Features, i: usize) -> Figure {
+    Figure {
+        value: f.numbers[i].0,
+        unit: f.units.get(i).copied().unwrap_or(1.0),
+        bound: f.bounds.get(i).copied().unwrap_or_default(),
+    }
 }
 
 /// How much of `a`'s weight finds a match in `b`.
@@ -181,6 +215,15 @@ pub fn pair_vector(a: &Features, b: &Features) -> [f32; super::pair::N_FEATURES]
 /// they say the same thing is the pair model's call; a denial or a different
 /// number on the same proposition makes it a contradiction.
 pub fn compare(a: &Features, b: &Features) -> Comparison {
+    compare_with(a, b, super::pair::model())
+}
+
+/// [`compare`] with a given pair model (none: the score alone decides).
+pub fn compare_with(
+    a: &Features,
+    b: &Features,
+    model: Option<&super::pair::PairModel>,
+) -> Comparison {
     let mut evidence = Vec::new();
     let (ma, ta) = covered(a, b, &mut Some(&mut evidence));
     let (mb, tb) = covered(b, a, &mut None);
@@ -208,23 +251,21 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| n.2 == *k)
-                .map(|(i, n)| (n.0, bound_of(f, i)))
-                .collect::<Vec<(f64, Bound)>>()
+                .map(|(i, _)| figure_of(f, i))
+                .collect::<Vec<Figure>>()
         };
         let (x, y) = (of(a), of(b));
-        !y.is_empty()
-            && !x
-                .iter()
-                .any(|(v, bv)| y.iter().any(|(w, bw)| consistent(*v, *bv, *w, *bw)))
+        !y.is_empty() && !x.iter().any(|v| y.iter().any(|w| consistent(*v, *w)))
     });
-    let polarity_differs = (a.negations % 2) != (b.negations % 2);
+    let denial = super::features::denial_conflict(a, b);
+    let polarity_differs = denial.is_some();
     let conflict = numbers_differ || polarity_differs;
-    let same = score >= SAME
+    let content = |f: &Features| f.terms.iter().filter(|t| !t.bonus).count();
+    let short = content(a).min(content(b)) <= SHORT_TERMS;
+    let same = score >= SAME && short
         || score >= FLOOR
-            && match super::pair::model() {
-                Some(m) => {
-                    m.probability(&super::pair::pair_features(a, b, (ma, ta), (mb, tb))) >= 0.5
-                }
+            && match model {
+                Some(m) => m.says_same(&super::pair::pair_features(a, b, (ma, ta), (mb, tb))),
                 None => score >= THRESHOLD,
             };
     // Claims that both name who or what they are about, and share none of
@@ -253,8 +294,10 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
     let stance = if same && !conflict {
         Stance::Supports
     } else if conflict && (same || score >= THRESHOLD) {
-        if polarity_differs {
-            evidence.push("polarity differs: one denies what the other states".into());
+        if let Some(word) = &denial {
+            evidence.push(format!(
+                "polarity differs: one denies what the other states ({word})"
+            ));
         }
         if numbers_differ {
             let fmt = |f: &Features| {
@@ -340,12 +383,22 @@ mod tests {
     #[test]
     fn qualified_and_rounded_figures_agree_with_what_they_allow() {
         use Bound::*;
-        assert!(consistent(296.0, Exact, 300.0, Exact));
-        assert!(consistent(5_200.0, AtLeast, 5_270.0, Exact));
-        assert!(consistent(50.0, About, 48.0, Exact));
-        assert!(!consistent(500_000.0, AtLeast, 200_000.0, Exact));
-        assert!(!consistent(200_000.0, Exact, 250_000.0, Exact));
-        assert!(!consistent(5_200.0, Exact, 5_270.0, Exact));
+        let f = Figure::new;
+        assert!(consistent(f(296.0, Exact), f(300.0, Exact)));
+        assert!(consistent(f(5_200.0, AtLeast), f(5_270.0, Exact)));
+        assert!(consistent(f(50.0, About), f(48.0, Exact)));
+        assert!(!consistent(f(500_000.0, AtLeast), f(200_000.0, Exact)));
+        assert!(!consistent(f(200_000.0, Exact), f(250_000.0, Exact)));
+        assert!(!consistent(f(5_200.0, Exact), f(5_270.0, Exact)));
+        // Written to fewer digits: a rounding of the finer figure.
+        let tenth = |v| Figure {
+            value: v,
+            unit: 0.1,
+            bound: Exact,
+        };
+        assert!(consistent(f(4.0, Exact), tenth(3.8)));
+        assert!(!consistent(f(4.0, Exact), tenth(3.4)));
+        assert!(!consistent(f(1.0, Exact), tenth(1.4)));
         let c = cmp(
             "SARS has killed 296 people and infected more than 5,200",
             "The disease has killed 300 people and infected 5,270",

@@ -905,6 +905,16 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
             };
         }
     }
+    // A headline that attributes, unless a rule above already took it.
+    if let Some(h) = super::headline::find(doc) {
+        let title_end = doc.paras[0].tokens.end;
+        if !claims
+            .iter()
+            .any(|c| c.content.iter().any(|r| r.start < title_end))
+        {
+            claims.push(h);
+        }
+    }
     // Sort by position, keeping `inherit_from` pointing at the same claims.
     let mut order: Vec<usize> = (0..claims.len()).collect();
     order.sort_by_key(|&k| claims[k].first_token());

@@ -4,6 +4,7 @@
 
 pub mod assertions;
 pub mod attribution;
+pub mod headline;
 pub mod lexicon;
 pub mod mentions;
 pub mod quotes;
