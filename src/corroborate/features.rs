@@ -228,7 +228,36 @@ const DENIAL_REACH: usize = 4;
 /// an -ly adverb or a name; "not until" and "not only" are not denials, nor
 /// is a denial inside a compound ("do-not-call") or a sentence adverb
 /// opening the text ("Not surprisingly, ...").
-fn polarity(ws: &[(String, String)]) -> (Vec<String>, std::collections::HashSet<String>) {
+fn polarity(text: &str) -> (Vec<String>, std::collections::HashSet<String>) {
+    let mut denied = Vec::new();
+    let mut affirmed = std::collections::HashSet::new();
+    // A denial never reaches past its clause.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let cut = rest
+            .char_indices()
+            .find(|&(k, c)| {
+                matches!(
+                    c,
+                    ',' | ';' | ':' | '(' | ')' | '?' | '!' | '\u{2014}' | '\u{2013}'
+                ) || rest[k..].starts_with("--")
+            })
+            .map_or(rest.len(), |(k, _)| k);
+        let clause = &rest[..cut];
+        rest = rest[cut..]
+            .char_indices()
+            .nth(1)
+            .map_or("", |(k, _)| &rest[cut + k..]);
+        clause_polarity(&words(clause), &mut denied, &mut affirmed);
+    }
+    (denied, affirmed)
+}
+
+fn clause_polarity(
+    ws: &[(String, String)],
+    denied: &mut Vec<String>,
+    affirmed: &mut std::collections::HashSet<String>,
+) {
     let stem = |w: &str| stemmer().stem(w).into_owned();
     // Pieces of a hyphenated word follow the joined word: they share its fate.
     let mut part = vec![false; ws.len()];
@@ -248,7 +277,6 @@ fn polarity(ws: &[(String, String)]) -> (Vec<String>, std::collections::HashSet<
         e
     };
     let mut scoped = vec![false; ws.len()];
-    let mut denied = Vec::new();
     for i in 0..ws.len() {
         let w = ws[i].0.as_str();
         if part[i] {
@@ -256,19 +284,43 @@ fn polarity(ws: &[(String, String)]) -> (Vec<String>, std::collections::HashSet<
         }
         let start = if NEGATIONS.contains(&w) || DENIERS.contains(&w) {
             i + 1
-        } else if DENYING_VERBS.contains(&w) && ws.get(i + 1).is_some_and(|n| n.0 == "to") {
-            i + 2
+        } else if DENYING_VERBS.contains(&w) {
+            // "declined to comment", "declined comment"
+            match ws.get(i + 1).map(|n| n.0.as_str()) {
+                Some("to") => i + 2,
+                Some("comment") => i + 1,
+                _ => continue,
+            }
         } else {
             continue;
         };
         scoped[i] = true;
+        // "found no blood", "said nothing": the verb before an absent object
+        // is denied too.
+        if matches!(w, "no" | "nothing" | "none" | "nobody") {
+            for s in scoped.iter_mut().take(i).skip(i.saturating_sub(2)) {
+                *s = true;
+            }
+        }
         let next = ws.get(start).map_or("", |n| n.0.as_str());
-        if matches!(next, "until" | "till" | "only")
+        let contrast = (start..ws.len().min(start + DENIAL_REACH + 3)).any(|k| ws[k].0 == "but");
+        if matches!(next, "until" | "till" | "only" | "but")
+            // "No. 1" is a rank.
+            || w == "no" && next.starts_with(|c: char| c.is_ascii_digit())
             || i == 0 && next.len() > 4 && next.ends_with("ly")
+            // "whether or not", "neither ... nor": no single thing denied.
+            || i > 0 && ws[i - 1].0 == "or"
+            || matches!(w, "neither" | "nor")
+            // "not X but Y" corrects rather than denies.
+            || contrast
         {
+            let end = compound_end(ws.len().min(start + DENIAL_REACH).max(start + 1) - 1);
+            for s in scoped.iter_mut().take(end + 1).skip(start) {
+                *s = true;
+            }
             continue;
         }
-        let focus = (start..ws.len().min(start + 6)).find(|&j| {
+        let focus = (start..ws.len().min(start + 8)).find(|&j| {
             let n = ws[j].0.as_str();
             let capitalised = ws[j].1.chars().next().is_some_and(char::is_uppercase);
             !part[j]
@@ -295,13 +347,12 @@ fn polarity(ws: &[(String, String)]) -> (Vec<String>, std::collections::HashSet<
             denied.push(stem(&ws[p].0));
         }
     }
-    let affirmed = ws
-        .iter()
-        .zip(&scoped)
-        .filter(|(w, s)| !**s && w.0.chars().all(char::is_alphabetic))
-        .map(|(w, _)| stem(&w.0))
-        .collect();
-    (denied, affirmed)
+    affirmed.extend(
+        ws.iter()
+            .zip(&scoped)
+            .filter(|(w, s)| !**s && w.0.chars().all(char::is_alphabetic))
+            .map(|(w, _)| stem(&w.0)),
+    );
 }
 
 /// A word one text denies and the other states: what the two disagree on.
@@ -576,7 +627,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         .replace('%', " percent ")
         .replace(['$', '\u{a3}', '\u{20ac}'], " currency ");
     let ws = words(&marked);
-    let (denied, affirmed) = polarity(&ws);
+    let (denied, affirmed) = polarity(&marked);
     let mut f = Features {
         text: text.to_string(),
         denied,
