@@ -228,7 +228,17 @@ const DENIAL_REACH: usize = 4;
 /// an -ly adverb or a name; "not until" and "not only" are not denials, nor
 /// is a denial inside a compound ("do-not-call") or a sentence adverb
 /// opening the text ("Not surprisingly, ...").
-fn polarity(text: &str) -> (Vec<String>, std::collections::HashSet<String>) {
+/// What a text denies and what it states undenied, derived on first use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Polarity {
+    /// What each denial bears on, as a stem ("did not immediately respond" ->
+    /// "respond"), one per denial.
+    pub denied: Vec<String>,
+    /// Stems of the words the text states outside every denial.
+    pub affirmed: std::collections::HashSet<String>,
+}
+
+fn polarity(text: &str) -> Polarity {
     let mut denied = Vec::new();
     let mut affirmed = std::collections::HashSet::new();
     // A denial never reaches past its clause.
@@ -250,7 +260,7 @@ fn polarity(text: &str) -> (Vec<String>, std::collections::HashSet<String>) {
             .map_or("", |(k, _)| &rest[cut + k..]);
         clause_polarity(&words(clause), &mut denied, &mut affirmed);
     }
-    (denied, affirmed)
+    Polarity { denied, affirmed }
 }
 
 fn clause_polarity(
@@ -258,7 +268,6 @@ fn clause_polarity(
     denied: &mut Vec<String>,
     affirmed: &mut std::collections::HashSet<String>,
 ) {
-    let stem = |w: &str| stemmer().stem(w).into_owned();
     // Pieces of a hyphenated word follow the joined word: they share its fate.
     let mut part = vec![false; ws.len()];
     for (k, w) in ws.iter().enumerate() {
@@ -347,17 +356,27 @@ fn clause_polarity(
             denied.push(stem(&ws[p].0));
         }
     }
+    // Only words a denial can bear on are worth remembering as stated.
     affirmed.extend(
         ws.iter()
             .zip(&scoped)
-            .filter(|(w, s)| !**s && w.0.chars().all(char::is_alphabetic))
+            .filter(|(w, s)| {
+                let n = w.0.as_str();
+                !**s && n.chars().all(char::is_alphabetic)
+                    && !DENIAL_SKIP.contains(&n)
+                    && (!STOPWORDS.contains(&n) || DENIABLE_STOPWORDS.contains(&n))
+            })
             .map(|(w, _)| stem(&w.0)),
     );
 }
 
 /// A word one text denies and the other states: what the two disagree on.
 pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
-    let one_way = |x: &Features, y: &Features| {
+    if !a.may_deny && !b.may_deny {
+        return None;
+    }
+    let one_way = |fx: &Features, fy: &Features| {
+        let (x, y) = (fx.polarity(), fy.polarity());
         x.denied
             .iter()
             .find(|d| {
@@ -366,7 +385,7 @@ pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
                     && (y.affirmed.contains(*d) || {
                         let cs = lexicon::concepts(d);
                         !cs.is_empty()
-                            && y.terms.iter().any(|t| {
+                            && fy.terms.iter().any(|t| {
                                 y.affirmed.contains(&t.stem)
                                     && !y.denied.contains(&t.stem)
                                     && t.concepts.iter().any(|c| cs.contains(c))
@@ -376,6 +395,30 @@ pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
             .cloned()
     };
     one_way(a, b).or_else(|| one_way(b, a))
+}
+
+/// A word's Snowball stem, remembered per thread: the same words recur in
+/// every claim, and a text is stemmed for its terms, its polarity and the
+/// pair model.
+pub fn stem(word: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MEMO: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    MEMO.with(|m| {
+        if let Some(s) = m.borrow().get(word) {
+            return s.clone();
+        }
+        let s = stemmer().stem(word).into_owned();
+        let mut m = m.borrow_mut();
+        // Bounded: rare words (names, typos) must not grow it forever.
+        if m.len() >= 50_000 {
+            m.clear();
+        }
+        m.insert(word.to_string(), s.clone());
+        s
+    })
 }
 
 pub fn stemmer() -> &'static Stemmer {
@@ -524,11 +567,10 @@ pub struct Features {
     /// -> 100,000): what it may have been rounded to.
     pub units: Vec<f64>,
     pub negations: usize,
-    /// What each denial in the text denies: the stem of the word it bears on
-    /// ("did not immediately respond" -> "respond"), one per denial.
-    pub denied: Vec<String>,
-    /// Stems of every word the text states without denying it.
-    pub affirmed: std::collections::HashSet<String>,
+    /// Whether any word of the text can deny: most cannot, and their
+    /// polarity is then never derived.
+    pub may_deny: bool,
+    pub(crate) polarity: std::sync::OnceLock<Polarity>,
     /// The surface forms the pair model reads, derived on first use.
     pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
 }
@@ -619,6 +661,13 @@ fn vulgar_fractions(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+impl Features {
+    /// What the text denies and states, derived once.
+    pub fn polarity(&self) -> &Polarity {
+        self.polarity.get_or_init(|| polarity(&self.text))
+    }
+}
+
 /// Terms, numbers and negations of a text. `extra` adds entity terms the text
 /// stands for (a speaker's country), each with the word it came from.
 pub fn features(text: &str, extra: &[(String, String)]) -> Features {
@@ -627,11 +676,13 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         .replace('%', " percent ")
         .replace(['$', '\u{a3}', '\u{20ac}'], " currency ");
     let ws = words(&marked);
-    let (denied, affirmed) = polarity(&marked);
+    let may_deny = ws.iter().any(|w| {
+        let w = w.0.as_str();
+        NEGATIONS.contains(&w) || DENIERS.contains(&w) || DENYING_VERBS.contains(&w)
+    });
     let mut f = Features {
         text: text.to_string(),
-        denied,
-        affirmed,
+        may_deny,
         ..Features::default()
     };
     let mut i = 0;
@@ -718,7 +769,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         // A country's adjective, capital or name stands for the country.
         let canonical = crate::extract::lexicon::country(lower).map(|c| c.to_lowercase());
         let key = canonical.as_deref().unwrap_or(lower);
-        let stem = stemmer().stem(key).into_owned();
+        let stem = stem(key);
         let alts: Vec<String> = extra
             .iter()
             .filter(|(_, from)| from.to_lowercase().split_whitespace().last() == Some(lower))
@@ -783,7 +834,7 @@ fn entity_stem(entity: &str) -> String {
             .to_string(),
         None => lower,
     };
-    stemmer().stem(&key).into_owned()
+    stem(&key)
 }
 
 #[cfg(test)]
@@ -817,20 +868,32 @@ mod tests {
     #[test]
     fn a_denial_bears_on_the_word_it_denies() {
         let f = features("Officer Evans did not immediately respond to requests", &[]);
-        assert_eq!(f.denied, ["respond"]);
-        assert!(f.affirmed.contains("offic") && !f.affirmed.contains("respond"));
+        assert_eq!(f.polarity().denied, ["respond"]);
+        assert!(
+            f.polarity().affirmed.contains("offic") && !f.polarity().affirmed.contains("respond")
+        );
         // "failed to", "refused to", "no", "without" deny too.
         assert_eq!(
-            features("He refused to recuse himself", &[]).denied,
+            features("He refused to recuse himself", &[])
+                .polarity()
+                .denied,
             ["recus"]
         );
-        assert_eq!(features("They left without paying", &[]).denied, ["pay"]);
+        assert_eq!(
+            features("They left without paying", &[]).polarity().denied,
+            ["pay"]
+        );
         // Not denials: "not until", a compound, a sentence adverb.
         assert!(features("The vote is not until March", &[])
+            .polarity()
             .denied
             .is_empty());
-        assert!(features("the do-not-call registry", &[]).denied.is_empty());
+        assert!(features("the do-not-call registry", &[])
+            .polarity()
+            .denied
+            .is_empty());
         assert!(features("Not surprisingly, Korea leads", &[])
+            .polarity()
             .denied
             .is_empty());
     }

@@ -4,7 +4,7 @@
 //! `claimgraph train-pairs` on labelled news paraphrases and shipped as
 //! `pair_model.tsv`.
 
-use super::features::{stemmer, Features};
+use super::features::Features;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -104,10 +104,7 @@ fn surface(f: &Features) -> &Surface {
             .into_iter()
             .map(|w| w.0)
             .collect();
-        let stems: Vec<String> = words
-            .iter()
-            .map(|w| stemmer().stem(w).into_owned())
-            .collect();
+        let stems: Vec<String> = words.iter().map(|w| super::features::stem(w)).collect();
         Surface {
             word_set: hashed(&words),
             stem_set: hashed(&stems),
