@@ -79,6 +79,23 @@ pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Range<usize>, bool)> {
                 return Some((i..end, false));
             }
         }
+        // "called the plan a disaster": naming takes its object and what it is
+        // called, no "that" needed; not "a group called X" (a participle).
+        if lemma == "call"
+            && t.lower != "call"
+            && i > 0
+            && !lexicon::determiner(&tokens[i - 1].lower)
+            && tokens.get(i + 1).is_some_and(|n| {
+                n.is_word()
+                    && (lexicon::determiner(&n.lower)
+                        || matches!(
+                            n.lower.as_str(),
+                            "him" | "her" | "them" | "it" | "his" | "their"
+                        ))
+            })
+        {
+            return Some((i..i + 1, false));
+        }
         if lexicon::particle_only(lemma) {
             return learned
                 .filter(|&p| p >= LEARNED_MIN)
@@ -1083,4 +1100,20 @@ fn push_reported(
         inherit_from: None,
     });
     sent_claims.push(claims.len() - 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract;
+
+    #[test]
+    fn naming_someone_something_is_a_claim_without_that() {
+        let e = extract("Title\n\nThe senator called the decision an absolute disgrace.\n\nA group called Hope Now met on Monday.");
+        let texts: Vec<&str> = e.claims.iter().map(|c| c.text.as_str()).collect();
+        assert!(
+            texts.contains(&"the decision an absolute disgrace"),
+            "{texts:?}"
+        );
+        assert!(!texts.iter().any(|t| t.contains("Hope Now")), "{texts:?}");
+    }
 }
