@@ -387,6 +387,10 @@ fn read_items(file: &Path, publisher: Option<&str>) -> Vec<Item> {
     }
     let mut a = parse_plain_text(&text);
     a.publisher = publisher.map(str::to_string);
+    // Where the text came from: the same file again is the same article, an
+    // identical text in another file is a copy of it.
+    let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    a.origin = Some(format!("file://{}", path.display()));
     vec![Item {
         origin,
         article: Ok(a),

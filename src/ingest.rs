@@ -22,6 +22,28 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
+/// What makes two submissions the same article: the same body (whitespace
+/// aside) from the same place (its URL, else the file it was read from).
+/// Without either the body alone decides; with one, the same text at two
+/// places is two articles (copies, linked as not independent), and
+/// resubmitting either is a no-op.
+pub fn identity_hash(new: &NewArticle) -> [u8; 16] {
+    let place = new.url.as_deref().or(new.origin.as_deref());
+    match place.map(str::trim).filter(|u| !u.is_empty()) {
+        None => content_hash(&new.body),
+        Some(url) => {
+            let mut h = Sha256::new();
+            h.update(b"url\n");
+            h.update(url.as_bytes());
+            h.update(b"\n");
+            h.update(normalise_whitespace(&new.body).as_bytes());
+            let mut out = [0u8; 16];
+            out.copy_from_slice(&h.finalize()[..16]);
+            out
+        }
+    }
+}
+
 /// SHA-256 of the whitespace-normalised body, first 16 bytes.
 pub fn content_hash(body: &str) -> [u8; 16] {
     let digest = Sha256::digest(normalise_whitespace(body).as_bytes());
@@ -109,6 +131,7 @@ pub fn validate(new: NewArticle) -> Result<NewArticle, IngestError> {
         }
     }
     Ok(NewArticle {
+        origin: new.origin,
         title: clean("title", new.title)?,
         publisher: clean("publisher", new.publisher)?,
         url,
@@ -143,7 +166,7 @@ pub struct Ready {
 /// Validate, extract and prepare one article, without writing.
 pub fn prepare(store: &dyn Store, new: NewArticle) -> Result<Prepared, IngestError> {
     let new = validate(new)?;
-    let hash = content_hash(&new.body);
+    let hash = identity_hash(&new);
     if let Some(id) = store.article_by_hash(&hash)? {
         if let Some(article) = store.article(id)? {
             return Ok(Prepared::Existing(article));
@@ -262,6 +285,28 @@ mod tests {
     #[test]
     fn bodies_that_differ_only_in_whitespace_hash_alike() {
         assert_eq!(content_hash("a  b\n\nc"), content_hash(" a b c "));
+        // The place is part of the identity; layout is not.
+        let at = |url: Option<&str>, origin: Option<&str>, body: &str| {
+            identity_hash(&NewArticle {
+                url: url.map(str::to_string),
+                origin: origin.map(str::to_string),
+                body: body.into(),
+                ..Default::default()
+            })
+        };
+        assert_eq!(at(None, None, "a b"), content_hash("a b"));
+        assert_ne!(
+            at(None, Some("file:///x/1.txt"), "a b"),
+            at(None, Some("file:///x/2.txt"), "a b")
+        );
+        assert_eq!(
+            at(Some("https://e.org/1"), None, "a  b"),
+            at(Some("https://e.org/1"), None, "a b")
+        );
+        assert_ne!(
+            at(Some("https://e.org/1"), None, "a b"),
+            at(Some("https://e.org/2"), None, "a b")
+        );
         assert_ne!(content_hash("a b"), content_hash("a c"));
     }
 

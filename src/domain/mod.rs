@@ -94,7 +94,8 @@ pub struct Article {
     /// ISO 8601 date or date-time, as given.
     pub published_at: Option<String>,
     pub body: String,
-    /// SHA-256 of the whitespace-normalised body, truncated: the idempotency key.
+    /// SHA-256 of the source URL (when given) and the whitespace-normalised
+    /// body, truncated: the idempotency key (see `ingest::identity_hash`).
     pub content_hash: [u8; 16],
     /// Seconds since the Unix epoch.
     pub ingested_at: u64,
@@ -178,6 +179,11 @@ pub struct Speaker {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewArticle {
+    /// Where the text was read from when it has no URL (a file's path):
+    /// part of its identity, so an identical text in another file is a
+    /// copy, not the same article. Not part of the API input.
+    #[serde(skip)]
+    pub origin: Option<String>,
     pub title: Option<String>,
     pub body: String,
     pub url: Option<String>,

@@ -28,7 +28,9 @@ pub struct ArticleMutation;
 #[Object]
 impl ArticleMutation {
     /// Store an article and extract its claims and speakers. Idempotent: the
-    /// same body (whitespace aside) returns the article already stored.
+    /// same body (whitespace aside) at the same url (or with none) returns
+    /// the article already stored; the same body at another url is a copy,
+    /// stored and linked to the first as not independent.
     #[graphql(guard = "super::auth::WriteAccess")]
     async fn ingest_article(
         &self,
@@ -37,6 +39,7 @@ impl ArticleMutation {
     ) -> Result<Article> {
         let store = store(ctx).clone();
         let new = NewArticle {
+            origin: None,
             title: input.title,
             body: input.body,
             url: input.url,

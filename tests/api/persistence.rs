@@ -106,3 +106,41 @@ async fn the_cli_ingests_files_directories_and_json_lines_and_skips_bad_ones() {
     assert!(err.contains("b.jsonl:2") && err.contains("c.txt"), "{err}");
     let _ = spawn_app;
 }
+
+#[actix_web::test]
+async fn the_same_text_in_two_files_is_two_articles_linked_as_copies_and_ingesting_again_adds_nothing(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let text = "Harbour plan approved\n\nThe council said the harbour plan would cost 40 million pounds and create 300 jobs.";
+    std::fs::write(src.path().join("business-1.txt"), text).unwrap();
+    std::fs::write(src.path().join("business-2.txt"), text).unwrap();
+    let ingest = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+            .args(["ingest", "--data-dir"])
+            .arg(dir.path())
+            .arg(src.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(ingest().contains("ingested 2 new articles"));
+    assert!(ingest().contains("ingested 0 new articles"));
+    let app = crate::helpers::spawn_app_in(dir, |s| s.seed = false).await;
+    let d = app
+        .data(
+            "{ stats { articles } articles { edges { node { id corroboratedBy { article { id } supporting independent } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["stats"]["articles"], 2);
+    let first = &d["articles"]["edges"][0]["node"];
+    let by = &first["corroboratedBy"][0];
+    assert_eq!(by["article"]["id"], d["articles"]["edges"][1]["node"]["id"]);
+    assert_eq!(by["independent"], false, "a copy is not independent: {by}");
+}
