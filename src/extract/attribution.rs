@@ -23,6 +23,33 @@ pub struct RawClaim {
 }
 
 impl RawClaim {
+    /// Reported speech: mixed when its content holds a quotation.
+    pub fn reported(
+        tokens: &[Token],
+        content: Range<usize>,
+        cue: Range<usize>,
+        mention: Option<Range<usize>>,
+        rule: &'static str,
+        confidence: f32,
+    ) -> RawClaim {
+        let quoted = tokens[content.clone()]
+            .iter()
+            .any(|t| t.kind == TokKind::Quote);
+        RawClaim {
+            kind: if quoted {
+                ClaimKind::MixedQuote
+            } else {
+                ClaimKind::IndirectQuote
+            },
+            content: vec![content],
+            cue: Some(cue),
+            mention,
+            rule,
+            confidence,
+            inherit_from: None,
+        }
+    }
+
     pub fn first_token(&self) -> usize {
         self.content.iter().map(|r| r.start).min().unwrap_or(0)
     }
@@ -1083,22 +1110,9 @@ fn push_reported(
     rule: &'static str,
     confidence: f32,
 ) {
-    let quoted = tokens[content.clone()]
-        .iter()
-        .any(|t| t.kind == TokKind::Quote);
-    claims.push(RawClaim {
-        kind: if quoted {
-            ClaimKind::MixedQuote
-        } else {
-            ClaimKind::IndirectQuote
-        },
-        content: vec![content],
-        cue: Some(cue),
-        mention,
-        rule,
-        confidence,
-        inherit_from: None,
-    });
+    claims.push(RawClaim::reported(
+        tokens, content, cue, mention, rule, confidence,
+    ));
     sent_claims.push(claims.len() - 1);
 }
 

@@ -8,7 +8,6 @@ use super::attribution::RawClaim;
 use super::lexicon;
 use super::tokens::{TokKind, Token};
 use super::Doc;
-use crate::domain::ClaimKind;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -79,22 +78,14 @@ pub fn find(doc: &Doc) -> Option<RawClaim> {
     if content.is_empty() || words(content.clone()) < MIN_CONTENT_WORDS {
         return None;
     }
-    let quoted = tokens[content.clone()]
-        .iter()
-        .any(|t| t.kind == TokKind::Quote);
-    Some(RawClaim {
-        kind: if quoted {
-            ClaimKind::MixedQuote
-        } else {
-            ClaimKind::IndirectQuote
-        },
-        content: vec![content],
-        cue: Some(cue),
-        mention: Some(speaker),
+    Some(RawClaim::reported(
+        tokens,
+        content,
+        cue,
+        Some(speaker),
         rule,
-        confidence: 0.7,
-        inherit_from: None,
-    })
+        0.7,
+    ))
 }
 
 /// A present-tense reporting verb, as headlines write them: "Says", "Urges".
