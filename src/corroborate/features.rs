@@ -566,7 +566,6 @@ pub struct Features {
     /// The place of each number's last written digit, scaled ("1.2 million"
     /// -> 100,000): what it may have been rounded to.
     pub units: Vec<f64>,
-    pub negations: usize,
     /// Whether any word of the text can deny: most cannot, and their
     /// polarity is then never derived.
     pub may_deny: bool,
@@ -690,7 +689,6 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
         let (lower, orig) = &ws[i];
         let no_longer = lower == "no" && ws.get(i + 1).is_some_and(|w| w.0 == "longer");
         if NEGATIONS.contains(&lower.as_str()) || no_longer {
-            f.negations += 1;
             i += 1;
             continue;
         }
@@ -861,8 +859,11 @@ mod tests {
             "{:?}",
             f.numbers
         );
-        assert_eq!(f.negations, 1);
-        assert_eq!(features("They didn't agree", &[]).negations, 1);
+        assert_eq!(f.polarity().denied, ["kill"]);
+        assert_eq!(
+            features("They didn't agree", &[]).polarity().denied,
+            ["agre"]
+        );
     }
 
     #[test]

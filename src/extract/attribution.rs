@@ -620,12 +620,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                         push_reported(
                             &mut claims,
                             &mut sent_claims,
-                            tokens,
-                            content,
-                            cue.clone(),
-                            Some(m),
-                            "according-to",
-                            0.85,
+                            RawClaim::reported(
+                                tokens,
+                                content,
+                                cue.clone(),
+                                Some(m),
+                                "according-to",
+                                0.85,
+                            ),
                         );
                     }
                 }
@@ -710,12 +712,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             push_reported(
                                 &mut claims,
                                 &mut sent_claims,
-                                tokens,
-                                content[0].clone(),
-                                cue.clone(),
-                                Some(m),
-                                "reported-postposed",
-                                0.8,
+                                RawClaim::reported(
+                                    tokens,
+                                    content[0].clone(),
+                                    cue.clone(),
+                                    Some(m),
+                                    "reported-postposed",
+                                    0.8,
+                                ),
                             );
                             claims[n].content = content;
                         }
@@ -781,12 +785,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             push_reported(
                                 &mut claims,
                                 &mut sent_claims,
-                                tokens,
-                                start..end,
-                                cue.clone(),
-                                Some(m),
-                                "reported-speech",
-                                if weak { 0.6 } else { 0.8 },
+                                RawClaim::reported(
+                                    tokens,
+                                    start..end,
+                                    cue.clone(),
+                                    Some(m),
+                                    "reported-speech",
+                                    if weak { 0.6 } else { 0.8 },
+                                ),
                             );
                         }
                     }
@@ -804,12 +810,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             push_reported(
                                 &mut claims,
                                 &mut sent_claims,
-                                tokens,
-                                start..end,
-                                cue.clone(),
-                                m,
-                                "reported-coordinated",
-                                0.7,
+                                RawClaim::reported(
+                                    tokens,
+                                    start..end,
+                                    cue.clone(),
+                                    m,
+                                    "reported-coordinated",
+                                    0.7,
+                                ),
                             );
                             let n = claims.len() - 1;
                             claims[n].inherit_from = Some(last);
@@ -826,12 +834,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             push_reported(
                                 &mut claims,
                                 &mut sent_claims,
-                                tokens,
-                                start..end,
-                                cue.clone(),
-                                Some(m),
-                                "reported-coordinated",
-                                0.6,
+                                RawClaim::reported(
+                                    tokens,
+                                    start..end,
+                                    cue.clone(),
+                                    Some(m),
+                                    "reported-coordinated",
+                                    0.6,
+                                ),
                             );
                         }
                     } else if tokens[i].lower.ends_with("ing")
@@ -863,12 +873,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                             push_reported(
                                 &mut claims,
                                 &mut sent_claims,
-                                tokens,
-                                start..end,
-                                cue.clone(),
-                                Some(m),
-                                "reported-participle",
-                                0.6,
+                                RawClaim::reported(
+                                    tokens,
+                                    start..end,
+                                    cue.clone(),
+                                    Some(m),
+                                    "reported-participle",
+                                    0.6,
+                                ),
                             );
                             if let Some(l) = last {
                                 let n = claims.len() - 1;
@@ -889,12 +901,14 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                                 push_reported(
                                     &mut claims,
                                     &mut sent_claims,
-                                    tokens,
-                                    content,
-                                    cue.clone(),
-                                    Some(m),
-                                    "reported-inverted",
-                                    0.75,
+                                    RawClaim::reported(
+                                        tokens,
+                                        content,
+                                        cue.clone(),
+                                        Some(m),
+                                        "reported-inverted",
+                                        0.75,
+                                    ),
                                 );
                             }
                         }
@@ -1099,20 +1113,9 @@ fn close_previous(claims: &mut [RawClaim], sent_claims: &[usize], tokens: &[Toke
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push_reported(
-    claims: &mut Vec<RawClaim>,
-    sent_claims: &mut Vec<usize>,
-    tokens: &[Token],
-    content: Range<usize>,
-    cue: Range<usize>,
-    mention: Option<Range<usize>>,
-    rule: &'static str,
-    confidence: f32,
-) {
-    claims.push(RawClaim::reported(
-        tokens, content, cue, mention, rule, confidence,
-    ));
+/// A claim of the sentence being read: kept, and remembered as the sentence's.
+fn push_reported(claims: &mut Vec<RawClaim>, sent_claims: &mut Vec<usize>, claim: RawClaim) {
+    claims.push(claim);
     sent_claims.push(claims.len() - 1);
 }
 

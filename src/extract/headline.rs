@@ -8,7 +8,6 @@ use super::attribution::RawClaim;
 use super::lexicon;
 use super::tokens::{TokKind, Token};
 use super::Doc;
-use std::collections::HashSet;
 use std::ops::Range;
 
 /// At most this many words name the speaker before the colon or the verb.
@@ -25,11 +24,6 @@ pub fn find(doc: &Doc) -> Option<RawClaim> {
     }
     let title = doc.paras[0].tokens.clone();
     let tokens = &doc.tokens;
-    let body: HashSet<&str> = tokens[doc.paras[1].tokens.start..]
-        .iter()
-        .filter(|t| t.kind == TokKind::Word && t.cap)
-        .map(|t| t.lower.as_str())
-        .collect();
     let start = title.start;
     let end = trim_terminal(tokens, title.clone());
     // The speaker: capitalised words (and possessives) from the start.
@@ -58,15 +52,6 @@ pub fn find(doc: &Doc) -> Option<RawClaim> {
     {
         return None;
     }
-    let named_in_body = tokens[speaker.clone()].iter().any(|t| {
-        t.kind == TokKind::Word
-            && t.lower.chars().count() >= 3
-            && !lexicon::is_role(&t.lower)
-            && body.contains(t.lower.as_str())
-    });
-    if !named_in_body {
-        return None;
-    }
     let (cue, rule) = if tokens[i].is_punct(':') {
         (i..i + 1, "headline-colon")
     } else if is_headline_cue(&tokens[i]) {
@@ -76,6 +61,20 @@ pub fn find(doc: &Doc) -> Option<RawClaim> {
     };
     let content = cue.end..end;
     if content.is_empty() || words(content.clone()) < MIN_CONTENT_WORDS {
+        return None;
+    }
+    // Last, as it reads the body: the speaker's name must appear there.
+    let name: Vec<&str> = tokens[speaker.clone()]
+        .iter()
+        .filter(|t| {
+            t.kind == TokKind::Word && t.lower.chars().count() >= 3 && !lexicon::is_role(&t.lower)
+        })
+        .map(|t| t.lower.as_str())
+        .collect();
+    let named_in_body = tokens[doc.paras[1].tokens.start..]
+        .iter()
+        .any(|t| t.kind == TokKind::Word && t.cap && name.contains(&t.lower.as_str()));
+    if !named_in_body {
         return None;
     }
     Some(RawClaim::reported(

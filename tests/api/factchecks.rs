@@ -306,20 +306,14 @@ async fn the_cli_imports_claim_reviews_and_cross_checks_lines_of_text() {
         .collect::<String>(),
     )
     .unwrap();
-    let bin = env!("CARGO_BIN_EXE_claimgraph");
     let store = dir.path().join("store");
-    let out = std::process::Command::new(bin)
-        .args(["import-claimreviews", "--data-dir"])
-        .arg(&store)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 2 new fact-checks"));
+    let out = crate::helpers::run_ok(&[
+        "import-claimreviews".as_ref(),
+        "--data-dir".as_ref(),
+        store.as_os_str(),
+        file.as_os_str(),
+    ]);
+    assert!(out.contains("imported 2 new fact-checks"));
     let text = crate::helpers::run_with_stdin(
         &[
             "cross-check".as_ref(),

@@ -115,6 +115,20 @@ impl TestApp {
     }
 }
 
+/// Run the binary with `args`; it must succeed. Its stdout.
+pub fn run_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 /// Run the binary with `args`, feed it `input` on stdin; its stdout.
 pub fn run_with_stdin<S: AsRef<std::ffi::OsStr>>(args: &[S], input: &str) -> String {
     use std::io::Write;

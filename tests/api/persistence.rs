@@ -116,18 +116,12 @@ async fn the_same_text_in_two_files_is_two_articles_linked_as_copies_and_ingesti
     std::fs::write(src.path().join("business-1.txt"), text).unwrap();
     std::fs::write(src.path().join("business-2.txt"), text).unwrap();
     let ingest = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
-            .args(["ingest", "--data-dir"])
-            .arg(dir.path())
-            .arg(src.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
+        crate::helpers::run_ok(&[
+            "ingest".as_ref(),
+            "--data-dir".as_ref(),
+            dir.path().as_os_str(),
+            src.path().as_os_str(),
+        ])
     };
     assert!(ingest().contains("ingested 2 new articles"));
     assert!(ingest().contains("ingested 0 new articles"));
