@@ -974,15 +974,24 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         }
     }
     // Sort by position, keeping `inherit_from` pointing at the same claims.
-    let mut order: Vec<usize> = (0..claims.len()).collect();
+    // Rules that trim may leave nothing: a claim needs some content.
+    for c in claims.iter_mut() {
+        c.content.retain(|r| !r.is_empty());
+    }
+    let mut order: Vec<usize> = (0..claims.len())
+        .filter(|&k| !claims[k].content.is_empty())
+        .collect();
     order.sort_by_key(|&k| claims[k].first_token());
-    let mut new_index = vec![0; claims.len()];
+    let mut new_index = vec![usize::MAX; claims.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
     }
     let mut sorted: Vec<RawClaim> = order.iter().map(|&k| claims[k].clone()).collect();
     for c in sorted.iter_mut() {
-        c.inherit_from = c.inherit_from.map(|p| new_index[p]);
+        c.inherit_from = c
+            .inherit_from
+            .map(|p| new_index[p])
+            .filter(|&p| p != usize::MAX);
     }
     sorted
 }
@@ -1122,6 +1131,13 @@ fn push_reported(claims: &mut Vec<RawClaim>, sent_claims: &mut Vec<usize>, claim
 #[cfg(test)]
 mod tests {
     use super::super::extract;
+
+    #[test]
+    fn a_claim_trimmed_to_nothing_is_dropped_not_a_panic() {
+        // Found by the property test: a cue whose content trims away.
+        let e = extract(", Mr warned , said said said \"");
+        assert!(e.claims.iter().all(|c| !c.content.is_empty()));
+    }
 
     #[test]
     fn naming_someone_something_is_a_claim_without_that() {
