@@ -209,10 +209,21 @@ pub fn is_weak(lemma: &str) -> bool {
     WEAK.contains(&lemma)
 }
 
+/// A form's counts as learned from annotated news (see `train`).
+#[derive(Debug, Clone, Copy)]
+struct Learned {
+    precision: f32,
+    as_cue: u32,
+    total: u32,
+    framed_precision: f32,
+    framed_as_cue: u32,
+    framed_total: u32,
+}
+
 /// Cue precision learned from annotated news (see `train`): how often a
-/// form heads a reporting cue when it occurs.
-fn learned() -> &'static HashMap<&'static str, (f32, u32, u32)> {
-    static M: OnceLock<HashMap<&'static str, (f32, u32, u32)>> = OnceLock::new();
+/// form heads a reporting cue when it occurs, and when it follows a subject.
+fn learned() -> &'static HashMap<&'static str, Learned> {
+    static M: OnceLock<HashMap<&'static str, Learned>> = OnceLock::new();
     M.get_or_init(|| {
         include_str!("cues.tsv")
             .lines()
@@ -220,10 +231,18 @@ fn learned() -> &'static HashMap<&'static str, (f32, u32, u32)> {
             .filter_map(|l| {
                 let mut f = l.split('\t');
                 let form = f.next()?;
-                let p: f32 = f.next()?.parse().ok()?;
-                let n: u32 = f.next()?.parse().ok()?;
-                let total: u32 = f.next()?.parse().ok()?;
-                Some((form, (p, n, total)))
+                let mut num = || f.next()?.parse::<f32>().ok();
+                Some((
+                    form,
+                    Learned {
+                        precision: num()?,
+                        as_cue: num()? as u32,
+                        total: num()? as u32,
+                        framed_precision: num()?,
+                        framed_as_cue: num()? as u32,
+                        framed_total: num()? as u32,
+                    },
+                ))
             })
             .collect()
     })
@@ -234,8 +253,17 @@ fn learned() -> &'static HashMap<&'static str, (f32, u32, u32)> {
 pub fn learned_cue(form: &str) -> Option<f32> {
     learned()
         .get(form)
-        .filter(|(_, n, total)| *n >= 5 || *total >= 30)
-        .map(|(p, _, _)| *p)
+        .filter(|l| l.as_cue >= 5 || l.total >= 30)
+        .map(|l| l.precision)
+}
+
+/// The same precision counted only where the form follows a subject: "think"
+/// is rarely a cue, "voters think" often is.
+pub fn framed_cue(form: &str) -> Option<f32> {
+    learned()
+        .get(form)
+        .filter(|l| l.framed_as_cue >= 5 || l.framed_total >= 30)
+        .map(|l| l.framed_precision)
 }
 
 /// Honorifics: they sit before a name and give its gender when they can.

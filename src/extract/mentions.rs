@@ -117,6 +117,11 @@ pub fn subject_left(tokens: &[Token], sent_start: usize, cue: usize) -> Option<R
         }
         return np_left(tokens, sent_start, e);
     }
+    // "spotted a sign in the crowd and asked": a verb coordinated with the
+    // sentence's own, whose subject is not the noun before "and".
+    if matches!(tokens[end - 1].lower.as_str(), "and" | "or" | "but") {
+        return None;
+    }
     // A single pronoun.
     let last = &tokens[end - 1];
     if last.kind == TokKind::Word && lexicon::pronoun(&last.lower).is_some() {
