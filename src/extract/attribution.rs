@@ -271,7 +271,28 @@ fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> 
         // "... a disgrace Wednesday on a radio show": a trailing time adjunct.
         let time = (lexicon::is_weekday_or_month(&tokens[x].lower) && tokens[x].cap)
             || matches!(tokens[x].lower.as_str(), "yesterday" | "today");
+        // Not a date inside the content: "between January 1 and ...", "during
+        // Monday night's debate", "since March".
+        let inside = matches!(
+            tokens[x - 1].lower.as_str(),
+            "between"
+                | "during"
+                | "from"
+                | "until"
+                | "through"
+                | "by"
+                | "before"
+                | "after"
+                | "of"
+                | "in"
+                | "since"
+                | "and"
+                | "to"
+        ) || tokens[x + 1..end.min(x + 3)]
+            .iter()
+            .any(|t| t.lower == "'s");
         if time
+            && !inside
             && end - x <= 8
             && (x + 1..end).all(|y| !in_quote[y] && tokens[y].kind != TokKind::Quote)
         {
@@ -279,7 +300,7 @@ fn clause_end(tokens: &[Token], in_quote: &[bool], start: usize, end: usize) -> 
             let prep = x > start + 3
                 && matches!(
                     tokens[x - 1].lower.as_str(),
-                    "on" | "last" | "this" | "next" | "since"
+                    "on" | "last" | "this" | "next"
                 );
             return if prep { x - 1 } else { x };
         }
@@ -494,7 +515,11 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         // Text before the quote in its sentence that is not its attribution
         // makes it a mixed quote: `Strikes will trigger a "massive wave ...," he warned.`
         if let Some((_, _, rule)) = &found {
-            if *rule != "quote-leading-attribution" && q.open > s_open.tokens.start {
+            // A mark right after a full stop opens the next sentence, even
+            // where the segmenter kept it with the last one (`... nothing. '' You`).
+            let after_stop = q.open > s_open.tokens.start
+                && matches!(tokens[q.open - 1].lower.as_str(), "." | "!" | "?");
+            if *rule != "quote-leading-attribution" && q.open > s_open.tokens.start && !after_stop {
                 let lead = &tokens[s_open.tokens.start..q.open];
                 if lead.iter().filter(|t| t.kind == TokKind::Word).count() >= 2 {
                     kind = ClaimKind::MixedQuote;
@@ -1242,6 +1267,32 @@ mod tests {
             "{:?}",
             e.claims
         );
+    }
+
+    #[test]
+    fn a_quote_opened_after_a_full_stop_is_not_mixed_with_the_sentence_before() {
+        // Texts typed with '' for both marks, tokens spaced out.
+        let e = extract("Title\n\nThe mood was calm . '' We will win this fight , '' he said .");
+        let c = e
+            .claims
+            .iter()
+            .find(|c| c.text.contains("win this fight"))
+            .expect("the quote");
+        assert_eq!(c.kind, crate::domain::ClaimKind::DirectQuote);
+        assert!(!c.text.contains("mood"), "{}", c.text);
+    }
+
+    #[test]
+    fn a_date_inside_the_content_stays_in_it() {
+        let e = extract("Title\n\nPolice said there were 2,521 shooting incidents in the city between January 1 and September 18.");
+        assert!(
+            claim(&e, "there were 2,521 shooting incidents in the city between January 1 and September 18").is_some(),
+            "{:?}",
+            e.claims
+        );
+        let e =
+            extract("Title\n\nThe senator called the plan a disgrace Wednesday on a radio show.");
+        assert!(claim(&e, "the plan a disgrace").is_some(), "{:?}", e.claims);
     }
 
     #[test]
