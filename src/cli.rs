@@ -164,8 +164,12 @@ pub enum Command {
         /// Relevance: `query_id 0 vclaim_id 1` lines.
         #[arg(long)]
         qrels: PathBuf,
+        /// The lexical reranker's table.
         #[arg(long, default_value = "src/corroborate/crosscheck_model.tsv")]
         out: PathBuf,
+        /// The semantic reranker's table (lexical features and embedding cosines).
+        #[arg(long, default_value = "src/corroborate/crosscheck_semantic_model.tsv")]
+        semantic_out: PathBuf,
     },
     /// Learn the reporting-cue lexicon from a brat-annotated split (text/, attributions/) and print it as TSV.
     TrainCues {
@@ -301,7 +305,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             queries,
             qrels,
             out,
-        } => train_crosscheck(&vclaims, &queries, &qrels, &out),
+            semantic_out,
+        } => train_crosscheck(&vclaims, &queries, &qrels, &out, &semantic_out),
         Command::BuildLexicon {
             wordnet,
             corpus,
@@ -624,28 +629,46 @@ fn import_claim_reviews(store: &dyn Store, file: &Path) -> anyhow::Result<()> {
         };
     let start = std::time::Instant::now();
     let (mut created, mut existing, mut failed, mut matched) = (0u64, 0u64, 0u64, 0u64);
+    let mut valid: Vec<(String, crate::domain::NewFactCheck)> = Vec::new();
     for (origin, doc) in docs {
-        let result = doc.and_then(|v| {
-            let items = factcheck::parse_claim_reviews(&v).map_err(|e| e.to_string())?;
-            factcheck::import(store, items).map_err(|e| e.to_string())
+        let items = doc.and_then(|v| {
+            factcheck::parse_claim_reviews(&v)
+                .and_then(|items| {
+                    items
+                        .into_iter()
+                        .map(factcheck::validate)
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .map_err(|e| e.to_string())
         });
-        match result {
-            Ok(done) => {
-                for d in done {
-                    matched += d.matches.len() as u64;
-                    if d.created {
-                        created += 1;
-                    } else {
-                        existing += 1;
-                    }
-                }
-            }
+        match items {
+            Ok(items) => valid.extend(items.into_iter().map(|i| (origin.clone(), i))),
             Err(e) => {
                 failed += 1;
                 eprintln!("skipped {origin}: {e}");
             }
         }
     }
+    // In batches, so the embedding runs on every core and progress shows.
+    let bar = indicatif::ProgressBar::new(valid.len() as u64);
+    for batch in valid.chunks(512) {
+        let items: Vec<_> = batch.iter().map(|(_, i)| i.clone()).collect();
+        for ((origin, _), result) in batch.iter().zip(factcheck::import_valid(store, &items)) {
+            match result {
+                Ok(d) if d.created => {
+                    created += 1;
+                    matched += d.matches.len() as u64;
+                }
+                Ok(_) => existing += 1,
+                Err(e) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("skipped {origin}: {e}"));
+                }
+            }
+        }
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
     store.flush()?;
     println!(
         "imported {created} new fact-checks ({matched} links to stored claims), {existing} already stored, {failed} skipped, in {:.1}s",
@@ -692,8 +715,11 @@ fn train_crosscheck(
     queries: &Path,
     qrels: &Path,
     out: &Path,
+    semantic_out: &Path,
 ) -> anyhow::Result<()> {
-    use crate::corroborate::crosscheck::{fact_check_candidates, Query, RERANK_MODEL_HEADER};
+    use crate::corroborate::crosscheck::{
+        fact_check_candidates, Query, RERANK_FEATURES, RERANK_MODEL_HEADER,
+    };
     use crate::corroborate::pair::Model;
     use crate::domain::NewFactCheck;
     use std::collections::{HashMap, HashSet};
@@ -712,10 +738,12 @@ fn train_crosscheck(
             ..NewFactCheck::default()
         });
     }
-    for item in items {
-        // Rows the TSV's embedded newlines break up are not checks: skip them.
-        let _ = crate::factcheck::import(&store, vec![item]);
-    }
+    // Rows the TSV's embedded newlines break up are not checks: skip them.
+    let items: Vec<NewFactCheck> = items
+        .into_iter()
+        .filter_map(|i| crate::factcheck::validate(i).ok())
+        .collect();
+    let _ = crate::factcheck::import_valid(&store, &items);
     let mut gold: HashMap<String, HashSet<String>> = HashMap::new();
     for line in std::fs::read_to_string(qrels)?.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -736,13 +764,23 @@ fn train_crosscheck(
             }
         }
     }
-    let (mut xs, mut ys, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut xs, mut sx, mut ys, mut groups) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (id, t) in &qs {
         let q = Query::new(t);
         let start = xs.len();
-        for (fc, _, x) in fact_check_candidates(&store, &q)? {
-            ys.push(fc.url.as_ref().is_some_and(|u| gold[id].contains(u)));
-            xs.push(x);
+        for c in fact_check_candidates(&store, &q)? {
+            ys.push(
+                c.fact_check
+                    .url
+                    .as_ref()
+                    .is_some_and(|u| gold[id].contains(u)),
+            );
+            xs.push(c.lexical);
+            sx.push(
+                c.semantic.ok_or_else(|| {
+                    anyhow::anyhow!("a fact-check was stored without its embedding")
+                })?,
+            );
         }
         groups.push((start, xs.len(), gold[id].len()));
     }
@@ -764,10 +802,14 @@ fn train_crosscheck(
     };
     let before = map5(&|i| xs[i][0]);
     let m = Model::fit(&xs, &ys, 0.001, 2000);
-    let after = map5(&|i| m.probability(&xs[i]));
+    let lexical = map5(&|i| m.probability(&xs[i]));
     std::fs::write(out, m.to_tsv(RERANK_MODEL_HEADER))?;
+    let cosine = map5(&|i| sx[i][RERANK_FEATURES]);
+    let s = Model::fit(&sx, &ys, 0.001, 2000);
+    let semantic = map5(&|i| s.probability(&sx[i]));
+    std::fs::write(semantic_out, s.to_tsv(RERANK_MODEL_HEADER))?;
     eprintln!(
-        "trained on {} candidates of {} queries; MAP@5 on them: BM25 {before:.4}, reranked {after:.4}",
+        "trained on {} candidates of {} queries; MAP@5 on them: BM25 {before:.4}, cosine {cosine:.4}, lexical reranker {lexical:.4}, semantic reranker {semantic:.4}",
         xs.len(),
         groups.len()
     );

@@ -176,14 +176,17 @@ pub fn review_claim(
         appearance: article.and_then(|a| a.url),
         claim: Some(claim_id),
     })?;
+    // Embedded before the write lock is taken: the model is the slow part.
+    let vector = crate::corroborate::index::embed_fact_check(&new);
     Ok(store.insert_fact_check(
         &new,
         crate::ingest::now(),
-        &crate::corroborate::Corroborator,
+        &crate::corroborate::index::Embedded(vector),
     )?)
 }
 
-/// Store fact-checks published elsewhere, each linked to the stored claims it matches.
+/// Store fact-checks published elsewhere, each linked to the stored claims
+/// it matches. All or none are valid; each is stored atomically.
 pub fn import(
     store: &dyn Store,
     items: Vec<NewFactCheck>,
@@ -192,14 +195,41 @@ pub fn import(
         .into_iter()
         .map(validate)
         .collect::<Result<Vec<_>, _>>()?;
+    import_valid(store, &items)
+        .into_iter()
+        .map(|r| r.map_err(FactCheckError::from))
+        .collect()
+}
+
+/// Store validated fact-checks, one answer each: the new ones are embedded
+/// first, in parallel and outside the write lock.
+pub fn import_valid(
+    store: &dyn Store,
+    items: &[NewFactCheck],
+) -> Vec<Result<FactCheckInserted, StoreError>> {
+    use crate::corroborate::index::{embed_fact_checks, Embedded};
+    let stored: Vec<bool> = items
+        .iter()
+        .map(|n| matches!(store.fact_check_stored(n), Ok(Some(_))))
+        .collect();
+    let fresh: Vec<&NewFactCheck> = items
+        .iter()
+        .zip(&stored)
+        .filter(|(_, s)| !**s)
+        .map(|(n, _)| n)
+        .collect();
+    let mut vectors = embed_fact_checks(&fresh).into_iter();
     items
         .iter()
-        .map(|new| {
-            Ok(store.insert_fact_check(
-                new,
-                crate::ingest::now(),
-                &crate::corroborate::Corroborator,
-            )?)
+        .zip(stored)
+        .map(|(new, stored)| {
+            // A stored one is found by the insert before any linking.
+            let vector = if stored {
+                Vec::new()
+            } else {
+                vectors.next().unwrap_or_default()
+            };
+            store.insert_fact_check(new, crate::ingest::now(), &Embedded(vector))
         })
         .collect()
 }

@@ -231,6 +231,10 @@ impl std::hash::Hasher for IdHasher {
 
 /// A query, analysed once.
 pub struct Query {
+    /// As given: the embedding reads it whole (a post's author and date
+    /// help to find the check of it).
+    text: String,
+    vector: std::sync::OnceLock<Vec<f32>>,
     pub features: Features,
     /// The terms looked up, with counts.
     terms: Vec<(String, u16)>,
@@ -251,6 +255,8 @@ impl Query {
         });
         terms.truncate(QUERY_TERMS);
         Query {
+            text: text.to_string(),
+            vector: std::sync::OnceLock::new(),
             grams: char_grams(&f.text),
             stems: f.terms.iter().map(|t| t.stem.clone()).collect(),
             bigrams: bigrams(&f),
@@ -261,6 +267,12 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Its sentence embedding, computed when first needed.
+    pub fn vector(&self) -> &[f32] {
+        self.vector
+            .get_or_init(|| super::embed::Encoder::get().encode(&self.text))
     }
 }
 
@@ -352,14 +364,39 @@ pub fn rerank_features(
     ]
 }
 
-/// The shipped reranker (`claimgraph train-crosscheck`).
-fn reranker() -> Option<&'static super::pair::Model> {
-    static M: std::sync::OnceLock<Option<super::pair::Model>> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        super::pair::Model::from_tsv(include_str!("crosscheck_model.tsv"), RERANK_FEATURES)
-            .filter(|m| m.weights.iter().any(|w| *w != 0.0))
+/// What the semantic reranker adds for a fact-check with an embedding: its
+/// cosine with the query, how far that falls behind the best candidate's,
+/// its place in cosine order, and the lexical reranker's probability.
+pub const SEMANTIC_FEATURES: usize = 4;
+
+/// A candidate's features for the semantic reranker: the lexical ones, then the semantic.
+pub type SemanticFeatures = [f32; RERANK_FEATURES + SEMANTIC_FEATURES];
+
+fn load_model(
+    cell: &'static std::sync::OnceLock<Option<super::pair::Model>>,
+    tsv: &str,
+    n: usize,
+) -> Option<&'static super::pair::Model> {
+    cell.get_or_init(|| {
+        super::pair::Model::from_tsv(tsv, n).filter(|m| m.weights.iter().any(|w| *w != 0.0))
     })
     .as_ref()
+}
+
+/// The shipped rerankers (`claimgraph train-crosscheck`): lexical, for
+/// claims and for fact-checks stored without an embedding, and semantic.
+fn reranker() -> Option<&'static super::pair::Model> {
+    static M: std::sync::OnceLock<Option<super::pair::Model>> = std::sync::OnceLock::new();
+    load_model(&M, include_str!("crosscheck_model.tsv"), RERANK_FEATURES)
+}
+
+fn semantic_reranker() -> Option<&'static super::pair::Model> {
+    static M: std::sync::OnceLock<Option<super::pair::Model>> = std::sync::OnceLock::new();
+    load_model(
+        &M,
+        include_str!("crosscheck_semantic_model.tsv"),
+        RERANK_FEATURES + SEMANTIC_FEATURES,
+    )
 }
 
 pub const RERANK_MODEL_HEADER: &str =
@@ -374,8 +411,29 @@ fn rank(x: &[f32; RERANK_FEATURES]) -> f32 {
     }
 }
 
-/// A fact-check found for a query, its features, and what the reranker sees of it.
-pub type Candidate = (FactCheck, Arc<Features>, [f32; RERANK_FEATURES]);
+/// A fact-check found for a query.
+pub struct Candidate {
+    pub fact_check: FactCheck,
+    pub features: Arc<Features>,
+    /// What the lexical reranker sees.
+    pub lexical: [f32; RERANK_FEATURES],
+    /// What the semantic reranker sees, when the fact-check has an embedding.
+    pub semantic: Option<SemanticFeatures>,
+}
+
+impl Candidate {
+    /// Its cosine with the query, when both have embeddings.
+    pub fn cosine(&self) -> Option<f32> {
+        self.semantic.map(|x| x[RERANK_FEATURES])
+    }
+
+    fn rank(&self) -> f32 {
+        match (self.semantic, semantic_reranker()) {
+            (Some(x), Some(m)) => m.probability(&x),
+            _ => rank(&self.lexical),
+        }
+    }
+}
 
 /// Fact-check candidates for a query, BM25 order, with their reranker features.
 pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candidate>> {
@@ -388,17 +446,47 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
     )?;
     let best = ranked.first().map_or(0.0, |r| r.1);
     let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
+    let vectors = store.fact_check_vectors(&ids)?;
+    let cosines: Vec<Option<f32>> = vectors
+        .iter()
+        .map(|v| {
+            v.as_ref()
+                .filter(|v| v.len() == super::embed::DIM)
+                .map(|v| super::embed::cosine(q.vector(), v))
+        })
+        .collect();
+    let best_cosine = cosines
+        .iter()
+        .flatten()
+        .fold(f32::NEG_INFINITY, |m, c| m.max(*c));
+    let all: Vec<f32> = cosines.iter().flatten().copied().collect();
+    let cosine_place = |c: f32| all.iter().filter(|d| **d > c).count();
     let mut out = Vec::new();
-    for (pos, (fc, (_, b))) in store
+    for (pos, ((fc, (_, b)), cos)) in store
         .fact_checks(&ids)?
         .into_iter()
         .zip(&ranked)
+        .zip(cosines)
         .enumerate()
     {
         let Some(fc) = fc else { continue };
         let (f, h) = stored_fact_check_features(store, &fc);
-        let x = rerank_features(q, &idfs, *b, best, pos, &f, h.as_deref());
-        out.push((fc, f, x));
+        let lexical = rerank_features(q, &idfs, *b, best, pos, &f, h.as_deref());
+        let semantic = cos.map(|c| {
+            let mut x = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
+            x[..RERANK_FEATURES].copy_from_slice(&lexical);
+            x[RERANK_FEATURES] = c;
+            x[RERANK_FEATURES + 1] = c - best_cosine;
+            x[RERANK_FEATURES + 2] = 1.0 / (1.0 + cosine_place(c) as f32);
+            x[RERANK_FEATURES + 3] = rank(&lexical);
+            x
+        });
+        out.push(Candidate {
+            fact_check: fc,
+            features: f,
+            lexical,
+            semantic,
+        });
     }
     Ok(out)
 }
@@ -412,8 +500,8 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
     // Rank every candidate; compare (stance, evidence) only those returned.
     let mut ranked: Vec<(Target, f32, Arc<Features>)> = Vec::new();
     if scope.fact_checks {
-        for (fc, f, x) in fact_check_candidates(store, &q)? {
-            ranked.push((Target::FactCheck(fc.id), rank(&x), f));
+        for c in fact_check_candidates(store, &q)? {
+            ranked.push((Target::FactCheck(c.fact_check.id), c.rank(), c.features));
         }
     }
     if scope.claims {

@@ -399,30 +399,81 @@ impl Linker for Corroborator {
         id: FactCheckId,
         new: &NewFactCheck,
     ) -> Result<FactCheckPlan> {
-        let f = features(&new.claim_reviewed, &[]);
-        let headline = new.headline.as_deref().map(|h| features(h, &[]));
-        let (postings, length) = match &headline {
-            Some(h) => index_terms(&[&f, h]),
-            None => index_terms(&[&f]),
-        };
-        let mut matches = Vec::new();
-        if f.terms.len() >= MIN_TERMS {
-            let ids = shared_candidates(
-                &query_terms(&f),
-                |t| store.postings(t, POSTINGS_PER_TERM),
-                |c: &ClaimId| Some(*c) != new.claim,
-            )?;
-            let known = stored_features(store, &ids)?;
-            for c in ids {
-                if let Some(g) = known.get(&c) {
-                    matches.extend(as_match(c, id, g, &f));
-                }
+        plan_fact_check(store, id, new, embed_fact_check(new))
+    }
+}
+
+/// A fact-check's embedding, from its claim and headline.
+pub fn embed_fact_check(new: &NewFactCheck) -> Vec<f32> {
+    super::embed::Encoder::get().encode(&super::embed::fact_check_text(
+        &new.claim_reviewed,
+        new.headline.as_deref(),
+    ))
+}
+
+/// Fact-checks' embeddings, computed on every core: a bulk import's slow part.
+pub fn embed_fact_checks(new: &[&NewFactCheck]) -> Vec<Vec<f32>> {
+    let texts: Vec<String> = new
+        .iter()
+        .map(|n| super::embed::fact_check_text(&n.claim_reviewed, n.headline.as_deref()))
+        .collect();
+    super::embed::Encoder::get().encode_all(&texts)
+}
+
+/// Links a fact-check whose embedding was computed outside the write lock.
+pub struct Embedded(pub Vec<f32>);
+
+impl Linker for Embedded {
+    fn plan(
+        &self,
+        store: &dyn Store,
+        article: ArticleId,
+        new: &NewArticle,
+        ex: &Extraction,
+    ) -> Result<LinkPlan> {
+        Corroborator.plan(store, article, new, ex)
+    }
+
+    fn plan_fact_check(
+        &self,
+        store: &dyn Store,
+        id: FactCheckId,
+        new: &NewFactCheck,
+    ) -> Result<FactCheckPlan> {
+        plan_fact_check(store, id, new, self.0.clone())
+    }
+}
+
+fn plan_fact_check(
+    store: &dyn Store,
+    id: FactCheckId,
+    new: &NewFactCheck,
+    vector: Vec<f32>,
+) -> Result<FactCheckPlan> {
+    let f = features(&new.claim_reviewed, &[]);
+    let headline = new.headline.as_deref().map(|h| features(h, &[]));
+    let (postings, length) = match &headline {
+        Some(h) => index_terms(&[&f, h]),
+        None => index_terms(&[&f]),
+    };
+    let mut matches = Vec::new();
+    if f.terms.len() >= MIN_TERMS {
+        let ids = shared_candidates(
+            &query_terms(&f),
+            |t| store.postings(t, POSTINGS_PER_TERM),
+            |c: &ClaimId| Some(*c) != new.claim,
+        )?;
+        let known = stored_features(store, &ids)?;
+        for c in ids {
+            if let Some(g) = known.get(&c) {
+                matches.extend(as_match(c, id, g, &f));
             }
         }
-        Ok(FactCheckPlan {
-            postings,
-            length,
-            matches,
-        })
     }
+    Ok(FactCheckPlan {
+        postings,
+        length,
+        matches,
+        vector: Some(vector),
+    })
 }

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod crosscheck;
+pub mod embed;
 pub mod features;
 pub mod index;
 pub mod lexicon;

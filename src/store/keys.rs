@@ -20,6 +20,9 @@
 //! | `claim_reviews` | claim key ++ fact-check id                  | empty                 |
 //! | `claim_fact_checks`| claim key ++ fact-check id               | `FactCheckMatch`      |
 //! | `fact_check_claims`| fact-check id ++ claim key               | `FactCheckMatch`      |
+//! | `fact_check_vectors`| fact-check id (u64 BE)                   | embedding (f32 LE)*   |
+//!
+//! (*: after the version byte, raw little-endian floats, not JSON.)
 //!
 //! Big-endian integers make key order id order, so an article's claims and
 //! a speaker's claims are contiguous ranges. Values start with a format
@@ -42,6 +45,7 @@ pub const FACT_CHECK_TERMS: &str = "fact_check_terms";
 pub const CLAIM_REVIEWS: &str = "claim_reviews";
 pub const CLAIM_FACT_CHECKS: &str = "claim_fact_checks";
 pub const FACT_CHECK_CLAIMS: &str = "fact_check_claims";
+pub const FACT_CHECK_VECTORS: &str = "fact_check_vectors";
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_COUNTERS: &[u8] = b"counters";

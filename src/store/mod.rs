@@ -141,6 +141,8 @@ pub struct FactCheckPlan {
     /// Its length in index terms.
     pub length: u16,
     pub matches: Vec<FactCheckMatch>,
+    /// Its sentence embedding, when the linker computes one.
+    pub vector: Option<Vec<f32>>,
 }
 
 /// What a new article adds to the corroboration index: its claims' terms,
@@ -255,6 +257,11 @@ pub trait Store: Send + Sync + 'static {
 
     fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>>;
     fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>>;
+    /// Fact-checks' sentence embeddings, one answer per id, in order (none
+    /// for one stored without).
+    fn fact_check_vectors(&self, ids: &[FactCheckId]) -> Result<Vec<Option<Vec<f32>>>>;
+    /// The stored fact-check an insert of `new` would find already there.
+    fn fact_check_stored(&self, new: &NewFactCheck) -> Result<Option<FactCheckId>>;
     fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>>;
     /// Fact-checks indexed under a term, at most `limit`.
     fn fact_check_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<FactCheckId>>>;

@@ -58,6 +58,7 @@ pub(super) struct Trees<'a> {
     pub claim_reviews: &'a sled::Tree,
     pub claim_fact_checks: &'a sled::Tree,
     pub fact_check_claims: &'a sled::Tree,
+    pub fact_check_vectors: &'a sled::Tree,
 }
 
 impl Trees<'_> {
@@ -78,6 +79,7 @@ impl Trees<'_> {
             (keys::CLAIM_REVIEWS, self.claim_reviews.clone()),
             (keys::CLAIM_FACT_CHECKS, self.claim_fact_checks.clone()),
             (keys::FACT_CHECK_CLAIMS, self.fact_check_claims.clone()),
+            (keys::FACT_CHECK_VECTORS, self.fact_check_vectors.clone()),
         ]
     }
 }
@@ -115,6 +117,7 @@ pub struct SledStore {
     claim_reviews: sled::Tree,
     claim_fact_checks: sled::Tree,
     fact_check_claims: sled::Tree,
+    fact_check_vectors: sled::Tree,
     terms_mem: super::memindex::MemIndex<ClaimId>,
     fact_check_terms_mem: super::memindex::MemIndex<FactCheckId>,
     features: super::DerivedCache<Derived, std::sync::Arc<crate::corroborate::Features>>,
@@ -226,6 +229,7 @@ impl SledStore {
             claim_reviews: t(keys::CLAIM_REVIEWS)?,
             claim_fact_checks: t(keys::CLAIM_FACT_CHECKS)?,
             fact_check_claims: t(keys::FACT_CHECK_CLAIMS)?,
+            fact_check_vectors: t(keys::FACT_CHECK_VECTORS)?,
             db,
             write: Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
@@ -269,6 +273,7 @@ impl SledStore {
             claim_reviews: &self.claim_reviews,
             claim_fact_checks: &self.claim_fact_checks,
             fact_check_claims: &self.fact_check_claims,
+            fact_check_vectors: &self.fact_check_vectors,
         }
     }
 
@@ -925,6 +930,27 @@ impl Store for SledStore {
         ids.iter().map(|&id| self.fact_check(id)).collect()
     }
 
+    fn fact_check_vectors(&self, ids: &[FactCheckId]) -> Result<Vec<Option<Vec<f32>>>> {
+        ids.iter()
+            .map(|&id| {
+                self.fact_check_vectors
+                    .get(keys::fact_check(id))
+                    .map_err(io)?
+                    .map(|v| super::codec::decode_vector(&v))
+                    .transpose()
+            })
+            .collect()
+    }
+
+    fn fact_check_stored(&self, new: &NewFactCheck) -> Result<Option<FactCheckId>> {
+        Ok(self
+            .fact_check_keys
+            .get(fact_check_key(new))
+            .map_err(io)?
+            .and_then(|v| keys::parse_u64(&v))
+            .map(FactCheckId))
+    }
+
     fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>> {
         let after = after.map(|a| a.0).unwrap_or(0);
         if after == u64::MAX {
@@ -1001,6 +1027,7 @@ impl Store for SledStore {
             self.claim_reviews.clone(),
             self.claim_fact_checks.clone(),
             self.fact_check_claims.clone(),
+            self.fact_check_vectors.clone(),
         ];
         let result = trees[..].transaction(|t: &Vec<TxTree>| -> TxResult<FactCheckInserted> {
             let mut counters: Counters = tx_get(&t[0], keys::META_COUNTERS)?.unwrap_or_default();
@@ -1028,6 +1055,9 @@ impl Store for SledStore {
                 let v = encode(m);
                 t[5].insert(&keys::claim_fact_check(m.claim, id)[..], v.clone())?;
                 t[6].insert(&keys::fact_check_claim(id, m.claim)[..], v)?;
+            }
+            if let Some(v) = &plan.vector {
+                t[7].insert(&keys::fact_check(id), super::codec::encode_vector(v))?;
             }
             t[0].insert(keys::META_COUNTERS, encode(&counters))?;
             Ok(FactCheckInserted {
