@@ -629,7 +629,7 @@ fn import_claim_reviews(store: &dyn Store, file: &Path) -> anyhow::Result<()> {
         };
     let start = std::time::Instant::now();
     let (mut created, mut existing, mut failed, mut matched) = (0u64, 0u64, 0u64, 0u64);
-    let mut valid: Vec<(String, crate::domain::NewFactCheck)> = Vec::new();
+    let (mut origins, mut valid) = (Vec::new(), Vec::new());
     for (origin, doc) in docs {
         let items = doc.and_then(|v| {
             factcheck::parse_claim_reviews(&v)
@@ -642,7 +642,10 @@ fn import_claim_reviews(store: &dyn Store, file: &Path) -> anyhow::Result<()> {
                 .map_err(|e| e.to_string())
         });
         match items {
-            Ok(items) => valid.extend(items.into_iter().map(|i| (origin.clone(), i))),
+            Ok(items) => {
+                origins.extend(std::iter::repeat_n(origin, items.len()));
+                valid.extend(items);
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("skipped {origin}: {e}");
@@ -651,9 +654,8 @@ fn import_claim_reviews(store: &dyn Store, file: &Path) -> anyhow::Result<()> {
     }
     // In batches, so the embedding runs on every core and progress shows.
     let bar = indicatif::ProgressBar::new(valid.len() as u64);
-    for batch in valid.chunks(512) {
-        let items: Vec<_> = batch.iter().map(|(_, i)| i.clone()).collect();
-        for ((origin, _), result) in batch.iter().zip(factcheck::import_valid(store, &items)) {
+    for (batch, origins) in valid.chunks(512).zip(origins.chunks(512)) {
+        for (origin, result) in origins.iter().zip(factcheck::import_valid(store, batch)) {
             match result {
                 Ok(d) if d.created => {
                     created += 1;
@@ -718,7 +720,7 @@ fn train_crosscheck(
     semantic_out: &Path,
 ) -> anyhow::Result<()> {
     use crate::corroborate::crosscheck::{
-        fact_check_candidates, Query, RERANK_FEATURES, RERANK_MODEL_HEADER,
+        fact_check_candidates, Query, RERANK_FEATURES, RERANK_MODEL_HEADER, SEMANTIC_FEATURES,
     };
     use crate::corroborate::pair::Model;
     use crate::domain::NewFactCheck;
@@ -765,6 +767,7 @@ fn train_crosscheck(
         }
     }
     let (mut xs, mut sx, mut ys, mut groups) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut from_bm25 = Vec::new();
     for (id, t) in &qs {
         let q = Query::new(t);
         let start = xs.len();
@@ -776,6 +779,7 @@ fn train_crosscheck(
                     .is_some_and(|u| gold[id].contains(u)),
             );
             xs.push(c.lexical);
+            from_bm25.push(c.lexical_match);
             sx.push(
                 c.semantic.ok_or_else(|| {
                     anyhow::anyhow!("a fact-check was stored without its embedding")
@@ -801,11 +805,21 @@ fn train_crosscheck(
         total / groups.len().max(1) as f64
     };
     let before = map5(&|i| xs[i][0]);
-    let m = Model::fit(&xs, &ys, 0.001, 2000);
+    // The lexical reranker also ranks claims, which only BM25 finds: it
+    // learns from BM25's candidates alone.
+    let (lx, ly): (Vec<_>, Vec<_>) = (0..xs.len())
+        .filter(|&i| from_bm25[i])
+        .map(|i| (xs[i], ys[i]))
+        .unzip();
+    let m = Model::fit(&lx, &ly, 0.001, 2000);
     let lexical = map5(&|i| m.probability(&xs[i]));
     std::fs::write(out, m.to_tsv(RERANK_MODEL_HEADER))?;
+    // The semantic reranker reads the lexical one's output: the one just fitted.
+    for (x, s) in xs.iter().zip(sx.iter_mut()) {
+        s[RERANK_FEATURES + SEMANTIC_FEATURES - 1] = m.probability(x);
+    }
     let cosine = map5(&|i| sx[i][RERANK_FEATURES]);
-    let s = Model::fit(&sx, &ys, 0.001, 2000);
+    let s = Model::fit_newton(&sx, &ys, 0.001, 100);
     let semantic = map5(&|i| s.probability(&sx[i]));
     std::fs::write(semantic_out, s.to_tsv(RERANK_MODEL_HEADER))?;
     eprintln!(

@@ -176,13 +176,8 @@ pub fn review_claim(
         appearance: article.and_then(|a| a.url),
         claim: Some(claim_id),
     })?;
-    // Embedded before the write lock is taken: the model is the slow part.
-    let vector = crate::corroborate::index::embed_fact_check(&new);
-    Ok(store.insert_fact_check(
-        &new,
-        crate::ingest::now(),
-        &crate::corroborate::index::Embedded(vector),
-    )?)
+    let inserted = import_valid(store, std::slice::from_ref(&new)).pop();
+    Ok(inserted.ok_or_else(|| StoreError::Corrupt("an insert gave no answer".into()))??)
 }
 
 /// Store fact-checks published elsewhere, each linked to the stored claims
@@ -218,17 +213,14 @@ pub fn import_valid(
         .filter(|(_, s)| !**s)
         .map(|(n, _)| n)
         .collect();
+    // Embedded before the write lock is taken: the model is the slow part.
     let mut vectors = embed_fact_checks(&fresh).into_iter();
     items
         .iter()
         .zip(stored)
         .map(|(new, stored)| {
             // A stored one is found by the insert before any linking.
-            let vector = if stored {
-                Vec::new()
-            } else {
-                vectors.next().unwrap_or_default()
-            };
+            let vector = if stored { None } else { vectors.next() };
             store.insert_fact_check(new, crate::ingest::now(), &Embedded(vector))
         })
         .collect()

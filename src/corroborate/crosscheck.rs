@@ -1,7 +1,8 @@
 //! Stage 4: cross-checking a piece of text against everything stored, the
 //! query a pipeline runs on every new sentence. Candidates come from the
-//! postings (claims' and fact-checks'), never from a scan; the best are
-//! rescored with the full comparison.
+//! postings (claims' and fact-checks') and, for fact-checks, from the vector
+//! index of their embeddings, never from a scan; the best are rescored with
+//! the full comparison.
 
 use super::features::{features, Features};
 use super::score::{compare, coverage, Stance};
@@ -16,6 +17,13 @@ const QUERY_TERMS: usize = 32;
 const POSTINGS_PER_TERM: usize = 3_000;
 /// Candidates of each kind rescored.
 const CANDIDATES: usize = 40;
+/// Fact-checks nearest in meaning added to the lexical candidates: the
+/// paraphrases that share too few words for BM25 to rank.
+const DENSE_CANDIDATES: usize = 20;
+/// Below this cosine a neighbour is no paraphrase (all-MiniLM-L6-v2 puts
+/// unrelated sentences near 0): the index always has neighbours, and a
+/// query about nothing stored must still find nothing.
+const DENSE_MIN_COSINE: f32 = 0.3;
 
 /// What a cross-check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,6 +41,9 @@ pub struct Hit {
     /// How much the two texts share, in [0, 1], whatever else was found: the
     /// corroboration score.
     pub similarity: f32,
+    /// The cosine of the two texts' sentence embeddings, when both have one
+    /// (fact-checks do; stored claims are matched by their words).
+    pub semantic_similarity: Option<f32>,
     pub stance: Stance,
     pub evidence: Vec<String>,
 }
@@ -419,6 +430,8 @@ pub struct Candidate {
     pub lexical: [f32; RERANK_FEATURES],
     /// What the semantic reranker sees, when the fact-check has an embedding.
     pub semantic: Option<SemanticFeatures>,
+    /// Whether BM25 ranked it (else only the vector index found it).
+    pub lexical_match: bool,
 }
 
 impl Candidate {
@@ -435,16 +448,26 @@ impl Candidate {
     }
 }
 
-/// Fact-check candidates for a query, BM25 order, with their reranker features.
+/// Fact-check candidates for a query with their reranker features: BM25's
+/// best in its order, then the nearest in meaning that BM25 did not rank.
 pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candidate>> {
     let stats = store.stats()?;
-    let (ranked, idfs) = bm25(
+    if stats.fact_checks == 0 {
+        return Ok(Vec::new());
+    }
+    let (mut ranked, idfs) = bm25(
         &q.terms,
         stats.fact_checks,
         stats.fact_check_terms,
         |t, f| store.with_fact_check_postings(t, POSTINGS_PER_TERM, f),
     )?;
     let best = ranked.first().map_or(0.0, |r| r.1);
+    let lexical: std::collections::HashSet<FactCheckId> = ranked.iter().map(|r| r.0).collect();
+    for (id, cosine) in store.nearest_fact_checks(q.vector(), DENSE_CANDIDATES)? {
+        if cosine >= DENSE_MIN_COSINE && !lexical.contains(&id) {
+            ranked.push((id, 0.0));
+        }
+    }
     let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
     let vectors = store.fact_check_vectors(&ids)?;
     let cosines: Vec<Option<f32>> = vectors
@@ -455,13 +478,11 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
                 .map(|v| super::embed::cosine(q.vector(), v))
         })
         .collect();
-    let best_cosine = cosines
-        .iter()
-        .flatten()
-        .fold(f32::NEG_INFINITY, |m, c| m.max(*c));
     let all: Vec<f32> = cosines.iter().flatten().copied().collect();
+    let best_cosine = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
     let cosine_place = |c: f32| all.iter().filter(|d| **d > c).count();
     let mut out = Vec::new();
+    let bm25_ranked = lexical.len();
     for (pos, ((fc, (_, b)), cos)) in store
         .fact_checks(&ids)?
         .into_iter()
@@ -486,6 +507,7 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
             features: f,
             lexical,
             semantic,
+            lexical_match: pos < bm25_ranked,
         });
     }
     Ok(out)
@@ -498,10 +520,11 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
         return Ok(Vec::new());
     }
     // Rank every candidate; compare (stance, evidence) only those returned.
-    let mut ranked: Vec<(Target, f32, Arc<Features>)> = Vec::new();
+    let mut ranked: Vec<(Target, f32, Arc<Features>, Option<f32>)> = Vec::new();
     if scope.fact_checks {
         for c in fact_check_candidates(store, &q)? {
-            ranked.push((Target::FactCheck(c.fact_check.id), c.rank(), c.features));
+            let target = Target::FactCheck(c.fact_check.id);
+            ranked.push((target, c.rank(), c.features.clone(), c.cosine()));
         }
     }
     if scope.claims {
@@ -515,19 +538,20 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
         for (pos, (id, b)) in bm.iter().enumerate() {
             let Some(f) = known.get(id) else { continue };
             let x = rerank_features(&q, &idfs, *b, best, pos, f, None);
-            ranked.push((Target::Claim(*id), rank(&x), f.clone()));
+            ranked.push((Target::Claim(*id), rank(&x), f.clone(), None));
         }
     }
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(first);
     Ok(ranked
         .into_iter()
-        .map(|(target, score, f)| {
+        .map(|(target, score, f, semantic_similarity)| {
             let cmp = compare(&q.features, &f);
             Hit {
                 target,
                 score,
                 similarity: cmp.score,
+                semantic_similarity,
                 stance: cmp.stance,
                 evidence: cmp.evidence,
             }

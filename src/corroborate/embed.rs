@@ -65,7 +65,7 @@ struct Layer {
 /// The model, loaded once.
 pub struct Encoder {
     vocab: HashMap<&'static str, u32>,
-    words: Array2<f32>,
+    words: Rows,
     positions: Array2<f32>,
     token_type: Array1<f32>,
     norm: Norm,
@@ -79,13 +79,61 @@ pub struct Encoder {
 #[error("the embedding model is damaged: {0}")]
 pub struct ModelError(String);
 
-fn read_tensors(bytes: &[u8]) -> Result<HashMap<String, Array2<f32>>, ModelError> {
+/// A tensor as shipped: f32 values, or int8 rows with one f32 scale each.
+enum Tensor {
+    Dense(Array2<f32>),
+    Quantised(Rows),
+}
+
+/// Int8 rows read in place from the shipped bytes: the word table is most of
+/// the model and a text needs only its own words' rows.
+struct Rows {
+    cols: usize,
+    scales: Vec<f32>,
+    values: &'static [u8],
+}
+
+impl Rows {
+    fn rows(&self) -> usize {
+        self.scales.len()
+    }
+
+    fn add_row_to(&self, row: usize, out: &mut ndarray::ArrayViewMut1<f32>) {
+        let s = self.scales[row];
+        let q = &self.values[row * self.cols..(row + 1) * self.cols];
+        for (o, &v) in out.iter_mut().zip(q) {
+            *o += f32::from(v as i8) * s;
+        }
+    }
+
+    fn dense(&self) -> Array2<f32> {
+        let values = self
+            .values
+            .chunks_exact(self.cols)
+            .zip(&self.scales)
+            .flat_map(|(row, s)| row.iter().map(move |&v| f32::from(v as i8) * s))
+            .collect();
+        Array2::from_shape_vec((self.rows(), self.cols), values)
+            .unwrap_or_else(|_| Array2::zeros((self.rows(), self.cols)))
+    }
+}
+
+impl Tensor {
+    fn dense(self) -> Array2<f32> {
+        match self {
+            Tensor::Dense(a) => a,
+            Tensor::Quantised(r) => r.dense(),
+        }
+    }
+}
+
+fn read_tensors(bytes: &'static [u8]) -> Result<HashMap<String, Tensor>, ModelError> {
     let bad = |m: &str| ModelError(m.to_string());
     let mut at = 8usize;
     if bytes.get(..8) != Some(b"CGMINILM".as_slice()) {
         return Err(bad("bad magic"));
     }
-    let take = |at: &mut usize, n: usize| -> Result<&[u8], ModelError> {
+    let take = |at: &mut usize, n: usize| -> Result<&'static [u8], ModelError> {
         let s = bytes.get(*at..*at + n).ok_or_else(|| bad("truncated"))?;
         *at += n;
         Ok(s)
@@ -108,20 +156,19 @@ fn read_tensors(bytes: &[u8]) -> Result<HashMap<String, Array2<f32>>, ModelError
         let rows = u32_at(&mut at)? as usize;
         let cols = u32_at(&mut at)? as usize;
         let kind = take(&mut at, 1)?[0];
-        let values = match kind {
-            0 => f32s(take(&mut at, rows * cols * 4)?),
-            1 => {
-                let scales = f32s(take(&mut at, rows * 4)?);
-                let q = take(&mut at, rows * cols)?;
-                q.chunks_exact(cols)
-                    .zip(&scales)
-                    .flat_map(|(row, s)| row.iter().map(move |&v| f32::from(v as i8) * s))
-                    .collect()
-            }
+        let tensor = match kind {
+            0 => Tensor::Dense(
+                Array2::from_shape_vec((rows, cols), f32s(take(&mut at, rows * cols * 4)?))
+                    .map_err(|_| bad("shape"))?,
+            ),
+            1 if cols > 0 => Tensor::Quantised(Rows {
+                cols,
+                scales: f32s(take(&mut at, rows * 4)?),
+                values: take(&mut at, rows * cols)?,
+            }),
             _ => return Err(bad("tensor kind")),
         };
-        let t = Array2::from_shape_vec((rows, cols), values).map_err(|_| bad("shape"))?;
-        out.insert(name, t);
+        out.insert(name, tensor);
     }
     Ok(out)
 }
@@ -135,10 +182,15 @@ impl Encoder {
 
     fn load() -> Result<Encoder, ModelError> {
         let mut t = read_tensors(WEIGHTS)?;
-        let mut take = |name: &str| {
+        let mut tensor = |name: &str| {
             t.remove(name)
                 .ok_or_else(|| ModelError(format!("missing {name}")))
         };
+        let words = match tensor("embeddings.word_embeddings.weight")? {
+            Tensor::Quantised(r) if r.cols == DIM => r,
+            _ => return Err(ModelError("the word table is not int8 rows".into())),
+        };
+        let mut take = |name: &str| tensor(name).map(Tensor::dense);
         let row = |a: Array2<f32>| a.row(0).to_owned();
         let mut linear = |p: &str| -> Result<Linear, ModelError> {
             Ok(Linear {
@@ -165,7 +217,6 @@ impl Encoder {
             b: l.b,
         };
         let emb_norm = linear("embeddings.LayerNorm")?;
-        let words = take("embeddings.word_embeddings.weight")?;
         let positions = take("embeddings.position_embeddings.weight")?;
         let token_type = row(take("embeddings.token_type_embeddings.weight")?);
         let vocab: HashMap<&'static str, u32> = VOCAB
@@ -173,6 +224,9 @@ impl Encoder {
             .enumerate()
             .map(|(i, w)| (w, i as u32))
             .collect();
+        if vocab.len() > words.rows() {
+            return Err(ModelError("more words than the word table has rows".into()));
+        }
         let id = |w: &str| {
             vocab
                 .get(w)
@@ -282,7 +336,7 @@ impl Encoder {
         let mut x = Array2::<f32>::zeros((n, DIM));
         for (i, &id) in ids.iter().enumerate() {
             let mut row = x.row_mut(i);
-            row += &self.words.row(id as usize);
+            self.words.add_row_to(id as usize, &mut row);
             row += &self.positions.row(i.min(self.positions.nrows() - 1));
             row += &self.token_type;
         }
@@ -367,19 +421,6 @@ pub fn fact_check_text(claim: &str, headline: Option<&str>) -> String {
         Some(h) if !h.trim().is_empty() => format!("{claim} {h}"),
         _ => claim.to_string(),
     }
-}
-
-/// Little-endian bytes of a vector, and back.
-pub fn to_bytes(v: &[f32]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-pub fn from_bytes(b: &[u8]) -> Option<Vec<f32>> {
-    (b.len() == DIM * 4).then(|| {
-        b.chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect()
-    })
 }
 
 #[cfg(test)]

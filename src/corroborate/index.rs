@@ -399,16 +399,10 @@ impl Linker for Corroborator {
         id: FactCheckId,
         new: &NewFactCheck,
     ) -> Result<FactCheckPlan> {
-        plan_fact_check(store, id, new, embed_fact_check(new))
+        // The model never runs under the write lock: a fact-check that should
+        // have an embedding goes through `Embedded`.
+        plan_fact_check(store, id, new, None)
     }
-}
-
-/// A fact-check's embedding, from its claim and headline.
-pub fn embed_fact_check(new: &NewFactCheck) -> Vec<f32> {
-    super::embed::Encoder::get().encode(&super::embed::fact_check_text(
-        &new.claim_reviewed,
-        new.headline.as_deref(),
-    ))
 }
 
 /// Fact-checks' embeddings, computed on every core: a bulk import's slow part.
@@ -421,7 +415,7 @@ pub fn embed_fact_checks(new: &[&NewFactCheck]) -> Vec<Vec<f32>> {
 }
 
 /// Links a fact-check whose embedding was computed outside the write lock.
-pub struct Embedded(pub Vec<f32>);
+pub struct Embedded(pub Option<Vec<f32>>);
 
 impl Linker for Embedded {
     fn plan(
@@ -448,7 +442,7 @@ fn plan_fact_check(
     store: &dyn Store,
     id: FactCheckId,
     new: &NewFactCheck,
-    vector: Vec<f32>,
+    vector: Option<Vec<f32>>,
 ) -> Result<FactCheckPlan> {
     let f = features(&new.claim_reviewed, &[]);
     let headline = new.headline.as_deref().map(|h| features(h, &[]));
@@ -474,6 +468,6 @@ fn plan_fact_check(
         postings,
         length,
         matches,
-        vector: Some(vector),
+        vector,
     })
 }

@@ -256,6 +256,10 @@ pub struct CrossCheckMatch {
     /// How much it and the text share, in [0, 1], as corroboration scores
     /// claims: comparable across matches and queries.
     pub similarity: f64,
+    /// How close the two texts are in meaning, in [-1, 1]: the cosine of their
+    /// sentence embeddings (all-MiniLM-L6-v2). Set for fact-checks, which are
+    /// embedded when stored; null for claims, which are matched by their words.
+    pub semantic_similarity: Option<f64>,
     /// Whether it says the same as the text or the opposite; null when it is
     /// related without stating the same proposition.
     pub stance: Option<Stance>,
@@ -346,6 +350,7 @@ impl FactCheckQuery {
                 fact_check,
                 score: f64::from(h.score),
                 similarity: f64::from(h.similarity),
+                semantic_similarity: h.semantic_similarity.map(f64::from),
                 stance: stance_of(h.stance),
                 evidence: h.evidence,
             });

@@ -291,6 +291,23 @@ impl SledStore {
                 format!("{} by claim, {by_fc} by fact-check", by_claim.len())
             });
         }
+        let mut vectors = 0u64;
+        for kv in t.fact_check_vectors.iter() {
+            let (k, v) = kv.map_err(io)?;
+            vectors += 1;
+            if !keys::parse_u64(&k).is_some_and(|i| fact_checks.contains_key(&FactCheckId(i))) {
+                r.fail("embeddings belong to fact-checks", || hex(&k));
+            }
+            match super::codec::decode_vector(&v) {
+                Ok(x) if x.len() == crate::corroborate::embed::DIM => {}
+                Ok(x) => r.fail("embeddings have the model's dimensions", || {
+                    format!("fact_check_vectors/{}: {} values", hex(&k), x.len())
+                }),
+                Err(e) => r.fail("values decode", || {
+                    format!("fact_check_vectors/{}: {e}", hex(&k))
+                }),
+            }
+        }
         // Counters.
         let c: Counters = match t.meta.get(keys::META_COUNTERS).map_err(io)? {
             Some(v) => decode(&v)?,
@@ -326,6 +343,7 @@ impl SledStore {
         r.checked.insert("fact-checks", fact_checks.len() as u64);
         r.checked
             .insert("fact-check matches", by_claim.len() as u64);
+        r.checked.insert("fact-check embeddings", vectors);
         Ok(r)
     }
 

@@ -7,6 +7,7 @@ mod keys;
 mod maintenance;
 mod memindex;
 mod sled_store;
+mod vecindex;
 
 pub use maintenance::Report;
 pub use memindex::DerivedCache;
@@ -260,6 +261,9 @@ pub trait Store: Send + Sync + 'static {
     /// Fact-checks' sentence embeddings, one answer per id, in order (none
     /// for one stored without).
     fn fact_check_vectors(&self, ids: &[FactCheckId]) -> Result<Vec<Option<Vec<f32>>>>;
+    /// The `k` fact-checks whose embeddings are nearest `v` (largest dot
+    /// product), best first, from the vector index.
+    fn nearest_fact_checks(&self, v: &[f32], k: usize) -> Result<Vec<(FactCheckId, f32)>>;
     /// The stored fact-check an insert of `new` would find already there.
     fn fact_check_stored(&self, new: &NewFactCheck) -> Result<Option<FactCheckId>>;
     fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>>;

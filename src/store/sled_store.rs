@@ -120,6 +120,7 @@ pub struct SledStore {
     fact_check_vectors: sled::Tree,
     terms_mem: super::memindex::MemIndex<ClaimId>,
     fact_check_terms_mem: super::memindex::MemIndex<FactCheckId>,
+    fact_check_vectors_mem: super::vecindex::VecIndex,
     features: super::DerivedCache<Derived, std::sync::Arc<crate::corroborate::Features>>,
     generation: std::sync::atomic::AtomicU64,
     /// One writer at a time: ingests never conflict and never retry.
@@ -235,6 +236,7 @@ impl SledStore {
             generation: std::sync::atomic::AtomicU64::new(0),
             terms_mem: Default::default(),
             fact_check_terms_mem: Default::default(),
+            fact_check_vectors_mem: Default::default(),
             features: super::DerivedCache::new(FEATURE_CACHE),
         };
         match store.meta.get(keys::META_FORMAT).map_err(io)? {
@@ -321,6 +323,14 @@ impl SledStore {
             batch.push((term, Posting { id, tf, len }));
         }
         self.fact_check_terms_mem.extend(batch);
+        let mut vectors = Vec::new();
+        for kv in self.fact_check_vectors.iter() {
+            let (k, v) = kv.map_err(io)?;
+            let id = keys::parse_u64(&k)
+                .ok_or_else(|| StoreError::Corrupt("bad fact-check vector key".into()))?;
+            vectors.push((id, super::codec::decode_vector(&v)?));
+        }
+        self.fact_check_vectors_mem.extend(vectors);
         Ok(())
     }
 
@@ -942,6 +952,15 @@ impl Store for SledStore {
             .collect()
     }
 
+    fn nearest_fact_checks(&self, v: &[f32], k: usize) -> Result<Vec<(FactCheckId, f32)>> {
+        Ok(self
+            .fact_check_vectors_mem
+            .nearest(v, k)
+            .into_iter()
+            .map(|(id, s)| (FactCheckId(id), s))
+            .collect())
+    }
+
     fn fact_check_stored(&self, new: &NewFactCheck) -> Result<Option<FactCheckId>> {
         Ok(self
             .fact_check_keys
@@ -1072,6 +1091,9 @@ impl Store for SledStore {
         })?;
         if done.created {
             let id = done.fact_check.id;
+            if let Some(v) = plan.vector {
+                self.fact_check_vectors_mem.extend([(id.0, v)]);
+            }
             self.fact_check_terms_mem
                 .extend(plan.postings.into_iter().map(|(term, tf)| {
                     (

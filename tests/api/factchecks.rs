@@ -330,3 +330,53 @@ async fn the_cli_imports_claim_reviews_and_cross_checks_lines_of_text() {
     assert_eq!(&lines[1][..3], ["q2", "https://c.example/1", "1"]);
     assert!(lines[0][3].parse::<f64>().is_ok());
 }
+
+#[actix_web::test]
+async fn cross_check_finds_a_fact_check_that_shares_no_words_with_the_text() {
+    let app = spawn_app().await;
+    let reviews = json!([
+        {"@type": "ClaimReview", "url": "https://checker.example/moon",
+         "claimReviewed": "The moon landing was filmed in a studio",
+         "reviewRating": {"alternateName": "False"}},
+        {"@type": "ClaimReview", "url": "https://checker.example/refugees",
+         "claimReviewed": "Turkey hosts 3.5 million Syrian refugees",
+         "reviewRating": {"alternateName": "True"}}
+    ]);
+    app.data(IMPORT, json!({"doc": reviews})).await;
+    let q = "query($t: String!, $s: CrossCheckScope) { crossCheck(text: $t, first: 5, scope: $s) { score similarity semanticSimilarity factCheck { url } claim { id } } }";
+    // Not one word in common: only the meaning leads to the fact-check.
+    let d = app
+        .data(
+            q,
+            json!({"t": "Apollo astronauts never went to space, it was staged by Hollywood", "s": "FACT_CHECKS"}),
+        )
+        .await;
+    let top = &d["crossCheck"][0];
+    assert_eq!(
+        top["factCheck"]["url"], "https://checker.example/moon",
+        "{d}"
+    );
+    let meaning = top["semanticSimilarity"].as_f64().unwrap();
+    assert!(meaning > 0.4, "{top}");
+    assert!(top["similarity"].as_f64().unwrap() < meaning, "{top}");
+    // The unrelated fact-check is not offered as a paraphrase.
+    let urls: Vec<&Value> = d["crossCheck"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["factCheck"]["url"])
+        .collect();
+    assert!(
+        !urls.contains(&&json!("https://checker.example/refugees")),
+        "{d}"
+    );
+    // Stored claims are matched by their words: no embedding, no cosine.
+    let d = app
+        .data(
+            q,
+            json!({"t": "Iran and Russia rejected Turkey's call for a ceasefire", "s": "CLAIMS"}),
+        )
+        .await;
+    assert!(d["crossCheck"][0]["claim"]["id"].is_string(), "{d}");
+    assert!(d["crossCheck"][0]["semanticSimilarity"].is_null(), "{d}");
+}

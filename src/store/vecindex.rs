@@ -1,0 +1,236 @@
+//! An in-memory nearest-neighbour index over fact-checks' embeddings: an
+//! inverted file (IVF). Vectors are grouped under the nearest of about
+//! sqrt(n) centroids (k-means); a query reads the groups of its nearest
+//! centroids only, so a search touches a few percent of the collection.
+//! sled stays the record (each vector is written in its fact-check's
+//! transaction); this mirror is filled at open and extended after each
+//! commit, and re-clustered whenever the collection has doubled.
+
+use std::sync::RwLock;
+
+/// Below this many vectors one group holds them all.
+const MIN_CLUSTERED: usize = 1024;
+/// Lloyd iterations per clustering: the groups only need to be good, not optimal.
+const ITERATIONS: usize = 8;
+/// Groups read per query, at least; more as the collection grows.
+const MIN_PROBES: usize = 8;
+
+#[derive(Default)]
+pub struct VecIndex {
+    inner: RwLock<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    ids: Vec<u64>,
+    /// The vectors, one after another (`dim` each).
+    data: Vec<f32>,
+    dim: usize,
+    centroids: Vec<Vec<f32>>,
+    /// Per centroid, the positions of its vectors.
+    groups: Vec<Vec<u32>>,
+    /// The size at the last clustering.
+    clustered_at: usize,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+impl Inner {
+    fn vector(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+
+    fn nearest_centroid(&self, v: &[f32]) -> usize {
+        let mut best = (0, f32::NEG_INFINITY);
+        for (c, centroid) in self.centroids.iter().enumerate() {
+            let s = dot(v, centroid);
+            if s > best.1 {
+                best = (c, s);
+            }
+        }
+        best.0
+    }
+
+    /// k-means on the sphere from evenly spaced seeds: deterministic, so a
+    /// store opened twice searches the same way.
+    fn cluster(&mut self) {
+        let n = self.ids.len();
+        self.clustered_at = n;
+        if n < MIN_CLUSTERED {
+            self.centroids.clear();
+            self.groups = vec![(0..n as u32).collect()];
+            return;
+        }
+        let k = (n as f64).sqrt().round() as usize;
+        self.centroids = (0..k).map(|c| self.vector(c * n / k).to_vec()).collect();
+        let mut assign = vec![0usize; n];
+        for _ in 0..ITERATIONS {
+            for (i, a) in assign.iter_mut().enumerate() {
+                *a = self.nearest_centroid(self.vector(i));
+            }
+            let mut sums = vec![vec![0.0f32; self.dim]; k];
+            for (i, &a) in assign.iter().enumerate() {
+                for (s, v) in sums[a].iter_mut().zip(self.vector(i)) {
+                    *s += v;
+                }
+            }
+            for (c, sum) in sums.into_iter().enumerate() {
+                let norm = dot(&sum, &sum).sqrt();
+                // An emptied group keeps its old centroid.
+                if norm > 0.0 {
+                    self.centroids[c] = sum.into_iter().map(|s| s / norm).collect();
+                }
+            }
+        }
+        self.groups = vec![Vec::new(); k];
+        for (i, &a) in assign.iter().enumerate() {
+            self.groups[a].push(i as u32);
+        }
+    }
+
+    fn add(&mut self, id: u64, v: &[f32]) {
+        if self.dim == 0 {
+            self.dim = v.len();
+        }
+        if v.len() != self.dim {
+            return;
+        }
+        let at = self.ids.len() as u32;
+        self.ids.push(id);
+        self.data.extend_from_slice(v);
+        if self.centroids.is_empty() {
+            match self.groups.first_mut() {
+                Some(g) => g.push(at),
+                None => self.groups.push(vec![at]),
+            }
+        } else {
+            let c = self.nearest_centroid(v);
+            self.groups[c].push(at);
+        }
+    }
+
+    fn grown(&self) -> bool {
+        let n = self.ids.len();
+        n >= MIN_CLUSTERED && n >= 2 * self.clustered_at
+    }
+}
+
+impl VecIndex {
+    /// Adds vectors (a load at open, or a commit's).
+    pub fn extend(&self, vectors: impl IntoIterator<Item = (u64, Vec<f32>)>) {
+        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        for (id, v) in vectors {
+            inner.add(id, &v);
+        }
+        // Once per call: a load at open clusters once, not at every doubling.
+        if inner.grown() {
+            inner.cluster();
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .ids
+            .len()
+    }
+
+    /// The `k` ids whose vectors have the largest dot product with `q`, best
+    /// first, read from the groups of `q`'s nearest centroids.
+    pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(u64, f32)> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        if q.len() != inner.dim || k == 0 {
+            return Vec::new();
+        }
+        let probed: Vec<usize> = if inner.centroids.is_empty() {
+            (0..inner.groups.len()).collect()
+        } else {
+            let probes = MIN_PROBES.max(inner.centroids.len() / 8);
+            let mut order: Vec<(usize, f32)> = inner
+                .centroids
+                .iter()
+                .enumerate()
+                .map(|(c, v)| (c, dot(q, v)))
+                .collect();
+            order.sort_by(|a, b| b.1.total_cmp(&a.1));
+            order.into_iter().take(probes).map(|(c, _)| c).collect()
+        };
+        let mut found: Vec<(u64, f32)> = probed
+            .into_iter()
+            .flat_map(|c| inner.groups[c].iter())
+            .map(|&i| (inner.ids[i as usize], dot(q, inner.vector(i as usize))))
+            .collect();
+        let by_score = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if found.len() > k {
+            found.select_nth_unstable_by(k - 1, by_score);
+            found.truncate(k);
+        }
+        found.sort_by(by_score);
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic unit vectors around a few directions.
+    fn vectors(n: usize, dim: usize) -> Vec<(u64, Vec<f32>)> {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+        };
+        (0..n)
+            .map(|i| {
+                let mut v: Vec<f32> = (0..dim).map(|_| next() * 0.3).collect();
+                v[i % dim] += 1.0;
+                let norm = dot(&v, &v).sqrt();
+                (i as u64, v.into_iter().map(|x| x / norm).collect())
+            })
+            .collect()
+    }
+
+    fn exact(all: &[(u64, Vec<f32>)], q: &[f32], k: usize) -> Vec<u64> {
+        let mut s: Vec<(u64, f32)> = all.iter().map(|(i, v)| (*i, dot(q, v))).collect();
+        s.sort_by(|a, b| b.1.total_cmp(&a.1));
+        s.into_iter().take(k).map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn a_small_collection_is_searched_exactly() {
+        let all = vectors(300, 16);
+        let index = VecIndex::default();
+        index.extend(all.clone());
+        for (_, q) in all.iter().step_by(37) {
+            let got: Vec<u64> = index.nearest(q, 10).into_iter().map(|(i, _)| i).collect();
+            assert_eq!(got, exact(&all, q, 10));
+        }
+        assert!(index.nearest(&[1.0; 3], 5).is_empty(), "wrong dimensions");
+    }
+
+    #[test]
+    fn a_clustered_collection_finds_most_true_neighbours() {
+        let all = vectors(5000, 32);
+        let index = VecIndex::default();
+        // In two commits, so the second is assigned to existing groups.
+        index.extend(all[..3000].to_vec());
+        index.extend(all[3000..].to_vec());
+        assert_eq!(index.len(), 5000);
+        let (mut hit, mut total) = (0, 0);
+        for (_, q) in all.iter().step_by(97) {
+            let got: Vec<u64> = index.nearest(q, 20).into_iter().map(|(i, _)| i).collect();
+            let want = exact(&all, q, 20);
+            hit += want.iter().filter(|w| got.contains(w)).count();
+            total += want.len();
+            assert_eq!(got.len(), 20);
+        }
+        assert!(hit * 10 >= total * 9, "recall {hit}/{total}");
+    }
+}
