@@ -5,6 +5,7 @@ COPY Cargo.toml Cargo.lock ./
 # Every target the manifest declares must be present, even those not built here.
 COPY src ./src
 COPY seed ./seed
+COPY models ./models
 COPY schema ./schema
 COPY tests ./tests
 COPY benches ./benches
