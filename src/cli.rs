@@ -720,7 +720,7 @@ fn train_crosscheck(
     semantic_out: &Path,
 ) -> anyhow::Result<()> {
     use crate::corroborate::crosscheck::{
-        fact_check_candidates, Query, RERANK_FEATURES, RERANK_MODEL_HEADER, SEMANTIC_FEATURES,
+        fact_check_candidates, Query, COSINE, LEXICAL_PROBABILITY, RERANK_MODEL_HEADER,
     };
     use crate::corroborate::pair::Model;
     use crate::domain::NewFactCheck;
@@ -816,9 +816,9 @@ fn train_crosscheck(
     std::fs::write(out, m.to_tsv(RERANK_MODEL_HEADER))?;
     // The semantic reranker reads the lexical one's output: the one just fitted.
     for (x, s) in xs.iter().zip(sx.iter_mut()) {
-        s[RERANK_FEATURES + SEMANTIC_FEATURES - 1] = m.probability(x);
+        s[LEXICAL_PROBABILITY] = m.probability(x);
     }
-    let cosine = map5(&|i| sx[i][RERANK_FEATURES]);
+    let cosine = map5(&|i| sx[i][COSINE]);
     let s = Model::fit_newton(&sx, &ys, 0.001, 100);
     let semantic = map5(&|i| s.probability(&sx[i]));
     std::fs::write(semantic_out, s.to_tsv(RERANK_MODEL_HEADER))?;

@@ -176,8 +176,13 @@ pub fn review_claim(
         appearance: article.and_then(|a| a.url),
         claim: Some(claim_id),
     })?;
-    let inserted = import_valid(store, std::slice::from_ref(&new)).pop();
-    Ok(inserted.ok_or_else(|| StoreError::Corrupt("an insert gave no answer".into()))??)
+    // Embedded before the write lock is taken: the model is the slow part.
+    let vector = crate::corroborate::index::embed_fact_checks(&[&new]).pop();
+    Ok(store.insert_fact_check(
+        &new,
+        crate::ingest::now(),
+        &crate::corroborate::index::Embedded(vector),
+    )?)
 }
 
 /// Store fact-checks published elsewhere, each linked to the stored claims

@@ -382,6 +382,11 @@ pub const SEMANTIC_FEATURES: usize = 4;
 
 /// A candidate's features for the semantic reranker: the lexical ones, then the semantic.
 pub type SemanticFeatures = [f32; RERANK_FEATURES + SEMANTIC_FEATURES];
+/// Where each semantic feature sits in `SemanticFeatures`.
+pub const COSINE: usize = RERANK_FEATURES;
+const COSINE_BEHIND_BEST: usize = RERANK_FEATURES + 1;
+const COSINE_PLACE: usize = RERANK_FEATURES + 2;
+pub const LEXICAL_PROBABILITY: usize = RERANK_FEATURES + 3;
 
 fn load_model(
     cell: &'static std::sync::OnceLock<Option<super::pair::Model>>,
@@ -437,7 +442,7 @@ pub struct Candidate {
 impl Candidate {
     /// Its cosine with the query, when both have embeddings.
     pub fn cosine(&self) -> Option<f32> {
-        self.semantic.map(|x| x[RERANK_FEATURES])
+        self.semantic.map(|x| x[COSINE])
     }
 
     fn rank(&self) -> f32 {
@@ -462,6 +467,7 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
         |t, f| store.with_fact_check_postings(t, POSTINGS_PER_TERM, f),
     )?;
     let best = ranked.first().map_or(0.0, |r| r.1);
+    let bm25_ranked = ranked.len();
     let lexical: std::collections::HashSet<FactCheckId> = ranked.iter().map(|r| r.0).collect();
     for (id, cosine) in store.nearest_fact_checks(q.vector(), DENSE_CANDIDATES)? {
         if cosine >= DENSE_MIN_COSINE && !lexical.contains(&id) {
@@ -469,20 +475,11 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
         }
     }
     let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
-    let vectors = store.fact_check_vectors(&ids)?;
-    let cosines: Vec<Option<f32>> = vectors
-        .iter()
-        .map(|v| {
-            v.as_ref()
-                .filter(|v| v.len() == super::embed::DIM)
-                .map(|v| super::embed::cosine(q.vector(), v))
-        })
-        .collect();
+    let cosines = store.fact_check_similarities(q.vector(), &ids)?;
     let all: Vec<f32> = cosines.iter().flatten().copied().collect();
     let best_cosine = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
     let cosine_place = |c: f32| all.iter().filter(|d| **d > c).count();
     let mut out = Vec::new();
-    let bm25_ranked = lexical.len();
     for (pos, ((fc, (_, b)), cos)) in store
         .fact_checks(&ids)?
         .into_iter()
@@ -496,10 +493,10 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
         let semantic = cos.map(|c| {
             let mut x = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
             x[..RERANK_FEATURES].copy_from_slice(&lexical);
-            x[RERANK_FEATURES] = c;
-            x[RERANK_FEATURES + 1] = c - best_cosine;
-            x[RERANK_FEATURES + 2] = 1.0 / (1.0 + cosine_place(c) as f32);
-            x[RERANK_FEATURES + 3] = rank(&lexical);
+            x[COSINE] = c;
+            x[COSINE_BEHIND_BEST] = c - best_cosine;
+            x[COSINE_PLACE] = 1.0 / (1.0 + cosine_place(c) as f32);
+            x[LEXICAL_PROBABILITY] = rank(&lexical);
             x
         });
         out.push(Candidate {
@@ -523,8 +520,9 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
     let mut ranked: Vec<(Target, f32, Arc<Features>, Option<f32>)> = Vec::new();
     if scope.fact_checks {
         for c in fact_check_candidates(store, &q)? {
-            let target = Target::FactCheck(c.fact_check.id);
-            ranked.push((target, c.rank(), c.features.clone(), c.cosine()));
+            let (target, score, cosine) =
+                (Target::FactCheck(c.fact_check.id), c.rank(), c.cosine());
+            ranked.push((target, score, c.features, cosine));
         }
     }
     if scope.claims {

@@ -308,8 +308,8 @@ impl Model {
     /// usefulness, where plain descent stops short of the optimum.
     #[allow(clippy::needless_range_loop)] // matrix indices read best as indices
     pub fn fit_newton<X: AsRef<[f32]>>(xs: &[X], ys: &[bool], l2: f64, iterations: usize) -> Model {
-        let (d, _, mean, std, z) = standardise(xs);
-        let n = z.len().max(1) as f64;
+        let (d, n, mean, std, z) = standardise(xs);
+        let n = f64::from(n);
         // The bias is the last coordinate, and is not regularised.
         let k = d + 1;
         let mut w = vec![0.0f64; k];

@@ -258,9 +258,10 @@ pub trait Store: Send + Sync + 'static {
 
     fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>>;
     fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>>;
-    /// Fact-checks' sentence embeddings, one answer per id, in order (none
-    /// for one stored without).
-    fn fact_check_vectors(&self, ids: &[FactCheckId]) -> Result<Vec<Option<Vec<f32>>>>;
+    /// The dot product of `v` with each fact-check's sentence embedding, one
+    /// answer per id, in order (none for one stored without), from the
+    /// vector index.
+    fn fact_check_similarities(&self, v: &[f32], ids: &[FactCheckId]) -> Result<Vec<Option<f32>>>;
     /// The `k` fact-checks whose embeddings are nearest `v` (largest dot
     /// product), best first, from the vector index.
     fn nearest_fact_checks(&self, v: &[f32], k: usize) -> Result<Vec<(FactCheckId, f32)>>;

@@ -254,7 +254,7 @@ impl SledStore {
                 })
             }
         }
-        store.load_postings()?;
+        store.load_mirrors()?;
         Ok(store)
     }
 
@@ -282,14 +282,14 @@ impl SledStore {
     /// Flush, then reload what is mirrored in memory (after a bulk load).
     pub(super) fn flush_all(&self) -> Result<()> {
         self.db.flush().map_err(io)?;
-        self.load_postings()?;
+        self.load_mirrors()?;
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
-    /// Fill the in-memory postings from their trees.
-    fn load_postings(&self) -> Result<()> {
+    /// Fill the in-memory postings and vector index from their trees.
+    fn load_mirrors(&self) -> Result<()> {
         let mut batch = Vec::new();
         for kv in self.claim_terms.iter() {
             let (k, v) = kv.map_err(io)?;
@@ -940,16 +940,9 @@ impl Store for SledStore {
         ids.iter().map(|&id| self.fact_check(id)).collect()
     }
 
-    fn fact_check_vectors(&self, ids: &[FactCheckId]) -> Result<Vec<Option<Vec<f32>>>> {
-        ids.iter()
-            .map(|&id| {
-                self.fact_check_vectors
-                    .get(keys::fact_check(id))
-                    .map_err(io)?
-                    .map(|v| super::codec::decode_vector(&v))
-                    .transpose()
-            })
-            .collect()
+    fn fact_check_similarities(&self, v: &[f32], ids: &[FactCheckId]) -> Result<Vec<Option<f32>>> {
+        let ids: Vec<u64> = ids.iter().map(|id| id.0).collect();
+        Ok(self.fact_check_vectors_mem.similarities(v, &ids))
     }
 
     fn nearest_fact_checks(&self, v: &[f32], k: usize) -> Result<Vec<(FactCheckId, f32)>> {

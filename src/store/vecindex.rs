@@ -6,12 +6,17 @@
 //! transaction); this mirror is filled at open and extended after each
 //! commit, and re-clustered whenever the collection has doubled.
 
+use crate::corroborate::embed::cosine as dot;
+use std::collections::HashMap;
 use std::sync::RwLock;
 
 /// Below this many vectors one group holds them all.
 const MIN_CLUSTERED: usize = 1024;
 /// Lloyd iterations per clustering: the groups only need to be good, not optimal.
 const ITERATIONS: usize = 8;
+/// Centroids are learned from at most this many vectors (evenly spaced), then
+/// every vector is assigned once: opening a large store stays quick.
+const TRAINING_SAMPLE: usize = 4096;
 /// Groups read per query, at least; more as the collection grows.
 const MIN_PROBES: usize = 8;
 
@@ -23,6 +28,8 @@ pub struct VecIndex {
 #[derive(Default)]
 struct Inner {
     ids: Vec<u64>,
+    /// Where each id's vector is.
+    positions: HashMap<u64, u32>,
     /// The vectors, one after another (`dim` each).
     data: Vec<f32>,
     dim: usize,
@@ -31,10 +38,6 @@ struct Inner {
     groups: Vec<Vec<u32>>,
     /// The size at the last clustering.
     clustered_at: usize,
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 impl Inner {
@@ -58,20 +61,15 @@ impl Inner {
     fn cluster(&mut self) {
         let n = self.ids.len();
         self.clustered_at = n;
-        if n < MIN_CLUSTERED {
-            self.centroids.clear();
-            self.groups = vec![(0..n as u32).collect()];
-            return;
-        }
         let k = (n as f64).sqrt().round() as usize;
+        let sample: Vec<usize> = (0..n.min(TRAINING_SAMPLE))
+            .map(|i| i * n / n.min(TRAINING_SAMPLE))
+            .collect();
         self.centroids = (0..k).map(|c| self.vector(c * n / k).to_vec()).collect();
-        let mut assign = vec![0usize; n];
         for _ in 0..ITERATIONS {
-            for (i, a) in assign.iter_mut().enumerate() {
-                *a = self.nearest_centroid(self.vector(i));
-            }
             let mut sums = vec![vec![0.0f32; self.dim]; k];
-            for (i, &a) in assign.iter().enumerate() {
+            for &i in &sample {
+                let a = self.nearest_centroid(self.vector(i));
                 for (s, v) in sums[a].iter_mut().zip(self.vector(i)) {
                     *s += v;
                 }
@@ -85,7 +83,8 @@ impl Inner {
             }
         }
         self.groups = vec![Vec::new(); k];
-        for (i, &a) in assign.iter().enumerate() {
+        for i in 0..n {
+            let a = self.nearest_centroid(self.vector(i));
             self.groups[a].push(i as u32);
         }
     }
@@ -99,6 +98,7 @@ impl Inner {
         }
         let at = self.ids.len() as u32;
         self.ids.push(id);
+        self.positions.insert(id, at);
         self.data.extend_from_slice(v);
         if self.centroids.is_empty() {
             match self.groups.first_mut() {
@@ -137,6 +137,17 @@ impl VecIndex {
             .unwrap_or_else(|p| p.into_inner())
             .ids
             .len()
+    }
+
+    /// The dot product of `q` with each id's vector; none for an id without one.
+    pub fn similarities(&self, q: &[f32], ids: &[u64]) -> Vec<Option<f32>> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        ids.iter()
+            .map(|id| {
+                let at = *inner.positions.get(id)? as usize;
+                (q.len() == inner.dim).then(|| dot(q, inner.vector(at)))
+            })
+            .collect()
     }
 
     /// The `k` ids whose vectors have the largest dot product with `q`, best
@@ -213,6 +224,11 @@ mod tests {
             assert_eq!(got, exact(&all, q, 10));
         }
         assert!(index.nearest(&[1.0; 3], 5).is_empty(), "wrong dimensions");
+        let (_, q) = &all[5];
+        let s = index.similarities(q, &[5, 6, 9999]);
+        assert!((s[0].unwrap() - 1.0).abs() < 1e-5);
+        assert_eq!(s[1], Some(dot(q, &all[6].1)));
+        assert_eq!(s[2], None);
     }
 
     #[test]
