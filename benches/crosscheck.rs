@@ -12,8 +12,8 @@
 
 mod common;
 
-use claimgraph::corroborate::crosscheck::{cross_check, Scope};
-use claimgraph::store::{SledStore, Store};
+use claimgraph::app::App;
+use claimgraph::search::crosscheck::{cross_check, Scope};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,8 +32,10 @@ fn corpora() -> Vec<PathBuf> {
     }
 }
 
-fn build() -> (SledStore, Vec<String>) {
-    let store = SledStore::temporary().expect("a temporary store");
+fn build() -> (App, Vec<String>) {
+    let app = App::open(claimgraph::store::temporary().expect("a temporary store"))
+        .expect("a store's indexes");
+    let store = app.store().clone();
     let paths: Vec<PathBuf> = corpora()
         .iter()
         .flat_map(|d| common::txt_files(d))
@@ -50,12 +52,12 @@ fn build() -> (SledStore, Vec<String>) {
     let mut round = 0;
     while store.stats().unwrap().claims < MIN_CLAIMS && !texts.is_empty() && round < 10 {
         for t in &texts {
-            let mut a = claimgraph::ingest::parse_plain_text(t);
+            let mut a = claimgraph::app::ingest::parse_plain_text(t);
             if round > 0 {
                 a.body = format!("(Edition {round}) {}", a.body);
                 a.publisher = Some(format!("Reprint {round}"));
             }
-            let _ = claimgraph::ingest::ingest(&store, a);
+            let _ = app.ingest(a);
         }
         round += 1;
     }
@@ -85,9 +87,9 @@ fn build() -> (SledStore, Vec<String>) {
         // Rows the TSV's embedded newlines break up are not checks: skip them.
         let items: Vec<_> = items
             .into_iter()
-            .filter_map(|i| claimgraph::factcheck::validate(i).ok())
+            .filter_map(|i| claimgraph::claimreview::validate(i).ok())
             .collect();
-        let _ = claimgraph::factcheck::import_valid(&store, &items);
+        let _ = app.import_valid(items);
         if let Ok(q) = std::fs::read_to_string(clef.join("dev/tweets.queries.tsv")) {
             queries.extend(
                 q.lines()
@@ -102,7 +104,7 @@ fn build() -> (SledStore, Vec<String>) {
             queries.push(s.replace(" said ", " claimed ").replace(" the ", " a "));
         }
     }
-    (store, queries)
+    (app, queries)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -110,7 +112,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let (store, queries) = build();
+    let (app, queries) = build();
     if queries.is_empty() {
         eprintln!("no corpus found: set CLAIMGRAPH_BENCH_CORPUS");
         return;
@@ -128,7 +130,7 @@ fn bench(c: &mut Criterion) {
             .iter()
             .map(|q| {
                 let t = Instant::now();
-                let _ = cross_check(&store, q, 10, scope).unwrap();
+                let _ = cross_check(app.store().as_ref(), app.search(), q, 10, scope).unwrap();
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();
@@ -150,7 +152,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 queries
                     .iter()
-                    .map(|q| cross_check(&store, q, 10, Scope::ALL).unwrap().len())
+                    .map(|q| {
+                        cross_check(app.store().as_ref(), app.search(), q, 10, Scope::ALL)
+                            .unwrap()
+                            .len()
+                    })
                     .sum::<usize>()
             })
         },

@@ -2,8 +2,9 @@
 //! queries), /health. `Application::build` binds the listener first, so tests
 //! can ask for port 0 and learn the real port.
 
+use crate::app::App as Service;
 use crate::graphql::{build_schema, AppSchema, SchemaOptions};
-use crate::store::{SledStore, Store};
+use crate::store::Store;
 use actix_web::{dev::Server, http::header, web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::GraphQLRequest;
@@ -57,11 +58,12 @@ pub struct Application {
     server: Server,
     port: u16,
     pub store: Arc<dyn Store>,
+    pub app: Arc<Service>,
 }
 
 struct State {
     schema: AppSchema,
-    store: Arc<dyn Store>,
+    app: Arc<Service>,
     api_token: Option<String>,
     timeout: std::time::Duration,
     max_batch: usize,
@@ -72,26 +74,27 @@ struct State {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store: Arc<dyn Store> = match &settings.data_dir {
-            Some(dir) => Arc::new(SledStore::open(dir)?),
-            None => Arc::new(SledStore::temporary()?),
+        let store = match &settings.data_dir {
+            Some(dir) => crate::store::open(dir)?,
+            None => crate::store::temporary()?,
         };
         Self::with_store(settings, store).await
     }
 
     pub async fn with_store(settings: Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let s = store.clone();
+        let app = Arc::new(tokio::task::spawn_blocking(move || Service::open(s)).await??);
         if settings.seed && store.stats()?.articles == 0 {
-            let s = store.clone();
-            let n = tokio::task::spawn_blocking(move || crate::seed::load(s.as_ref())).await??;
+            let a = app.clone();
+            let n = tokio::task::spawn_blocking(move || crate::seed::load(&a)).await??;
             tracing::info!(articles = n, "seeded an empty store");
         }
-        let events = crate::events::Events::default();
         let listener = TcpListener::bind(&settings.addr)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(State {
-            schema: build_schema(store.clone(), events.clone(), &settings.schema),
+            schema: build_schema(app.clone(), &settings.schema),
             graphiql_page: settings.graphiql.then(graphiql_page),
-            store: store.clone(),
+            app: app.clone(),
             api_token: settings.api_token.clone().filter(|t| !t.is_empty()),
             timeout: settings.request_timeout,
             max_batch: settings.max_batch,
@@ -125,6 +128,7 @@ impl Application {
             server: server.run(),
             port,
             store,
+            app,
         })
     }
 
@@ -188,7 +192,7 @@ fn access(state: &State, http: &HttpRequest) -> crate::graphql::auth::Access {
 /// the one it was computed under: any committed write retires them all. A
 /// dashboard polling the same query gets bytes, not a re-execution.
 struct ResponseCache {
-    entries: crate::store::DerivedCache<u64, Arc<CachedResponse>>,
+    entries: crate::search::DerivedCache<u64, Arc<CachedResponse>>,
 }
 
 struct CachedResponse {
@@ -203,7 +207,7 @@ const MAX_CACHED_RESPONSE: usize = 256 * 1024;
 impl ResponseCache {
     fn new(entries: usize) -> Self {
         ResponseCache {
-            entries: crate::store::DerivedCache::new(entries),
+            entries: crate::search::DerivedCache::new(entries),
         }
     }
 
@@ -284,7 +288,7 @@ async fn graphql(
     }
     // Read before anything else: an answer is never tagged newer than its
     // data. Only read-only requests are ever kept, so a hit needs no parsing.
-    let generation = state.store.generation();
+    let generation = state.app.generation();
     let body = body.freeze();
     if let Some(hit) = state.cache.as_ref().and_then(|c| c.get(&body, generation)) {
         return HttpResponse::Ok()
@@ -416,13 +420,13 @@ async fn claim_review_jsonld(state: web::Data<State>, id: web::Path<String>) -> 
     let Ok(claim) = id.parse::<crate::domain::ClaimId>() else {
         return HttpResponse::BadRequest().json(serde_json::json!({"error": {"code": "BAD_USER_INPUT", "message": format!("`{id}` is not a valid claim id")}}));
     };
-    let store = state.store.clone();
+    let store = state.app.store().clone();
     let found = web::block(
         move || -> Result<Option<Vec<serde_json::Value>>, crate::store::StoreError> {
             if store.claim(claim)?.is_none() {
                 return Ok(None);
             }
-            crate::factcheck::claim_reviews_of(store.as_ref(), claim).map(Some)
+            crate::claimreview::claim_reviews_of(store.as_ref(), claim).map(Some)
         },
     )
     .await;

@@ -1,16 +1,29 @@
 #![forbid(unsafe_code)]
 //! claimgraph: claims, speakers and their sources, extracted from news
 //! articles and served over GraphQL.
+//!
+//! Layers, each importing only those below it:
+//!
+//! | layer | what it holds |
+//! |---|---|
+//! | `domain` | plain data: articles, claims, speakers, fact-checks, ids, spans |
+//! | `extract`, `corroborate` | pure functions over text: claims and speakers out of an article; features, scores and the sentence encoder |
+//! | `store` | the persistence port (`Store`), units written atomically, the change feed; `store::sled` the embedded backend |
+//! | `search` | derived indexes fed by the change feed: postings, vectors, feature cache; linking and cross-check candidates |
+//! | `claimreview` | ClaimReview JSON-LD in and out, and the checks a fact-check passes |
+//! | `app` | the service layer: the write path (ingest, reviews, imports), speaker resolution, claim construction, track records, events |
+//! | `graphql`, `http` | the API |
+//! | `cli` | thin commands; `seed` the seed articles |
 
+pub mod app;
+pub mod claimreview;
 pub mod cli;
-pub mod cli_extract;
 pub mod corroborate;
 pub mod domain;
-pub mod events;
 pub mod extract;
-pub mod factcheck;
 pub mod graphql;
 pub mod http;
-pub mod ingest;
+pub mod search;
 pub mod seed;
 pub mod store;
+pub mod train;

@@ -2,8 +2,8 @@
 //! directory. Their metadata is what their text states: the second opens
 //! with its headline; neither names its publisher or date.
 
-use crate::ingest::{self, parse_plain_text, IngestError};
-use crate::store::Store;
+use crate::app::ingest::{parse_plain_text, IngestError};
+use crate::app::App;
 
 pub const SEEDS: &[(&str, &str)] = &[
     (
@@ -17,10 +17,10 @@ pub const SEEDS: &[(&str, &str)] = &[
 ];
 
 /// Ingest the seeds; returns how many were new.
-pub fn load(store: &dyn Store) -> Result<usize, IngestError> {
+pub fn load(app: &App) -> Result<usize, IngestError> {
     let mut created = 0;
     for (_, text) in SEEDS {
-        if ingest::ingest(store, parse_plain_text(text))?.created {
+        if app.ingest(parse_plain_text(text))?.created {
             created += 1;
         }
     }

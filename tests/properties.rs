@@ -98,7 +98,7 @@ proptest! {
     #[test]
     fn claim_review_parsing_never_panics(doc in "[\\[\\]{}\",:0-9a-zA-Z@ ]{0,300}") {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&doc) {
-            let _ = claimgraph::factcheck::parse_claim_reviews(&v);
+            let _ = claimgraph::claimreview::parse_claim_reviews(&v);
         }
     }
 

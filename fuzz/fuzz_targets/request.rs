@@ -15,15 +15,12 @@ fn env() -> &'static Env {
     static E: OnceLock<Env> = OnceLock::new();
     E.get_or_init(|| {
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let store: Arc<dyn claimgraph::store::Store> =
-            Arc::new(claimgraph::store::SledStore::temporary().unwrap());
-        claimgraph::seed::load(store.as_ref()).unwrap();
+        let app = Arc::new(
+            claimgraph::app::App::open(claimgraph::store::temporary().unwrap()).unwrap(),
+        );
+        claimgraph::seed::load(&app).unwrap();
         let schema = rt.block_on(async {
-            claimgraph::graphql::build_schema(
-                store,
-                claimgraph::events::Events::default(),
-                &claimgraph::graphql::SchemaOptions::default(),
-            )
+            claimgraph::graphql::build_schema(app, &claimgraph::graphql::SchemaOptions::default())
         });
         Env { rt, schema }
     })
@@ -35,6 +32,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = e.rt.block_on(e.schema.execute_batch(batch));
     }
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
-        let _ = claimgraph::factcheck::parse_claim_reviews(&v);
+        let _ = claimgraph::claimreview::parse_claim_reviews(&v);
     }
 });

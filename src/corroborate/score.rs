@@ -1,7 +1,7 @@
 //! Stage 2: align two claims' terms, score the match, decide the stance.
 
 use super::features::{Bound, Features};
-use std::fmt;
+use crate::domain::Stance;
 
 /// At or above this score two claims on the same proposition that differ in
 /// a number or in polarity contradict each other.
@@ -22,28 +22,20 @@ const SYNONYM: f32 = 0.8;
 /// Weight of a number: as telling as a rare word.
 const NUMBER_WEIGHT: f32 = 6.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Stance {
-    Supports,
-    Contradicts,
-    None,
-}
-
-impl fmt::Display for Stance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Stance::Supports => "SUPPORTS",
-            Stance::Contradicts => "CONTRADICTS",
-            Stance::None => "NONE",
-        })
+/// A stance as `claimgraph similarity` prints it: `NONE` for no link.
+pub fn stance_label(s: Option<Stance>) -> &'static str {
+    match s {
+        Some(Stance::Supports) => "SUPPORTS",
+        Some(Stance::Contradicts) => "CONTRADICTS",
+        None => "NONE",
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub score: f32,
-    pub stance: Stance,
+    /// `None`: neither the same nor the opposite.
+    pub stance: Option<Stance>,
     /// What matched and what differed, in words.
     pub evidence: Vec<String>,
 }
@@ -287,12 +279,12 @@ pub fn compare_with(
         evidence.push("different subjects: the claims name no one and nothing in common".into());
         return Comparison {
             score,
-            stance: Stance::None,
+            stance: None,
             evidence,
         };
     }
     let stance = if same && !conflict {
-        Stance::Supports
+        Some(Stance::Supports)
     } else if conflict && (same || score >= THRESHOLD) {
         if let Some(word) = &denial {
             evidence.push(format!(
@@ -309,9 +301,9 @@ pub fn compare_with(
             };
             evidence.push(format!("numbers differ: {} vs {}", fmt(a), fmt(b)));
         }
-        Stance::Contradicts
+        Some(Stance::Contradicts)
     } else {
-        Stance::None
+        None
     };
     Comparison {
         score,
@@ -333,7 +325,7 @@ mod tests {
     fn identical_claims_score_one_and_support() {
         let c = cmp("The bridge will open in May", "The bridge will open in May");
         assert!((c.score - 1.0).abs() < 1e-6);
-        assert_eq!(c.stance, Stance::Supports);
+        assert_eq!(c.stance, Some(Stance::Supports));
     }
 
     #[test]
@@ -343,7 +335,7 @@ mod tests {
             "Shares in the bank fell sharply on Tuesday",
         );
         assert!(c.score < 0.2, "{c:?}");
-        assert_eq!(c.stance, Stance::None);
+        assert_eq!(c.stance, None);
     }
 
     #[test]
@@ -352,7 +344,7 @@ mod tests {
             "The minister resigned over the scandal",
             "The minister did not resign over the scandal",
         );
-        assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
+        assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
     }
 
     #[test]
@@ -361,7 +353,7 @@ mod tests {
             "The war has killed more than half a million people",
             "The war has killed 200,000 people",
         );
-        assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
+        assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
         assert!(c.evidence.iter().any(|e| e.starts_with("numbers differ")));
     }
 
@@ -371,13 +363,13 @@ mod tests {
             "The war has killed 500,000 people since 2011",
             "The war has killed 200,000 people since 2011",
         );
-        assert_eq!(c.stance, Stance::Contradicts, "{c:?}");
+        assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
         // Different kinds of number do not disagree: a year and an amount.
         let c = cmp(
             "The firm paid $2.5 billion for the chain",
             "The firm paid $2.5 billion for the chain in 1998",
         );
-        assert_eq!(c.stance, Stance::Supports, "{c:?}");
+        assert_eq!(c.stance, Some(Stance::Supports), "{c:?}");
     }
 
     #[test]
@@ -403,7 +395,7 @@ mod tests {
             "SARS has killed 296 people and infected more than 5,200",
             "The disease has killed 300 people and infected 5,270",
         );
-        assert_ne!(c.stance, Stance::Contradicts, "{c:?}");
+        assert_ne!(c.stance, Some(Stance::Contradicts), "{c:?}");
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Plain data: what claimgraph knows about articles, claims and speakers.
 //! No I/O here; the store, the extractor and the API all speak these types.
 
-mod factcheck;
+mod fact_check;
 mod ids;
 
-pub use factcheck::{FactCheck, FactCheckMatch, NewFactCheck, Rating};
+pub use fact_check::{FactCheck, FactCheckMatch, NewFactCheck, Rating};
 pub use ids::{ArticleId, ClaimId, FactCheckId, IdError, SpeakerId};
 use serde::{Deserialize, Serialize};
 
@@ -238,5 +238,17 @@ mod tests {
         assert_eq!(normalise_name("Bashar al-Assad"), "bashar al assad");
         assert_eq!(normalise_name("U.S."), "us");
         assert_eq!(normalise_name("O'Brien"), "obrien");
+    }
+}
+
+/// What is wrong with a short text field, if anything: too long, or
+/// control characters (a title or a name is one line of text).
+pub fn field_problem(s: &str, max: usize) -> Option<String> {
+    if s.chars().count() > max {
+        Some(format!("longer than {max} characters"))
+    } else if s.chars().any(|c| c.is_control()) {
+        Some("contains control characters".into())
+    } else {
+        None
     }
 }

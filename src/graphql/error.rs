@@ -1,7 +1,7 @@
 //! GraphQL errors carry a stable `extensions.code` (Apollo's vocabulary);
 //! internal details go to the log, never to the client.
 
-use crate::ingest::IngestError;
+use crate::app::IngestError;
 use crate::store::StoreError;
 use async_graphql::{Error, ErrorExtensions};
 

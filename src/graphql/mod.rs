@@ -3,7 +3,7 @@
 
 pub mod auth;
 pub mod error;
-pub mod factcheck;
+pub mod fact_checks;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
@@ -11,8 +11,7 @@ pub mod query;
 pub mod subscription;
 pub mod types;
 
-use crate::events::Events;
-use crate::store::Store;
+use crate::app::App;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::Schema;
 use std::sync::Arc;
@@ -43,16 +42,15 @@ impl Default for SchemaOptions {
     }
 }
 
-pub fn build_schema(store: Arc<dyn Store>, events: Events, opts: &SchemaOptions) -> AppSchema {
-    let loader =
-        DataLoader::new(loaders::StoreLoader(store.clone()), tokio::spawn).delay(opts.loader_delay);
+pub fn build_schema(app: Arc<App>, opts: &SchemaOptions) -> AppSchema {
+    let loader = DataLoader::new(loaders::StoreLoader(app.store().clone()), tokio::spawn)
+        .delay(opts.loader_delay);
     let mut builder = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
         subscription::Subscription,
     )
-    .data(store)
-    .data(events)
+    .data(app)
     .data(loader)
     .extension(error::ErrorCodes)
     .limit_depth(opts.max_depth)

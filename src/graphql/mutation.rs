@@ -1,10 +1,8 @@
 //! Writes.
 
 use super::error::{ingest_error, internal, Result};
-use super::types::{store, Article};
+use super::types::{app, Article};
 use crate::domain::NewArticle;
-use crate::events::Events;
-use crate::ingest;
 use async_graphql::{Context, InputObject, MergedObject, Object};
 
 /// A news article to store.
@@ -37,7 +35,7 @@ impl ArticleMutation {
         ctx: &Context<'_>,
         input: IngestArticleInput,
     ) -> Result<Article> {
-        let store = store(ctx).clone();
+        let app = app(ctx).clone();
         let new = NewArticle {
             origin: None,
             title: input.title,
@@ -47,14 +45,13 @@ impl ArticleMutation {
             published_at: input.published_at,
         };
         // Extraction is CPU work: keep it off the async workers.
-        let done = tokio::task::spawn_blocking(move || ingest::ingest(store.as_ref(), new))
+        let done = tokio::task::spawn_blocking(move || app.ingest(new))
             .await
             .map_err(|e| internal(&e))?;
         let done = done.map_err(ingest_error)?;
-        ctx.data_unchecked::<Events>().article_ingested(&done);
         Ok(Article(done.article))
     }
 }
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(ArticleMutation, super::factcheck::FactCheckMutation);
+pub struct Mutation(ArticleMutation, super::fact_checks::FactCheckMutation);

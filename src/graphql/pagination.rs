@@ -137,12 +137,15 @@ pub fn speakers_page(
 pub fn fact_checks_page(
     store: &Arc<dyn Store>,
     page: Page<String>,
-) -> Result<Connection<String, super::factcheck::FactCheck, TotalCount>> {
+) -> Result<Connection<String, super::fact_checks::FactCheck, TotalCount>> {
     let after = page.parse::<crate::domain::FactCheckId>()?;
     let items = st(store.list_fact_checks(after, page.first + 1))?;
     let total = TotalCount(Count::Known(st(store.stats())?.fact_checks));
     Ok(connection(
-        items.into_iter().map(super::factcheck::FactCheck).collect(),
+        items
+            .into_iter()
+            .map(super::fact_checks::FactCheck)
+            .collect(),
         page.first,
         after.is_some(),
         total,

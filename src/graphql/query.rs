@@ -152,6 +152,6 @@ pub struct Query(
     ArticleQuery,
     ClaimQuery,
     SpeakerQuery,
-    super::factcheck::FactCheckQuery,
+    super::fact_checks::FactCheckQuery,
     StatsQuery,
 );

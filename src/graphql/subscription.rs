@@ -3,10 +3,10 @@
 //! filter it.
 
 use super::error::{bad_input, Result};
-use super::factcheck::FactCheckMatch;
+use super::fact_checks::FactCheckMatch;
 use super::types::{store, Claim, Corroboration};
+use crate::app::events::Event;
 use crate::domain::{ClaimId, FactCheckId, SpeakerId};
-use crate::events::{Event, Events};
 use async_graphql::futures_util::stream::{self, Stream, StreamExt};
 use async_graphql::{Context, SimpleObject, Subscription, ID};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ fn parse<T: std::str::FromStr<Err = crate::domain::IdError>>(id: Option<ID>) -> 
 
 /// The committed events, skipping over any a slow client missed.
 fn events(ctx: &Context<'_>) -> impl Stream<Item = Event> {
-    let rx = ctx.data_unchecked::<Events>().subscribe();
+    let rx = super::types::app(ctx).events().subscribe();
     stream::unfold(rx, |mut rx| async move {
         loop {
             match rx.recv().await {

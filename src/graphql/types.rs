@@ -12,7 +12,12 @@ use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use std::sync::Arc;
 
 pub fn store<'a>(ctx: &Context<'a>) -> &'a Arc<dyn Store> {
-    ctx.data_unchecked::<Arc<dyn Store>>()
+    app(ctx).store()
+}
+
+/// The service layer: writes, and reads that combine the store and the indexes.
+pub fn app<'a>(ctx: &Context<'a>) -> &'a Arc<crate::app::App> {
+    ctx.data_unchecked::<Arc<crate::app::App>>()
 }
 
 pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<StoreLoader> {
@@ -74,15 +79,6 @@ pub enum SpeakerKind {
     Group,
 }
 
-impl From<domain::Stance> for Stance {
-    fn from(s: domain::Stance) -> Self {
-        match s {
-            domain::Stance::Supports => Stance::Supports,
-            domain::Stance::Contradicts => Stance::Contradicts,
-        }
-    }
-}
-
 impl From<DSpeakerKind> for SpeakerKind {
     fn from(k: DSpeakerKind) -> Self {
         match k {
@@ -94,8 +90,10 @@ impl From<DSpeakerKind> for SpeakerKind {
     }
 }
 
-/// Whether a corroborating claim says the same thing or the opposite.
+/// Whether a corroborating claim says the same thing or the opposite: the
+/// domain's `Stance`, as the API shows it.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain::Stance")]
 pub enum Stance {
     /// The other claim says the same thing.
     Supports,
@@ -422,13 +420,13 @@ impl Claim {
         Ok(articles.len() as u64)
     }
     /// Verdicts recorded on this claim with `reviewClaim`, oldest first.
-    async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<super::factcheck::FactCheck>> {
+    async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<super::fact_checks::FactCheck>> {
         let s = store(ctx);
         let ids = st(s.reviews_of_claim(self.0.id))?;
         Ok(st(s.fact_checks(&ids))?
             .into_iter()
             .flatten()
-            .map(super::factcheck::FactCheck)
+            .map(super::fact_checks::FactCheck)
             .collect())
     }
     /// Each review as schema.org ClaimReview JSON-LD: the claim's speakers as
@@ -437,7 +435,7 @@ impl Claim {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<async_graphql::Json<serde_json::Value>>> {
-        Ok(st(crate::factcheck::claim_reviews_of(
+        Ok(st(crate::claimreview::claim_reviews_of(
             store(ctx).as_ref(),
             self.0.id,
         ))?
@@ -449,7 +447,7 @@ impl Claim {
     async fn fact_checks(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Vec<super::factcheck::FactCheckMatch>> {
+    ) -> Result<Vec<super::fact_checks::FactCheckMatch>> {
         let mut ms = st(store(ctx).fact_checks_of_claim(self.0.id))?;
         ms.sort_by(|a, b| {
             b.score
@@ -458,7 +456,7 @@ impl Claim {
         });
         Ok(ms
             .into_iter()
-            .map(super::factcheck::FactCheckMatch)
+            .map(super::fact_checks::FactCheckMatch)
             .collect())
     }
     /// How many claims in other articles contradict this one.
@@ -515,13 +513,15 @@ impl Speaker {
         pagination::claims_page(store(ctx), Page::new(first, after)?, &filter)
     }
     /// The speaker's record: claims, verdicts on them, corroborated and contradicted.
-    async fn track_record(&self, ctx: &Context<'_>) -> Result<super::factcheck::TrackRecord> {
+    async fn track_record(&self, ctx: &Context<'_>) -> Result<super::fact_checks::TrackRecord> {
         let s = store(ctx).clone();
         let id = self.0.id;
-        let r = tokio::task::spawn_blocking(move || super::factcheck::track_record(s.as_ref(), id))
-            .await
-            .map_err(|e| super::error::internal(&e))?;
-        st(r)
+        let r = tokio::task::spawn_blocking(move || {
+            crate::app::track_record::track_record(s.as_ref(), id)
+        })
+        .await
+        .map_err(|e| super::error::internal(&e))?;
+        st(r).map(Into::into)
     }
     /// Articles in which the speaker makes claims.
     async fn articles(&self, ctx: &Context<'_>) -> Result<Vec<Article>> {

@@ -1,24 +1,33 @@
-//! Storage. The rest of claimgraph sees only the `Store` trait and domain
-//! types; `sled_store` is the one implementation and the only code that
-//! touches sled.
+//! The persistence port. It knows only `domain`: what is stored, never how
+//! it was derived. Everything else reaches storage through the `Store` trait.
+//!
+//! - Reads of articles, claims, speakers, links and fact-checks.
+//! - Writes as whole units, each committed atomically: one article with
+//!   everything it brings (`ArticleWrite`), one fact-check (`FactCheckWrite`).
+//!   Units carry their ids, chosen by the single writer (the service layer)
+//!   from `next_ids`; a unit whose ids are not the next ones is refused
+//!   (`Conflict`), so two writers can never interleave.
+//! - A change feed: every commit has a sequence number, one more than the
+//!   last, and `changes_since(n)` returns what was committed after `n`, with
+//!   the index terms and vectors the unit brought. Derived indexes (the
+//!   `search` layer) are built from it at open and follow it after each commit.
+//!
+//! Backends: `sled` (embedded, the default). A new backend implements
+//! `Store` and passes the conformance suite (`conformance.rs`).
 
-mod codec;
-mod keys;
-mod maintenance;
-mod memindex;
-mod sled_store;
-mod vecindex;
+#[cfg(test)]
+pub mod conformance;
+pub mod sled;
 
-pub use maintenance::Report;
-pub use memindex::DerivedCache;
-
-pub use sled_store::SledStore;
+pub use self::sled::SledStore;
 
 use crate::domain::{
     Article, ArticleId, Claim, ClaimId, ClaimKind, Corroboration, FactCheck, FactCheckId,
-    FactCheckMatch, NewArticle, NewFactCheck, Speaker, SpeakerId,
+    FactCheckMatch, NewFactCheck, Speaker, SpeakerId,
 };
-use crate::extract::Extraction;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -36,19 +45,20 @@ pub enum StoreError {
     Corrupt(String),
     #[error("stored data has format version {found}; this build reads version {expected}")]
     Version { found: u8, expected: u8 },
+    #[error("write conflict: {0} (another writer committed first)")]
+    Conflict(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// What a cached derived value was derived from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Derived {
-    /// A stored claim's match features.
-    Claim(ClaimId),
-    /// A fact-check's claim, as matched.
-    FactCheck(FactCheckId),
-    /// A fact-check's headline.
-    Headline(FactCheckId),
+/// Open the embedded store in `dir` (created when absent).
+pub fn open(dir: &Path) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SledStore::open(dir)?))
+}
+
+/// A store that lives in memory and disappears on drop (tests, benchmarks).
+pub fn temporary() -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SledStore::temporary()?))
 }
 
 /// Totals kept current by every write.
@@ -64,13 +74,12 @@ pub struct Stats {
     pub fact_check_terms: u64,
 }
 
-/// An entry of a postings list: who, how often the term occurs there, and
-/// how many index terms that text has.
+/// The ids the next write must use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting<I> {
-    pub id: I,
-    pub tf: u16,
-    pub len: u16,
+pub struct NextIds {
+    pub article: ArticleId,
+    pub speaker: SpeakerId,
+    pub fact_check: FactCheckId,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -98,99 +107,140 @@ impl ClaimFilter {
     }
 }
 
-/// What one ingest did.
+/// One claim's index terms: each with its count, and the claim's length in terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClaimTerms {
+    pub ordinal: u32,
+    pub len: u16,
+    pub terms: Vec<(String, u16)>,
+}
+
+/// A speaker created or changed by a write, with the surname it is found
+/// under (people only; the name rules live above the store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerWrite {
+    pub speaker: Speaker,
+    pub surname: Option<String>,
+}
+
+/// One article and everything it brings, committed atomically.
 #[derive(Debug, Clone)]
-pub struct Ingested {
+pub struct ArticleWrite {
+    /// Its id must be `next_ids().article`.
     pub article: Article,
-    /// False when the same body was already stored: nothing was written.
-    pub created: bool,
-    /// The new claims and their speakers.
-    pub claims: Vec<(ClaimId, Vec<SpeakerId>)>,
-    /// Edges written, from the new claim to the stored one.
-    pub corroborations: Vec<(ClaimId, Corroboration)>,
+    pub claims: Vec<Claim>,
+    /// Speakers created (ids from `next_ids().speaker` on, in order) or
+    /// changed, in the order they were resolved; one may appear twice.
+    pub speakers: Vec<SpeakerWrite>,
+    pub terms: Vec<ClaimTerms>,
+    /// Links from a new claim (by ordinal) to a stored one; stored both ways.
+    pub links: Vec<(u32, Corroboration)>,
     /// The new claims' matches with stored fact-checks.
     pub fact_check_matches: Vec<FactCheckMatch>,
 }
 
-impl Ingested {
-    pub fn existing(article: Article) -> Self {
-        Ingested {
-            article,
-            created: false,
-            claims: Vec::new(),
-            corroborations: Vec::new(),
-            fact_check_matches: Vec::new(),
-        }
-    }
-}
-
-/// What one fact-check insert did.
+/// One fact-check and everything it brings, committed atomically.
 #[derive(Debug, Clone)]
-pub struct FactCheckInserted {
+pub struct FactCheckWrite {
+    /// Its id must be `next_ids().fact_check`.
     pub fact_check: FactCheck,
-    /// False when the same fact-check (same url, or same content) was stored.
-    pub created: bool,
-    /// The stored claims it was linked to.
-    pub matches: Vec<FactCheckMatch>,
-}
-
-/// What a new fact-check adds: its index terms and its matches with stored claims.
-#[derive(Debug, Clone, Default)]
-pub struct FactCheckPlan {
-    /// Index terms with their counts in the fact-check.
-    pub postings: Vec<(String, u16)>,
+    pub terms: Vec<(String, u16)>,
     /// Its length in index terms.
     pub length: u16,
+    /// Stored claims it matches.
     pub matches: Vec<FactCheckMatch>,
-    /// Its sentence embedding, when the linker computes one.
+    /// Its sentence embedding.
     pub vector: Option<Vec<f32>>,
 }
 
-/// What a new article adds to the corroboration index: its claims' terms,
-/// and edges from its claims (by ordinal) to stored claims.
-#[derive(Debug, Clone, Default)]
-pub struct LinkPlan {
-    /// (term, claim ordinal, count in the claim, the claim's length in terms).
-    pub postings: Vec<(String, u32, u16, u16)>,
-    pub edges: Vec<(u32, Corroboration)>,
-    /// The new claims' matches with stored fact-checks.
-    pub fact_checks: Vec<FactCheckMatch>,
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome<I> {
+    /// Written, as change `seq`.
+    Created { seq: u64 },
+    /// The same unit was stored already (same identity): nothing was written.
+    Existing(I),
 }
 
-/// Plans an article's links. Called under the store's write lock, before the
-/// article's transaction, so it sees every earlier article and no other write.
-pub trait Linker: Send + Sync {
-    fn plan(
-        &self,
-        store: &dyn Store,
-        article: ArticleId,
-        new: &NewArticle,
-        extraction: &Extraction,
-    ) -> Result<LinkPlan>;
+/// One committed write, as the change feed returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub seq: u64,
+    pub unit: Unit,
+}
 
-    /// Plans a new fact-check's index terms and matches, under the write lock.
-    fn plan_fact_check(
-        &self,
-        _store: &dyn Store,
-        _id: FactCheckId,
-        _new: &NewFactCheck,
-    ) -> Result<FactCheckPlan> {
-        Ok(FactCheckPlan::default())
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unit {
+    Article {
+        id: ArticleId,
+        terms: Vec<ClaimTerms>,
+    },
+    FactCheck {
+        id: FactCheckId,
+        terms: Vec<(String, u16)>,
+        length: u16,
+        vector: Option<Vec<f32>>,
+    },
+}
+
+/// What `verify` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Per invariant, how many violations and the first few.
+    pub violations: BTreeMap<&'static str, (u64, Vec<String>)>,
+    pub checked: BTreeMap<&'static str, u64>,
+}
+
+impl Report {
+    pub fn fail(&mut self, rule: &'static str, detail: impl FnOnce() -> String) {
+        let e = self.violations.entry(rule).or_default();
+        e.0 += 1;
+        if e.1.len() < 5 {
+            e.1.push(detail());
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.violations.is_empty()
     }
 }
 
-/// No corroboration: for tools that only store.
-pub struct NoLinks;
-
-impl Linker for NoLinks {
-    fn plan(
-        &self,
-        _: &dyn Store,
-        _: ArticleId,
-        _: &NewArticle,
-        _: &Extraction,
-    ) -> Result<LinkPlan> {
-        Ok(LinkPlan::default())
+/// What makes two fact-checks the same: the url when there is one (a
+/// fact-checker publishes one page per check), else the content. Every
+/// backend keys its idempotency on this.
+pub fn fact_check_identity(new: &NewFactCheck) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    match &new.url {
+        Some(u) => {
+            let mut k = vec![b'u'];
+            k.extend_from_slice(u.as_bytes());
+            k
+        }
+        None => {
+            let mut h = Sha256::new();
+            h.update(crate::domain::normalise_whitespace(&new.claim_reviewed).as_bytes());
+            for part in [
+                &new.rating.name,
+                &new.author,
+                &new.explanation,
+                &new.claimant,
+                &new.appearance,
+            ] {
+                h.update([0]);
+                h.update(part.as_deref().unwrap_or("").as_bytes());
+            }
+            h.update([0]);
+            // The claim's key, or twelve zeros: as stores have always hashed it.
+            let mut claim = [0u8; 12];
+            if let Some(c) = new.claim {
+                claim[..8].copy_from_slice(&c.article.0.to_be_bytes());
+                claim[8..].copy_from_slice(&c.ordinal.to_be_bytes());
+            }
+            h.update(claim);
+            let mut k = vec![b'h'];
+            k.extend_from_slice(&h.finalize()[..16]);
+            k
+        }
     }
 }
 
@@ -224,52 +274,27 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Speaker>>;
     fn count_speakers(&self, search: Option<&str>) -> Result<u64>;
     fn articles_of_speaker(&self, id: SpeakerId) -> Result<Vec<ArticleId>>;
+    /// Speakers with this name or alias (normalised), in the order they took it.
+    fn speakers_named(&self, normalised: &str) -> Result<Vec<SpeakerId>>;
+    /// People filed under this surname (normalised), in the order they took it.
+    fn speakers_with_surname(&self, surname: &str) -> Result<Vec<SpeakerId>>;
 
     fn stats(&self) -> Result<Stats>;
+    fn next_ids(&self) -> Result<NextIds>;
 
-    /// Claims indexed under a term, at most `limit`.
-    fn postings(&self, term: &str, limit: usize) -> Result<Vec<ClaimId>>;
-    /// Calls `f` once with the first `limit` claim postings of a term (none: not called).
-    fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>]));
-    /// Calls `f` once with the first `limit` fact-check postings of a term.
-    fn with_fact_check_postings(
-        &self,
-        term: &str,
-        limit: usize,
-        f: &mut dyn FnMut(&[Posting<FactCheckId>]),
-    );
-    /// Claims of articles from `from` on indexed under a term, at most `limit`.
-    fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Result<Vec<ClaimId>>;
-    /// The newest article whose claims the linker can see.
-    fn last_article(&self) -> Result<Option<ArticleId>>;
     /// A claim's links to claims in other articles.
     fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>>;
 
-    /// Store an article with its claims, speakers, index entries and
-    /// corroboration edges in one atomic write. Idempotent on `hash`.
-    fn insert_article(
-        &self,
-        new: &NewArticle,
-        hash: [u8; 16],
-        ingested_at: u64,
-        extraction: &Extraction,
-        linker: &dyn Linker,
-    ) -> Result<Ingested>;
+    /// Store an article with its claims, speakers, index terms, links and
+    /// fact-check matches in one atomic write. Idempotent on the article's
+    /// `content_hash`.
+    fn commit_article(&self, write: &ArticleWrite) -> Result<Outcome<ArticleId>>;
 
     fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>>;
     fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>>;
-    /// The dot product of `v` with each fact-check's sentence embedding, one
-    /// answer per id, in order (none for one stored without), from the
-    /// vector index.
-    fn fact_check_similarities(&self, v: &[f32], ids: &[FactCheckId]) -> Result<Vec<Option<f32>>>;
-    /// The `k` fact-checks whose embeddings are nearest `v` (largest dot
-    /// product), best first, from the vector index.
-    fn nearest_fact_checks(&self, v: &[f32], k: usize) -> Result<Vec<(FactCheckId, f32)>>;
-    /// The stored fact-check an insert of `new` would find already there.
+    /// The stored fact-check with the identity of `new` (`fact_check_identity`).
     fn fact_check_stored(&self, new: &NewFactCheck) -> Result<Option<FactCheckId>>;
     fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>>;
-    /// Fact-checks indexed under a term, at most `limit`.
-    fn fact_check_postings(&self, term: &str, limit: usize) -> Result<Vec<Posting<FactCheckId>>>;
     /// Reviews recorded on a claim (`reviewClaim`), oldest first.
     fn reviews_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckId>>;
     /// Fact-checks matched to a claim.
@@ -277,23 +302,22 @@ pub trait Store: Send + Sync + 'static {
     /// Claims matched to a fact-check.
     fn claims_of_fact_check(&self, id: FactCheckId) -> Result<Vec<FactCheckMatch>>;
 
-    /// Store a fact-check with its index terms and matches in one atomic
-    /// write. Idempotent on its url (or, without one, its content).
-    fn insert_fact_check(
-        &self,
-        new: &NewFactCheck,
-        created_at: u64,
-        linker: &dyn Linker,
-    ) -> Result<FactCheckInserted>;
+    /// Store a fact-check with its index terms, matches and embedding in one
+    /// atomic write. Idempotent on `fact_check_identity`.
+    fn commit_fact_check(&self, write: &FactCheckWrite) -> Result<Outcome<FactCheckId>>;
 
-    /// Match features of stored claims and fact-checks, derived once and kept
-    /// for the linker and the cross-check (what they derive from never changes).
-    fn feature_cache(&self)
-        -> &DerivedCache<Derived, std::sync::Arc<crate::corroborate::Features>>;
+    /// The sequence number of the last commit (0: none).
+    fn last_seq(&self) -> Result<u64>;
+    /// Commits after `seq`, oldest first, at most `limit`.
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<Change>>;
 
-    /// Changes with every committed write: what was read under one
-    /// generation is current while the generation is.
-    fn generation(&self) -> u64;
+    /// Check every invariant: values decode, references point at what
+    /// exists, indexes match what they index, counters match.
+    fn verify(&self) -> Result<Report>;
+    /// The whole store as JSON Lines (lossless); returns the entries written.
+    fn export(&self, out: &mut dyn std::io::Write) -> Result<u64>;
+    /// Load an export into this store, which must be empty.
+    fn import(&self, input: &mut dyn std::io::BufRead) -> Result<u64>;
 
     fn flush(&self) -> Result<()>;
 }

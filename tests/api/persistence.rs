@@ -10,13 +10,12 @@ async fn a_restart_keeps_everything_and_does_not_seed_again() {
         let settings = settings_for(&path);
         let app = Application::build(settings).await.unwrap();
         let store = app.store.clone();
-        let created = claimgraph::ingest::ingest(
-            store.as_ref(),
-            claimgraph::ingest::parse_plain_text(
+        let created = app
+            .app
+            .ingest(claimgraph::app::ingest::parse_plain_text(
                 "Extra story\n\nThe mayor said the park would reopen.",
-            ),
-        )
-        .unwrap();
+            ))
+            .unwrap();
         assert!(created.created);
         let stats = store.stats().unwrap();
         let ids: Vec<_> = store

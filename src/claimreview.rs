@@ -1,11 +1,11 @@
-//! Fact-checks in and out: reviews recorded on stored claims, schema.org
-//! ClaimReview JSON-LD read from other fact-checkers' feeds and written for
-//! ours, and the store calls that link them to claims.
+//! Fact-checks as the world writes them: schema.org ClaimReview JSON-LD read
+//! from other fact-checkers' feeds and written for ours, and the checks a
+//! fact-check passes before it is stored. Storing them is `app::fact_checks`.
 
 use crate::domain::{
     Article, Claim, ClaimId, FactCheck, NewFactCheck, Rating, Speaker, SpeakerKind,
 };
-use crate::store::{FactCheckInserted, Store, StoreError};
+use crate::store::{Store, StoreError};
 use serde_json::{json, Map, Value};
 
 const MAX_TEXT_CHARS: usize = 10_000;
@@ -59,7 +59,7 @@ fn clean_text(
         .filter(|s| !s.is_empty());
     match v
         .as_deref()
-        .and_then(|s| crate::ingest::field_problem(s, max))
+        .and_then(|s| crate::domain::field_problem(s, max))
     {
         Some(reason) => Err(invalid(field, reason)),
         None => Ok(v),
@@ -132,103 +132,6 @@ pub fn iso_date(secs: u64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Record a fact-checker's verdict on a stored claim. The review is itself a
-/// fact-check: claims elsewhere that say the same thing get linked to it.
-pub fn review_claim(
-    store: &dyn Store,
-    claim_id: ClaimId,
-    input: ReviewInput,
-) -> Result<FactCheckInserted, FactCheckError> {
-    let claim = store
-        .claim(claim_id)?
-        .ok_or_else(|| FactCheckError::NotFound(format!("claim {claim_id}")))?;
-    if input.rating.trim().is_empty() {
-        return Err(invalid("rating", "is empty"));
-    }
-    let article = store.article(claim.id.article)?;
-    let speakers: Vec<Speaker> = store
-        .speakers(&claim.speakers)?
-        .into_iter()
-        .flatten()
-        .collect();
-    let new = validate(NewFactCheck {
-        claim_reviewed: claim.text.clone(),
-        headline: None,
-        rating: Rating {
-            name: Some(input.rating),
-            value: input.rating_value,
-            best: input.best_rating,
-            worst: input.worst_rating,
-        },
-        explanation: input.explanation,
-        url: input.url,
-        author: input.author,
-        date_published: Some(iso_date(crate::ingest::now())),
-        claimant: (!speakers.is_empty()).then(|| {
-            speakers
-                .iter()
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }),
-        appearance: article.and_then(|a| a.url),
-        claim: Some(claim_id),
-    })?;
-    // Embedded before the write lock is taken: the model is the slow part.
-    let vector = crate::corroborate::index::embed_fact_checks(&[&new]).pop();
-    Ok(store.insert_fact_check(
-        &new,
-        crate::ingest::now(),
-        &crate::corroborate::index::Embedded(vector),
-    )?)
-}
-
-/// Store fact-checks published elsewhere, each linked to the stored claims
-/// it matches. All or none are valid; each is stored atomically.
-pub fn import(
-    store: &dyn Store,
-    items: Vec<NewFactCheck>,
-) -> Result<Vec<FactCheckInserted>, FactCheckError> {
-    let items = items
-        .into_iter()
-        .map(validate)
-        .collect::<Result<Vec<_>, _>>()?;
-    import_valid(store, &items)
-        .into_iter()
-        .map(|r| r.map_err(FactCheckError::from))
-        .collect()
-}
-
-/// Store validated fact-checks, one answer each: the new ones are embedded
-/// first, in parallel and outside the write lock.
-pub fn import_valid(
-    store: &dyn Store,
-    items: &[NewFactCheck],
-) -> Vec<Result<FactCheckInserted, StoreError>> {
-    use crate::corroborate::index::{embed_fact_checks, Embedded};
-    let stored: Vec<bool> = items
-        .iter()
-        .map(|n| matches!(store.fact_check_stored(n), Ok(Some(_))))
-        .collect();
-    let fresh: Vec<&NewFactCheck> = items
-        .iter()
-        .zip(&stored)
-        .filter(|(_, s)| !**s)
-        .map(|(n, _)| n)
-        .collect();
-    // Embedded before the write lock is taken: the model is the slow part.
-    let mut vectors = embed_fact_checks(&fresh).into_iter();
-    items
-        .iter()
-        .zip(stored)
-        .map(|(new, stored)| {
-            // A stored one is found by the insert before any linking.
-            let vector = if stored { None } else { vectors.next() };
-            store.insert_fact_check(new, crate::ingest::now(), &Embedded(vector))
-        })
-        .collect()
 }
 
 // ---- ClaimReview in ----

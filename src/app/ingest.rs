@@ -1,9 +1,15 @@
-//! article -> extract -> store, idempotent on the whitespace-normalised body.
+//! The article write path: validate -> extract -> prepare links (any core,
+//! no lock) -> under the write lock: ids, links finished, speakers resolved,
+//! claims built -> one atomic commit -> indexes follow -> subscribers told.
+//! Idempotent on the article's identity (its body at its place).
 
-use crate::corroborate::{self, index::Finish};
-use crate::domain::{normalise_whitespace, Article, NewArticle};
+use super::{claims, now, speakers::Resolver, App};
+use crate::domain::{
+    normalise_whitespace, Article, ClaimId, Corroboration, FactCheckMatch, NewArticle, SpeakerId,
+};
 use crate::extract;
-use crate::store::{Ingested, Store, StoreError};
+use crate::search::linking;
+use crate::store::{ArticleWrite, Outcome, StoreError};
 use sha2::{Digest, Sha256};
 
 /// Largest body accepted, in characters.
@@ -52,21 +58,12 @@ pub fn content_hash(body: &str) -> [u8; 16] {
     out
 }
 
-/// What is wrong with a short text field, if anything: too long, or
-/// control characters (a title or a name is one line of text).
-pub(crate) fn field_problem(s: &str, max: usize) -> Option<String> {
-    if s.chars().count() > max {
-        Some(format!("longer than {max} characters"))
-    } else if s.chars().any(|c| c.is_control()) {
-        Some("contains control characters".into())
-    } else {
-        None
-    }
-}
-
 fn clean(field: &'static str, v: Option<String>) -> Result<Option<String>, IngestError> {
     let v = v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    match v.as_deref().and_then(|s| field_problem(s, MAX_FIELD_CHARS)) {
+    match v
+        .as_deref()
+        .and_then(|s| crate::domain::field_problem(s, MAX_FIELD_CHARS))
+    {
         Some(reason) => Err(IngestError::InvalidField { field, reason }),
         None => Ok(v),
     }
@@ -140,18 +137,36 @@ pub fn validate(new: NewArticle) -> Result<NewArticle, IngestError> {
     })
 }
 
-/// Seconds since the Unix epoch, as stored.
-pub(crate) fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+/// What one ingest did.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    pub article: Article,
+    /// False when the same article was already stored: nothing was written.
+    pub created: bool,
+    /// The new claims and their speakers.
+    pub claims: Vec<(ClaimId, Vec<SpeakerId>)>,
+    /// Links written, from the new claim to the stored one.
+    pub corroborations: Vec<(ClaimId, Corroboration)>,
+    /// The new claims' matches with stored fact-checks.
+    pub fact_check_matches: Vec<FactCheckMatch>,
+}
+
+impl Ingested {
+    pub fn existing(article: Article) -> Self {
+        Ingested {
+            article,
+            created: false,
+            claims: Vec::new(),
+            corroborations: Vec::new(),
+            fact_check_matches: Vec::new(),
+        }
+    }
 }
 
 /// An article checked, extracted and prepared for linking: the work that
 /// needs no lock and can run on any core.
 pub enum Prepared {
-    /// The same body is stored already.
+    /// The same article is stored already.
     Existing(Article),
     Ready(Box<Ready>),
 }
@@ -160,46 +175,126 @@ pub struct Ready {
     new: NewArticle,
     hash: [u8; 16],
     extraction: extract::Extraction,
-    link: Finish,
+    links: linking::Prepared,
 }
 
-/// Validate, extract and prepare one article, without writing.
-pub fn prepare(store: &dyn Store, new: NewArticle) -> Result<Prepared, IngestError> {
-    let new = validate(new)?;
-    let hash = identity_hash(&new);
-    if let Some(id) = store.article_by_hash(&hash)? {
-        if let Some(article) = store.article(id)? {
-            return Ok(Prepared::Existing(article));
+impl App {
+    /// Validate, extract and prepare one article, without writing.
+    pub fn prepare(&self, new: NewArticle) -> Result<Prepared, IngestError> {
+        let store = self.store.as_ref();
+        let new = validate(new)?;
+        let hash = identity_hash(&new);
+        if let Some(id) = store.article_by_hash(&hash)? {
+            if let Some(article) = store.article(id)? {
+                return Ok(Prepared::Existing(article));
+            }
         }
-    }
-    let mut ex = extract::extract(&new.body);
-    if let Some(p) = &new.publisher {
-        attribute_assertions_to(&mut ex, p);
-    }
-    let prepared = corroborate::index::Corroborator::prepare(store, &new, &ex)?;
-    Ok(Prepared::Ready(Box::new(Ready {
-        new,
-        hash,
-        extraction: ex,
-        link: Finish(std::sync::Mutex::new(Some(prepared))),
-    })))
-}
-
-/// Store a prepared article: its claims, speakers, index entries and links,
-/// in one transaction. Idempotent on the body.
-pub fn commit(store: &dyn Store, prepared: Prepared) -> Result<Ingested, IngestError> {
-    match prepared {
-        Prepared::Existing(article) => Ok(Ingested::existing(article)),
-        Prepared::Ready(r) => {
-            Ok(store.insert_article(&r.new, r.hash, now(), &r.extraction, &r.link)?)
+        let mut ex = extract::extract(&new.body);
+        if let Some(p) = &new.publisher {
+            attribute_assertions_to(&mut ex, p);
         }
+        let links = linking::prepare(store, &self.search, &new, &ex)?;
+        Ok(Prepared::Ready(Box::new(Ready {
+            new,
+            hash,
+            extraction: ex,
+            links,
+        })))
     }
-}
 
-/// Validate, extract and store one article. Ingesting the same body again
-/// returns the stored article and writes nothing.
-pub fn ingest(store: &dyn Store, new: NewArticle) -> Result<Ingested, IngestError> {
-    commit(store, prepare(store, new)?)
+    /// Store a prepared article: its claims, speakers, index terms and links,
+    /// in one atomic commit. Idempotent on the article's identity.
+    pub fn commit(&self, prepared: Prepared) -> Result<Ingested, IngestError> {
+        let r = match prepared {
+            Prepared::Existing(article) => return Ok(Ingested::existing(article)),
+            Prepared::Ready(r) => r,
+        };
+        let store = self.store.as_ref();
+        let _w = self.write_lock();
+        if let Some(id) = store.article_by_hash(&r.hash)? {
+            if let Some(article) = store.article(id)? {
+                return Ok(Ingested::existing(article));
+            }
+        }
+        // The only writer: the next ids are ours, and links see a settled store.
+        let next = store.next_ids()?;
+        let id = next.article;
+        let links = linking::finish(store, &self.search, id, r.links)?;
+        let mut resolver = Resolver::new(store, next.speaker);
+        let speaker_ids = r
+            .extraction
+            .speakers
+            .iter()
+            .map(|l| resolver.resolve(l))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Ready {
+            new,
+            hash,
+            extraction,
+            ..
+        } = *r;
+        let claims = claims::build(id, &new.body, &extraction, &speaker_ids);
+        let article = Article {
+            id,
+            title: new.title,
+            url: new.url,
+            publisher: new.publisher,
+            published_at: new.published_at,
+            body: new.body,
+            content_hash: hash,
+            ingested_at: now(),
+            claim_count: claims.len() as u32,
+        };
+        let write = ArticleWrite {
+            article,
+            claims,
+            speakers: resolver.writes,
+            terms: links.terms,
+            links: links.edges,
+            fact_check_matches: links.fact_checks,
+        };
+        let done = match store.commit_article(&write)? {
+            Outcome::Existing(id) => Ingested::existing(
+                store
+                    .article(id)?
+                    .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?,
+            ),
+            Outcome::Created { .. } => {
+                self.committed()?;
+                Ingested {
+                    claims: write
+                        .claims
+                        .iter()
+                        .map(|c| (c.id, c.speakers.clone()))
+                        .collect(),
+                    corroborations: write
+                        .links
+                        .iter()
+                        .map(|(o, e)| {
+                            (
+                                ClaimId {
+                                    article: id,
+                                    ordinal: *o,
+                                },
+                                e.clone(),
+                            )
+                        })
+                        .collect(),
+                    fact_check_matches: write.fact_check_matches,
+                    article: write.article,
+                    created: true,
+                }
+            }
+        };
+        self.events.article_ingested(&done);
+        Ok(done)
+    }
+
+    /// Validate, extract and store one article. Ingesting the same article
+    /// again returns the stored one and writes nothing.
+    pub fn ingest(&self, new: NewArticle) -> Result<Ingested, IngestError> {
+        self.commit(self.prepare(new)?)
+    }
 }
 
 /// The article's own assertions are the publisher's.

@@ -12,17 +12,20 @@
 //! |                 | `s` ++ normalised surname (people)          | speaker ids (u64 BE)* |
 //! |                 | `w` ++ word of a name ++ 0 ++ id (u64 BE)   | empty                 |
 //! | `speaker_claims`| speaker id (u64 BE) ++ claim key            | empty                 |
-//! | `claim_terms`   | term ++ 0 ++ claim key                      | empty                 |
 //! | `corroborations`| claim key ++ other claim key                | `Corroboration`       |
 //! | `fact_checks`   | fact-check id (u64 BE)                      | `FactCheck`           |
 //! | `fact_check_keys`| `u` ++ url, or `h` ++ content hash         | fact-check id (u64 BE)|
-//! | `fact_check_terms`| term ++ 0 ++ fact-check id (u64 BE)       | empty                 |
 //! | `claim_reviews` | claim key ++ fact-check id                  | empty                 |
 //! | `claim_fact_checks`| claim key ++ fact-check id               | `FactCheckMatch`      |
 //! | `fact_check_claims`| fact-check id ++ claim key               | `FactCheckMatch`      |
 //! | `fact_check_vectors`| fact-check id (u64 BE)                   | embedding (f32 LE)*   |
+//! | `changes`       | sequence number (u64 BE)                    | the commit's unit id and index terms (`changes.rs`) |
 //!
 //! (*: after the version byte, raw little-endian floats, not JSON.)
+//!
+//! Stores written before the change log kept index terms in `claim_terms`
+//! (term ++ 0 ++ claim key -> tf, len) and `fact_check_terms`; opening one
+//! moves them into `changes` (`changes::migrate_legacy_postings`).
 //!
 //! Big-endian integers make key order id order, so an article's claims and
 //! a speaker's claims are contiguous ranges. Values start with a format
@@ -37,15 +40,16 @@ pub const CLAIMS: &str = "claims";
 pub const SPEAKERS: &str = "speakers";
 pub const SPEAKER_NAMES: &str = "speaker_names";
 pub const SPEAKER_CLAIMS: &str = "speaker_claims";
-pub const CLAIM_TERMS: &str = "claim_terms";
 pub const CORROBORATIONS: &str = "corroborations";
 pub const FACT_CHECKS: &str = "fact_checks";
 pub const FACT_CHECK_KEYS: &str = "fact_check_keys";
-pub const FACT_CHECK_TERMS: &str = "fact_check_terms";
 pub const CLAIM_REVIEWS: &str = "claim_reviews";
 pub const CLAIM_FACT_CHECKS: &str = "claim_fact_checks";
 pub const FACT_CHECK_CLAIMS: &str = "fact_check_claims";
 pub const FACT_CHECK_VECTORS: &str = "fact_check_vectors";
+pub const CHANGES: &str = "changes";
+pub const LEGACY_CLAIM_TERMS: &str = "claim_terms";
+pub const LEGACY_FACT_CHECK_TERMS: &str = "fact_check_terms";
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_COUNTERS: &[u8] = b"counters";
@@ -60,12 +64,6 @@ pub fn article(id: ArticleId) -> [u8; 8] {
 
 pub fn fact_check(id: FactCheckId) -> [u8; 8] {
     id.0.to_be_bytes()
-}
-
-pub fn term_fact_check(term: &str, f: FactCheckId) -> Vec<u8> {
-    let mut k = term_prefix(term);
-    k.extend_from_slice(&fact_check(f));
-    k
 }
 
 pub fn claim_fact_check(c: ClaimId, f: FactCheckId) -> [u8; 20] {
@@ -125,19 +123,6 @@ pub fn word_key(word: &str, id: SpeakerId) -> Vec<u8> {
     let mut k = name_key(WORD, word);
     k.push(0);
     k.extend_from_slice(&speaker(id));
-    k
-}
-
-pub fn term_prefix(term: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 13);
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k
-}
-
-pub fn term_claim(term: &str, c: ClaimId) -> Vec<u8> {
-    let mut k = term_prefix(term);
-    k.extend_from_slice(&claim(c));
     k
 }
 

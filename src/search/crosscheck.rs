@@ -4,10 +4,11 @@
 //! index of their embeddings, never from a scan; the best are rescored with
 //! the full comparison.
 
-use super::features::{features, Features};
-use super::score::{compare, coverage, Stance};
-use crate::domain::{ClaimId, FactCheck, FactCheckId};
-use crate::store::{Derived, Posting, Result, Store};
+use super::{Derived, Posting, Search};
+use crate::corroborate::features::{features, Features};
+use crate::corroborate::score::{compare, coverage};
+use crate::domain::{ClaimId, FactCheck, FactCheckId, Stance};
+use crate::store::{Result, Store};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -44,7 +45,8 @@ pub struct Hit {
     /// The cosine of the two texts' sentence embeddings, when both have one
     /// (fact-checks do; stored claims are matched by their words).
     pub semantic_similarity: Option<f32>,
-    pub stance: Stance,
+    /// `None`: related, but neither the same nor the opposite.
+    pub stance: Option<Stance>,
     pub evidence: Vec<String>,
 }
 
@@ -141,12 +143,12 @@ pub fn fact_check_features(fc: &FactCheck) -> Features {
 }
 
 /// A stored fact-check's features (its claim, and its headline, which adds
-/// words a reader would search with), from the store's cache or derived once.
+/// words a reader would search with), from the feature cache or derived once.
 pub fn stored_fact_check_features(
-    store: &dyn Store,
+    search: &Search,
     fc: &FactCheck,
 ) -> (Arc<Features>, Option<Arc<Features>>) {
-    let cache = store.feature_cache();
+    let cache = search.feature_cache();
     let claim = cache.get(&Derived::FactCheck(fc.id)).unwrap_or_else(|| {
         let f = Arc::new(fact_check_features(fc));
         cache.insert(Derived::FactCheck(fc.id), f.clone());
@@ -283,7 +285,7 @@ impl Query {
     /// Its sentence embedding, computed when first needed.
     pub fn vector(&self) -> &[f32] {
         self.vector
-            .get_or_init(|| super::embed::Encoder::get().encode(&self.text))
+            .get_or_init(|| crate::corroborate::embed::Encoder::get().encode(&self.text))
     }
 }
 
@@ -389,25 +391,28 @@ const COSINE_PLACE: usize = RERANK_FEATURES + 2;
 pub const LEXICAL_PROBABILITY: usize = RERANK_FEATURES + 3;
 
 fn load_model(
-    cell: &'static std::sync::OnceLock<Option<super::pair::Model>>,
+    cell: &'static std::sync::OnceLock<Option<crate::corroborate::pair::Model>>,
     tsv: &str,
     n: usize,
-) -> Option<&'static super::pair::Model> {
+) -> Option<&'static crate::corroborate::pair::Model> {
     cell.get_or_init(|| {
-        super::pair::Model::from_tsv(tsv, n).filter(|m| m.weights.iter().any(|w| *w != 0.0))
+        crate::corroborate::pair::Model::from_tsv(tsv, n)
+            .filter(|m| m.weights.iter().any(|w| *w != 0.0))
     })
     .as_ref()
 }
 
 /// The shipped rerankers (`claimgraph train-crosscheck`): lexical, for
 /// claims and for fact-checks stored without an embedding, and semantic.
-fn reranker() -> Option<&'static super::pair::Model> {
-    static M: std::sync::OnceLock<Option<super::pair::Model>> = std::sync::OnceLock::new();
+fn reranker() -> Option<&'static crate::corroborate::pair::Model> {
+    static M: std::sync::OnceLock<Option<crate::corroborate::pair::Model>> =
+        std::sync::OnceLock::new();
     load_model(&M, include_str!("crosscheck_model.tsv"), RERANK_FEATURES)
 }
 
-fn semantic_reranker() -> Option<&'static super::pair::Model> {
-    static M: std::sync::OnceLock<Option<super::pair::Model>> = std::sync::OnceLock::new();
+fn semantic_reranker() -> Option<&'static crate::corroborate::pair::Model> {
+    static M: std::sync::OnceLock<Option<crate::corroborate::pair::Model>> =
+        std::sync::OnceLock::new();
     load_model(
         &M,
         include_str!("crosscheck_semantic_model.tsv"),
@@ -455,7 +460,11 @@ impl Candidate {
 
 /// Fact-check candidates for a query with their reranker features: BM25's
 /// best in its order, then the nearest in meaning that BM25 did not rank.
-pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candidate>> {
+pub fn fact_check_candidates(
+    store: &dyn Store,
+    search: &Search,
+    q: &Query,
+) -> Result<Vec<Candidate>> {
     let stats = store.stats()?;
     if stats.fact_checks == 0 {
         return Ok(Vec::new());
@@ -464,18 +473,18 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
         &q.terms,
         stats.fact_checks,
         stats.fact_check_terms,
-        |t, f| store.with_fact_check_postings(t, POSTINGS_PER_TERM, f),
+        |t, f| search.with_fact_check_postings(t, POSTINGS_PER_TERM, f),
     )?;
     let best = ranked.first().map_or(0.0, |r| r.1);
     let bm25_ranked = ranked.len();
     let lexical: std::collections::HashSet<FactCheckId> = ranked.iter().map(|r| r.0).collect();
-    for (id, cosine) in store.nearest_fact_checks(q.vector(), DENSE_CANDIDATES)? {
+    for (id, cosine) in search.nearest_fact_checks(q.vector(), DENSE_CANDIDATES) {
         if cosine >= DENSE_MIN_COSINE && !lexical.contains(&id) {
             ranked.push((id, 0.0));
         }
     }
     let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
-    let cosines = store.fact_check_similarities(q.vector(), &ids)?;
+    let cosines = search.fact_check_similarities(q.vector(), &ids);
     let all: Vec<f32> = cosines.iter().flatten().copied().collect();
     let best_cosine = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
     let cosine_place = |c: f32| all.iter().filter(|d| **d > c).count();
@@ -488,7 +497,7 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
         .enumerate()
     {
         let Some(fc) = fc else { continue };
-        let (f, h) = stored_fact_check_features(store, &fc);
+        let (f, h) = stored_fact_check_features(search, &fc);
         let lexical = rerank_features(q, &idfs, *b, best, pos, &f, h.as_deref());
         let semantic = cos.map(|c| {
             let mut x = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
@@ -511,7 +520,13 @@ pub fn fact_check_candidates(store: &dyn Store, q: &Query) -> Result<Vec<Candida
 }
 
 /// The stored claims and fact-checks that best match `text`, best first.
-pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) -> Result<Vec<Hit>> {
+pub fn cross_check(
+    store: &dyn Store,
+    search: &Search,
+    text: &str,
+    first: usize,
+    scope: Scope,
+) -> Result<Vec<Hit>> {
     let q = Query::new(text);
     if q.is_empty() {
         return Ok(Vec::new());
@@ -519,7 +534,7 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
     // Rank every candidate; compare (stance, evidence) only those returned.
     let mut ranked: Vec<(Target, f32, Arc<Features>, Option<f32>)> = Vec::new();
     if scope.fact_checks {
-        for c in fact_check_candidates(store, &q)? {
+        for c in fact_check_candidates(store, search, &q)? {
             let (target, score, cosine) =
                 (Target::FactCheck(c.fact_check.id), c.rank(), c.cosine());
             ranked.push((target, score, c.features, cosine));
@@ -528,11 +543,11 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
     if scope.claims {
         let stats = store.stats()?;
         let (bm, idfs) = bm25(&q.terms, stats.claims, stats.claim_terms, |t, f| {
-            store.with_postings(t, POSTINGS_PER_TERM, f)
+            search.with_postings(t, POSTINGS_PER_TERM, f)
         })?;
         let best = bm.first().map_or(0.0, |r| r.1);
         let ids: Vec<ClaimId> = bm.iter().map(|r| r.0).collect();
-        let known = super::index::stored_features(store, &ids)?;
+        let known = super::linking::stored_features(store, search, &ids)?;
         for (pos, (id, b)) in bm.iter().enumerate() {
             let Some(f) = known.get(id) else { continue };
             let x = rerank_features(&q, &idfs, *b, best, pos, f, None);
@@ -560,9 +575,9 @@ pub fn cross_check(store: &dyn Store, text: &str, first: usize, scope: Scope) ->
 /// A term's weight in the reference corpus, to choose which to look up.
 fn lexicon_weight(term: &str) -> f32 {
     if term.starts_with('#') {
-        super::lexicon::idf("#") + 1.0
+        crate::corroborate::lexicon::idf("#") + 1.0
     } else {
-        super::lexicon::idf(term)
+        crate::corroborate::lexicon::idf(term)
     }
 }
 

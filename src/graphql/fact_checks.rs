@@ -3,11 +3,10 @@
 
 use super::error::{bad_input, coded, internal, st, Result, StoreErr, BAD_USER_INPUT, NOT_FOUND};
 use super::pagination::{self, Page, TotalCount};
-use super::types::{load_err, loader, store, Claim, Stance};
-use crate::corroborate::crosscheck::{self, Scope, Target};
+use super::types::{app, load_err, loader, store, Claim, Stance};
+use crate::claimreview::{self as fc, FactCheckError, ReviewInput as DReviewInput};
 use crate::domain::{self, ClaimId, FactCheckId};
-use crate::events::Events;
-use crate::factcheck::{self as fc, FactCheckError, ReviewInput as DReviewInput};
+use crate::search::crosscheck::{self, Scope, Target};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Json, Object, SimpleObject, ID};
 
@@ -23,14 +22,6 @@ fn fact_check_error(e: FactCheckError) -> async_graphql::Error {
         }
         FactCheckError::NotFound(_) => coded(NOT_FOUND, e.to_string()),
         FactCheckError::Store(s) => StoreErr(s).into(),
-    }
-}
-
-fn stance_of(s: crate::corroborate::Stance) -> Option<Stance> {
-    match s {
-        crate::corroborate::Stance::Supports => Some(Stance::Supports),
-        crate::corroborate::Stance::Contradicts => Some(Stance::Contradicts),
-        crate::corroborate::Stance::None => None,
     }
 }
 
@@ -173,62 +164,21 @@ pub struct TrackRecord {
     pub fact_checked: u64,
 }
 
-pub fn track_record(
-    store: &dyn crate::store::Store,
-    speaker: domain::SpeakerId,
-) -> crate::store::Result<TrackRecord> {
-    let filter = crate::store::ClaimFilter {
-        speaker: Some(speaker),
-        ..Default::default()
-    };
-    let claims = store.list_claims(None, usize::MAX, &filter)?;
-    let mut r = TrackRecord {
-        claims: claims.len() as u64,
-        ..TrackRecord::default()
-    };
-    let mut ratings: std::collections::BTreeMap<String, u64> = Default::default();
-    for c in &claims {
-        let reviews = store.reviews_of_claim(c.id)?;
-        if !reviews.is_empty() {
-            r.reviewed += 1;
-        }
-        let mut fcs: Vec<FactCheckId> = reviews;
-        let matched = store.fact_checks_of_claim(c.id)?;
-        if !matched.is_empty() {
-            r.fact_checked += 1;
-        }
-        fcs.extend(
-            matched
-                .iter()
-                .filter(|m| m.stance == domain::Stance::Supports)
-                .map(|m| m.fact_check),
-        );
-        for f in store.fact_checks(&fcs)?.into_iter().flatten() {
-            if let Some(name) = f.details.rating.name {
-                *ratings.entry(name).or_default() += 1;
-            }
-        }
-        let links = store.corroborations(c.id)?;
-        if links
-            .iter()
-            .any(|l| l.independent && l.stance == domain::Stance::Supports)
-        {
-            r.corroborated += 1;
-        }
-        if links
-            .iter()
-            .any(|l| l.stance == domain::Stance::Contradicts)
-        {
-            r.contradicted += 1;
+impl From<crate::app::track_record::TrackRecord> for TrackRecord {
+    fn from(r: crate::app::track_record::TrackRecord) -> Self {
+        TrackRecord {
+            claims: r.claims,
+            reviewed: r.reviewed,
+            ratings: r
+                .ratings
+                .into_iter()
+                .map(|(rating, count)| RatingCount { rating, count })
+                .collect(),
+            corroborated: r.corroborated,
+            contradicted: r.contradicted,
+            fact_checked: r.fact_checked,
         }
     }
-    let mut ratings: Vec<RatingCount> = ratings
-        .into_iter()
-        .map(|(rating, count)| RatingCount { rating, count })
-        .collect();
-    ratings.sort_by(|a, b| b.count.cmp(&a.count).then(a.rating.cmp(&b.rating)));
-    r.ratings = ratings;
-    Ok(r)
 }
 
 /// What to cross-check against.
@@ -318,9 +268,9 @@ impl FactCheckQuery {
             },
             CrossCheckScope::FactChecks => Scope::FACT_CHECKS,
         };
-        let s = store(ctx).clone();
+        let a = app(ctx).clone();
         let hits = tokio::task::spawn_blocking(move || {
-            crosscheck::cross_check(s.as_ref(), &text, first, scope)
+            crosscheck::cross_check(a.store().as_ref(), a.search(), &text, first, scope)
         })
         .await
         .map_err(|e| internal(&e))?;
@@ -351,7 +301,7 @@ impl FactCheckQuery {
                 score: f64::from(h.score),
                 similarity: f64::from(h.similarity),
                 semantic_similarity: h.semantic_similarity.map(f64::from),
-                stance: stance_of(h.stance),
+                stance: h.stance.map(Into::into),
                 evidence: h.evidence,
             });
         }
@@ -408,7 +358,7 @@ impl FactCheckMutation {
         let claim = claim_id
             .parse::<ClaimId>()
             .map_err(|e| bad_input(e.to_string()).extend_with(|_, x| x.set("field", "claimId")))?;
-        let s = store(ctx).clone();
+        let a = app(ctx).clone();
         let review = DReviewInput {
             rating: input.rating,
             rating_value: input.rating_value,
@@ -418,11 +368,10 @@ impl FactCheckMutation {
             url: input.url,
             author: input.author,
         };
-        let done = tokio::task::spawn_blocking(move || fc::review_claim(s.as_ref(), claim, review))
+        let done = tokio::task::spawn_blocking(move || a.review_claim(claim, review))
             .await
             .map_err(|e| internal(&e))?
             .map_err(fact_check_error)?;
-        ctx.data_unchecked::<Events>().fact_check_stored(&done);
         Ok(FactCheck(done.fact_check))
     }
 
@@ -446,12 +395,11 @@ impl FactCheckMutation {
                 ),
             ));
         }
-        let s = store(ctx).clone();
-        let done = tokio::task::spawn_blocking(move || fc::import(s.as_ref(), items))
+        let a = app(ctx).clone();
+        let done = tokio::task::spawn_blocking(move || a.import_fact_checks(items))
             .await
             .map_err(|e| internal(&e))?
             .map_err(fact_check_error)?;
-        let events = ctx.data_unchecked::<Events>();
         let mut r = ImportClaimReviewsResult {
             fact_checks: Vec::new(),
             created: 0,
@@ -459,7 +407,6 @@ impl FactCheckMutation {
             links: 0,
         };
         for d in done {
-            events.fact_check_stored(&d);
             if d.created {
                 r.created += 1;
             } else {

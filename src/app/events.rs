@@ -1,8 +1,8 @@
 //! What happened, for live subscribers: published after a write commits,
 //! never from inside a transaction.
 
+use super::{FactCheckInserted, Ingested};
 use crate::domain::{ClaimId, Corroboration, FactCheckMatch, SpeakerId};
-use crate::store::{FactCheckInserted, Ingested};
 use tokio::sync::broadcast;
 
 /// Events a slow subscriber may miss before it is told it lagged.

@@ -1,9 +1,16 @@
-//! In-memory mirrors of the postings trees, loaded at open and extended after
-//! each commit. sled stays the record (the postings are written in the same
-//! transaction as what they index); the mirror makes a candidate lookup a
-//! slice read instead of a range scan, which is most of the cost of linking.
+//! Postings lists in memory, built from the change log at open and extended
+//! after each commit. The store keeps the record (each unit's terms are in
+//! its change); a candidate lookup here is a slice read.
 
-use super::Posting;
+/// An entry of a postings list: who, how often the term occurs there, and
+/// how many index terms that text has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting<I> {
+    pub id: I,
+    pub tf: u16,
+    pub len: u16,
+}
+
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -89,46 +96,6 @@ impl<I: Copy + Ord> MemIndex<I> {
     }
 }
 
-/// Values derived from stored claims (their match features), kept for the
-/// linker: claims never change once written, so nothing is invalidated. Two
-/// generations bound the memory: when the young one fills, it becomes the old
-/// one and the old one is dropped.
-pub struct DerivedCache<K, V> {
-    cap: usize,
-    gens: std::sync::Mutex<(HashMap<K, V>, HashMap<K, V>)>,
-}
-
-impl<K: Eq + std::hash::Hash + Copy, V: Clone> DerivedCache<K, V> {
-    pub fn new(cap: usize) -> Self {
-        DerivedCache {
-            cap,
-            gens: std::sync::Mutex::new((HashMap::new(), HashMap::new())),
-        }
-    }
-
-    pub fn get(&self, k: &K) -> Option<V> {
-        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(v) = g.0.get(k) {
-            return Some(v.clone());
-        }
-        let v = g.1.remove(k)?;
-        Self::put(&mut g, self.cap, *k, v.clone());
-        Some(v)
-    }
-
-    pub fn insert(&self, k: K, v: V) {
-        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
-        Self::put(&mut g, self.cap, k, v);
-    }
-
-    fn put(g: &mut (HashMap<K, V>, HashMap<K, V>), cap: usize, k: K, v: V) {
-        if g.0.len() >= cap {
-            g.1 = std::mem::take(&mut g.0);
-        }
-        g.0.insert(k, v);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,18 +110,5 @@ mod tests {
         assert_eq!(ids, [3, 4, 5]);
         assert_eq!(m.get("a", 2).len(), 2);
         assert!(m.get("b", 2).is_empty());
-    }
-
-    #[test]
-    fn the_cache_keeps_recent_values_within_two_generations() {
-        let c = DerivedCache::new(2);
-        c.insert(1, "a");
-        c.insert(2, "b");
-        c.insert(3, "c"); // 1 and 2 move to the old generation
-        assert_eq!(c.get(&1), Some("a")); // promoted
-        c.insert(4, "d");
-        c.insert(5, "e"); // the old generation (with 2) is dropped
-        assert_eq!(c.get(&2), None);
-        assert_eq!(c.get(&5), Some("e"));
     }
 }

@@ -1,0 +1,85 @@
+//! The service layer: it owns the write path. Every write (an article, a
+//! review, an imported fact-check) goes through `App`, which
+//!
+//! 1. does the slow work outside any lock (extraction, features, candidate
+//!    comparisons, embeddings),
+//! 2. under its write lock, reads the next ids, finishes linking against
+//!    everything committed, resolves speakers and builds the unit,
+//! 3. commits the unit atomically (`store`), then brings the derived indexes
+//!    up to date from the change feed (`search`) and tells subscribers.
+//!
+//! Reads go straight to the store and the search layer; the business reads
+//! that combine several (a speaker's track record) are here too.
+
+pub mod claims;
+pub mod events;
+pub mod fact_checks;
+pub mod ingest;
+pub mod pipeline;
+pub mod speakers;
+pub mod track_record;
+
+pub use events::{Event, Events};
+pub use fact_checks::FactCheckInserted;
+pub use ingest::{IngestError, Ingested};
+
+use crate::search::Search;
+use crate::store::{Store, StoreError};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct App {
+    store: Arc<dyn Store>,
+    search: Arc<Search>,
+    events: Events,
+    /// One writer at a time: a unit is planned against a settled store and
+    /// committed before the next is planned.
+    write: Mutex<()>,
+}
+
+impl App {
+    /// Serve a store: the derived indexes are built from its change feed.
+    pub fn open(store: Arc<dyn Store>) -> Result<App, StoreError> {
+        let search = Arc::new(Search::open(store.as_ref())?);
+        Ok(App {
+            store,
+            search,
+            events: Events::default(),
+            write: Mutex::new(()),
+        })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn search(&self) -> &Arc<Search> {
+        &self.search
+    }
+
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
+    /// Changes with every committed write: what was read under one
+    /// generation is current while the generation is.
+    pub fn generation(&self) -> u64 {
+        self.search.applied()
+    }
+
+    fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.write.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// After a commit: the indexes follow the feed.
+    fn committed(&self) -> Result<(), StoreError> {
+        self.search.catch_up(self.store.as_ref()).map(|_| ())
+    }
+}
+
+/// The one clock: seconds since the Unix epoch, as stored.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,350 @@
+//! The command line: thin commands over the layers below. `serve` runs the
+//! API (`http`); the rest are one file each: `ingest` (files in, through the
+//! service layer's parallel pipeline), `extract` and `eval` (the scorers'
+//! contracts), `fact_checks` (ClaimReview import), `maintenance` (verify,
+//! export, import). Training lives in `crate::train`.
+
+mod eval;
+mod extract;
+mod fact_checks;
+mod ingest;
+mod maintenance;
+
+use crate::app::App;
+use crate::http::{Application, Settings};
+use crate::store::{Store, StoreError};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use maintenance::verify;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "claimgraph",
+    version,
+    about = "A GraphQL fact-checking API: claims, speakers and their sources, from news articles"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the GraphQL API (GraphiQL at /graphql in a browser).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CLAIMGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Do not load the seed articles into an empty store.
+        #[arg(long)]
+        no_seed: bool,
+        /// Do not serve GraphiQL.
+        #[arg(long, env = "CLAIMGRAPH_NO_GRAPHIQL")]
+        no_graphiql: bool,
+        /// Largest request body, in bytes.
+        #[arg(long, env = "CLAIMGRAPH_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+        max_body_bytes: usize,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "CLAIMGRAPH_WORKERS")]
+        workers: Option<usize>,
+        /// How long DataLoaders wait to gather a batch, in microseconds.
+        #[arg(long, env = "CLAIMGRAPH_LOADER_DELAY_US", default_value_t = 0)]
+        loader_delay_us: u64,
+        /// When set, every mutation needs `Authorization: Bearer <token>`; reads stay open.
+        #[arg(long, env = "CLAIMGRAPH_API_TOKEN", hide_env_values = true)]
+        api_token: Option<String>,
+        /// Longest a GraphQL request may run, in seconds.
+        #[arg(long, env = "CLAIMGRAPH_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+        request_timeout_secs: u64,
+        /// Most operations in one batched request.
+        #[arg(long, env = "CLAIMGRAPH_MAX_BATCH", default_value_t = 16)]
+        max_batch: usize,
+        /// Refuse introspection queries (GraphiQL needs them; switch it off too).
+        #[arg(long, env = "CLAIMGRAPH_NO_INTROSPECTION")]
+        no_introspection: bool,
+        /// Answers of read-only requests kept until the next write (0: off).
+        #[arg(long, env = "CLAIMGRAPH_RESPONSE_CACHE", default_value_t = 4_096)]
+        response_cache: usize,
+        /// Deepest query accepted.
+        #[arg(long, env = "CLAIMGRAPH_MAX_DEPTH", default_value_t = 16)]
+        max_depth: usize,
+        /// Most complex query accepted (one point per field, times list sizes).
+        #[arg(long, env = "CLAIMGRAPH_MAX_COMPLEXITY", default_value_t = 5_000)]
+        max_complexity: usize,
+    },
+    /// Ingest plain-text files, directories of them, or JSON Lines files.
+    Ingest {
+        /// Files or directories. `.jsonl` files hold one {title, body, url, publisher, publishedAt} per line.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Publisher to record for plain-text files.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// Threads that extract and prepare articles (default: one per core).
+        /// Articles are committed in input order whatever this is.
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Import fact-checks: a file of ClaimReview JSON-LD (JSON Lines, or one JSON document).
+    ImportClaimreviews {
+        /// JSON Lines of ClaimReview objects, or a JSON document (array, @graph, DataFeed).
+        file: PathBuf,
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Cross-check texts read as `query_id<TAB>text` lines on stdin against stored fact-checks:
+    /// per query up to K lines `query_id<TAB>url<TAB>rank<TAB>score`, best first.
+    CrossCheck {
+        /// Directory of the sled store.
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Matches per query.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
+    /// Check every invariant of a store; exits non-zero with a report on any violation.
+    Verify {
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Write the whole store as JSON Lines (to FILE, or stdout): a lossless backup.
+    Export {
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Where to write; `-` or nothing for stdout.
+        file: Option<PathBuf>,
+    },
+    /// Load an export into a new (empty) store, then verify it.
+    Import {
+        #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// An export; `-` for stdin.
+        file: PathBuf,
+    },
+    /// Print the claims of each FILE as one JSON line (the scorers' contract).
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Score pairs of texts read as `text_a<TAB>text_b` lines on stdin: one `score<TAB>STANCE` line each.
+    Similarity {
+        /// Append a third column: the evidence, `; `-separated.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Build the corroboration lexicon (IDF and WordNet synonyms) from public resources.
+    BuildLexicon {
+        /// WordNet's database directory (Debian's wordnet-base: /usr/share/wordnet).
+        #[arg(long, default_value = "/usr/share/wordnet")]
+        wordnet: PathBuf,
+        /// A folder of news articles (.txt) for document frequencies.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Where to write idf.tsv and synonyms.tsv.
+        #[arg(long, default_value = "src/corroborate")]
+        out: PathBuf,
+    },
+    /// Train the pair model (does a pair say the same thing?) on MRPC-format data; writes its table.
+    TrainPairs {
+        /// Tab-separated rows: label (0/1), id, id, text, text (the MRPC format).
+        file: PathBuf,
+        #[arg(long, default_value = "src/corroborate/pair_model.tsv")]
+        out: PathBuf,
+    },
+    /// Train the cross-check reranker on CLEF CheckThat! Task 2 format data; writes its table.
+    TrainCrosscheck {
+        /// Verified claims: TSV of id, claim, title (with a header row).
+        #[arg(long)]
+        vclaims: PathBuf,
+        /// Queries: TSV of id, text.
+        #[arg(long)]
+        queries: PathBuf,
+        /// Relevance: `query_id 0 vclaim_id 1` lines.
+        #[arg(long)]
+        qrels: PathBuf,
+        /// The lexical reranker's table.
+        #[arg(long, default_value = "src/search/crosscheck_model.tsv")]
+        out: PathBuf,
+        /// The semantic reranker's table (lexical features and embedding cosines).
+        #[arg(long, default_value = "src/search/crosscheck_semantic_model.tsv")]
+        semantic_out: PathBuf,
+    },
+    /// Learn the reporting-cue lexicon from a brat-annotated split (text/, attributions/) and print it as TSV.
+    TrainCues {
+        /// A directory with text/*.txt and attributions/*.ann, e.g. ../shared/eval/polnear/train.
+        dir: PathBuf,
+        /// Keep forms annotated as a cue at least this many times.
+        #[arg(long, default_value_t = 1)]
+        min_count: u32,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            addr,
+            data_dir,
+            no_seed,
+            no_graphiql,
+            max_body_bytes,
+            workers,
+            loader_delay_us,
+            api_token,
+            request_timeout_secs,
+            max_batch,
+            no_introspection,
+            max_depth,
+            max_complexity,
+            response_cache,
+        } => {
+            let settings = Settings {
+                addr,
+                data_dir: Some(data_dir.clone()),
+                seed: !no_seed,
+                graphiql: !no_graphiql,
+                max_body_bytes,
+                workers,
+                schema: crate::graphql::SchemaOptions {
+                    loader_delay: std::time::Duration::from_micros(loader_delay_us),
+                    introspection: !no_introspection,
+                    max_depth,
+                    max_complexity,
+                },
+                api_token,
+                request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
+                max_batch: max_batch.max(1),
+                response_cache,
+            };
+            let app = Application::build(settings.clone())
+                .await
+                .map_err(explain_lock)?;
+            let stats = app.store.stats()?;
+            tracing::info!(
+                "claimgraph listening on http://{}:{}/graphql (store {}: {} articles, {} claims, {} speakers)",
+                settings.addr.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1"),
+                app.port(),
+                data_dir.display(),
+                stats.articles,
+                stats.claims,
+                stats.speakers
+            );
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Ingest {
+            paths,
+            data_dir,
+            publisher,
+            jobs,
+        } => {
+            let app = open_app(&data_dir)?;
+            tokio::task::spawn_blocking(move || {
+                ingest::ingest_paths(&app, &paths, publisher.as_deref(), jobs)
+            })
+            .await?
+        }
+        Command::Extract { files } => extract::run(&files),
+        Command::Verify { data_dir } => {
+            let store = open_store(&data_dir)?;
+            verify(store.as_ref(), &data_dir)
+        }
+        Command::Export { data_dir, file } => {
+            let store = open_store(&data_dir)?;
+            let n = match file.filter(|f| f.as_os_str() != "-") {
+                Some(f) => {
+                    let mut out = std::io::BufWriter::new(
+                        std::fs::File::create(&f)
+                            .with_context(|| format!("cannot create {}", f.display()))?,
+                    );
+                    let n = store.export(&mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                    n
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut out = std::io::BufWriter::new(stdout.lock());
+                    let n = store.export(&mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                    n
+                }
+            };
+            eprintln!("exported {n} entries from {}", data_dir.display());
+            Ok(())
+        }
+        Command::Import { data_dir, file } => {
+            let store = open_store(&data_dir)?;
+            let n = if file.as_os_str() == "-" {
+                store.import(&mut std::io::stdin().lock())?
+            } else {
+                let f = std::fs::File::open(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                store.import(&mut std::io::BufReader::new(f))?
+            };
+            eprintln!("imported {n} entries into {}", data_dir.display());
+            verify(store.as_ref(), &data_dir)
+        }
+        Command::ImportClaimreviews { file, data_dir } => {
+            let app = open_app(&data_dir)?;
+            tokio::task::spawn_blocking(move || fact_checks::import_claim_reviews(&app, &file))
+                .await?
+        }
+        Command::CrossCheck { data_dir, top } => {
+            let app = open_app(&data_dir)?;
+            tokio::task::spawn_blocking(move || eval::cross_check(&app, top)).await?
+        }
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::TrainCues { dir, min_count } => crate::train::cues(&dir, min_count),
+        Command::Similarity { explain } => eval::similarity(explain),
+        Command::TrainPairs { file, out } => crate::train::pairs(&file, &out),
+        Command::TrainCrosscheck {
+            vclaims,
+            queries,
+            qrels,
+            out,
+            semantic_out,
+        } => crate::train::crosscheck(&vclaims, &queries, &qrels, &out, &semantic_out),
+        Command::BuildLexicon {
+            wordnet,
+            corpus,
+            out,
+        } => {
+            let t = crate::corroborate::build::build(&wordnet, &corpus)?;
+            std::fs::write(out.join("idf.tsv"), t.idf)?;
+            std::fs::write(out.join("synonyms.tsv"), t.synonyms)?;
+            Ok(())
+        }
+    }
+}
+
+fn explain_lock(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast_ref::<StoreError>() {
+        Some(StoreError::Locked(dir)) => anyhow::anyhow!(
+            "the store in {dir} is locked by another process, probably a running `claimgraph serve`; \
+             stop it, or send articles to its ingestArticle mutation instead"
+        ),
+        _ => e,
+    }
+}
+
+fn open_store(dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
+    crate::store::open(dir).map_err(|e| explain_lock(e.into()))
+}
+
+/// The store with its indexes, for commands that write or search.
+fn open_app(dir: &Path) -> anyhow::Result<App> {
+    Ok(App::open(open_store(dir)?)?)
+}

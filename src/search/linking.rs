@@ -1,0 +1,418 @@
+//! Linking a new article's claims to stored claims, and a new fact-check to
+//! stored claims. Candidates come from the postings (the claim's rarest
+//! terms), never from a scan. `prepare` does the work that needs no lock,
+//! against the indexes as they are; `finish` completes it under the
+//! service's write lock with whatever was committed since.
+
+use super::crosscheck::index_terms;
+use super::{Derived, Search};
+use crate::corroborate::features::{features, Features};
+use crate::corroborate::score::compare;
+use crate::domain::{
+    Article, ArticleId, ClaimId, Corroboration, FactCheckId, FactCheckMatch, NewArticle,
+    NewFactCheck,
+};
+use crate::extract::Extraction;
+use crate::store::{ClaimTerms, Result, Store};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Terms per claim used to find candidates (its highest-weighted).
+const QUERY_TERMS: usize = 8;
+/// Postings read per term: a term on more claims than this says little.
+const POSTINGS_PER_TERM: usize = 200;
+/// Candidates scored per claim, those sharing the most query terms.
+const CANDIDATES: usize = 20;
+/// Articles whose word 4-gram overlap reaches this are copies of one text.
+const COPY_OVERLAP: f32 = 0.6;
+/// Claims shorter than this many terms are too thin to corroborate.
+const MIN_TERMS: usize = 3;
+
+/// The text a claim is matched on: its cue ("rejected") and its content.
+pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> Features {
+    let t = match cue {
+        Some(c) if c.chars().any(char::is_alphabetic) => format!("{c} {text}"),
+        _ => text.to_string(),
+    };
+    features(&t, entities)
+}
+
+/// Match features of stored claims, from the feature cache or derived once.
+pub fn stored_features(
+    store: &dyn Store,
+    search: &Search,
+    ids: &[ClaimId],
+) -> Result<HashMap<ClaimId, Arc<Features>>> {
+    let cache = search.feature_cache();
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for &id in ids {
+        match cache.get(&Derived::Claim(id)) {
+            Some(f) => {
+                out.insert(id, f);
+            }
+            None => missing.push(id),
+        }
+    }
+    for c in store.claims(&missing)?.into_iter().flatten() {
+        let f = Arc::new(claim_features(&c.text, c.cue_text.as_deref(), &c.entities));
+        cache.insert(Derived::Claim(c.id), f.clone());
+        out.insert(c.id, f);
+    }
+    Ok(out)
+}
+
+fn shingles(body: &str) -> HashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    let words: Vec<String> = body.split_whitespace().map(|w| w.to_lowercase()).collect();
+    words
+        .windows(4)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
+    let u = a.union(b).count();
+    if u == 0 {
+        0.0
+    } else {
+        a.intersection(b).count() as f32 / u as f32
+    }
+}
+
+/// The claim's rarest terms, the ones candidates are looked up by.
+fn query_terms(f: &Features) -> Vec<&str> {
+    let mut by_weight: Vec<_> = f.terms.iter().collect();
+    by_weight.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    let mut seen = HashSet::new();
+    by_weight
+        .into_iter()
+        .map(|t| t.stem.as_str())
+        .filter(|s| seen.insert(*s))
+        .take(QUERY_TERMS)
+        .collect()
+}
+
+/// Ids found under at least two of the terms, those under the most first.
+fn shared_candidates<I: Copy + Eq + std::hash::Hash + Ord>(
+    terms: &[&str],
+    mut postings: impl FnMut(&str) -> Result<Vec<I>>,
+    keep: impl Fn(&I) -> bool,
+) -> Result<Vec<I>> {
+    let mut lists = Vec::with_capacity(terms.len());
+    for t in terms {
+        let mut list = postings(t)?;
+        list.retain(|id| keep(id));
+        lists.push(list);
+    }
+    Ok(top_shared(lists.iter().map(Vec::as_slice))
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
+}
+
+fn as_match(
+    claim: ClaimId,
+    fact_check: FactCheckId,
+    f: &Features,
+    g: &Features,
+) -> Option<FactCheckMatch> {
+    let cmp = compare(f, g);
+    let stance = cmp.stance?;
+    Some(FactCheckMatch {
+        claim,
+        fact_check,
+        score: cmp.score,
+        stance,
+        evidence: cmp.evidence,
+    })
+}
+
+/// One claim of a new article, prepared for linking.
+struct PreparedClaim {
+    features: Features,
+    /// Its postings: (term, count), and its length in terms.
+    postings: Vec<(String, u16)>,
+    len: u16,
+    /// The terms candidates are looked up by, each with its postings among
+    /// the articles stored when it was prepared.
+    lists: Vec<(String, Vec<ClaimId>)>,
+    /// Comparisons with the best of those candidates, done outside the lock.
+    compared: HashMap<ClaimId, crate::corroborate::score::Comparison>,
+}
+
+/// A new article's linking work done against the store as it was (every
+/// article up to `snapshot`), so it can run on any core; `finish` completes
+/// it under the write lock with whatever was stored since, and the result is
+/// the same as if all of it had been done under the lock.
+pub struct Prepared {
+    snapshot: Option<ArticleId>,
+    claims: Vec<PreparedClaim>,
+    shingles: HashSet<u64>,
+    publisher: Option<String>,
+    /// Per stored article: is it the same publisher, is it a copy of this text.
+    sources: HashMap<ArticleId, (bool, bool)>,
+}
+
+/// Candidates from per-term lists: ids under at least two terms, those under
+/// the most first, ties by id; at most `CANDIDATES`.
+fn top_shared<'a, I: Copy + Eq + std::hash::Hash + Ord + 'a>(
+    lists: impl Iterator<Item = &'a [I]>,
+) -> Vec<(I, u32)> {
+    let mut hits: HashMap<I, u32> = HashMap::new();
+    for list in lists {
+        for &id in list {
+            *hits.entry(id).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(I, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(CANDIDATES);
+    ranked
+}
+
+fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
+    top_shared(lists.iter().map(|(_, l)| l.as_slice()))
+}
+
+fn source_of(
+    store: &dyn Store,
+    sources: &mut HashMap<ArticleId, (bool, bool)>,
+    article: ArticleId,
+    publisher: &Option<String>,
+    shingled: &HashSet<u64>,
+) -> Result<(bool, bool)> {
+    if let Some(&v) = sources.get(&article) {
+        return Ok(v);
+    }
+    let v = store
+        .article(article)?
+        .map_or((false, false), |a: Article| {
+            (
+                a.publisher.is_some() && a.publisher == *publisher,
+                overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
+            )
+        });
+    sources.insert(article, v);
+    Ok(v)
+}
+
+/// What a new article adds: its claims' index terms, links from its claims
+/// (by ordinal) to stored claims, and its claims' fact-check matches.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub terms: Vec<ClaimTerms>,
+    pub edges: Vec<(u32, Corroboration)>,
+    pub fact_checks: Vec<FactCheckMatch>,
+}
+
+/// The linking work that needs no lock: features, candidates among the
+/// articles indexed now, their comparisons and sources.
+pub fn prepare(
+    store: &dyn Store,
+    search: &Search,
+    new: &NewArticle,
+    ex: &Extraction,
+) -> Result<Prepared> {
+    let snapshot = search.last_article();
+    let body: Vec<char> = new.body.chars().collect();
+    let mut p = Prepared {
+        snapshot,
+        claims: Vec::with_capacity(ex.claims.len()),
+        shingles: shingles(&new.body),
+        publisher: new.publisher.clone(),
+        sources: HashMap::new(),
+    };
+    for c in &ex.claims {
+        let cue = c.cue.map(|s| {
+            body[(s.start as usize).min(body.len())..(s.end as usize).min(body.len())]
+                .iter()
+                .collect::<String>()
+        });
+        let f = claim_features(&c.text, cue.as_deref(), &c.entities);
+        let (postings, len) = index_terms(&[&f]);
+        let mut pc = PreparedClaim {
+            postings,
+            len,
+            lists: Vec::new(),
+            compared: HashMap::new(),
+            features: Features::default(),
+        };
+        if f.terms.len() >= MIN_TERMS {
+            for t in query_terms(&f) {
+                let mut list = search.postings(t, POSTINGS_PER_TERM);
+                // Whatever was stored after the snapshot is `finish`'s.
+                list.retain(|id| snapshot.is_some_and(|s| id.article <= s));
+                pc.lists.push((t.to_string(), list));
+            }
+            let ranked = rank_candidates(&pc.lists);
+            let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
+            let known = stored_features(store, search, &ids)?;
+            for id in ids {
+                if let Some(g) = known.get(&id) {
+                    let cmp = compare(&f, g);
+                    if cmp.stance.is_some() {
+                        source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
+                    }
+                    pc.compared.insert(id, cmp);
+                }
+            }
+        }
+        pc.features = f;
+        p.claims.push(pc);
+    }
+    Ok(p)
+}
+
+/// Complete a prepared plan for `article`, under the write lock: add
+/// candidates stored since the snapshot, pick the best, and link.
+pub fn finish(
+    store: &dyn Store,
+    search: &Search,
+    article: ArticleId,
+    mut p: Prepared,
+) -> Result<Links> {
+    let mut plan = Links::default();
+    let since = ArticleId(p.snapshot.map_or(0, |s| s.0 + 1));
+    for (ordinal, pc) in p.claims.iter_mut().enumerate() {
+        let ordinal = ordinal as u32;
+        if !pc.postings.is_empty() {
+            plan.terms.push(ClaimTerms {
+                ordinal,
+                len: pc.len,
+                terms: std::mem::take(&mut pc.postings),
+            });
+        }
+        if pc.lists.is_empty() {
+            continue;
+        }
+        // The lists as they stand now: the snapshot's entries come first
+        // in key order, so the newer ones only fill what the cap leaves.
+        for (term, list) in pc.lists.iter_mut() {
+            if list.len() < POSTINGS_PER_TERM {
+                let more = search.postings_from(term, since, POSTINGS_PER_TERM - list.len());
+                list.extend(more.into_iter().filter(|id| id.article != article));
+            }
+        }
+        let from = ClaimId { article, ordinal };
+        let f = &pc.features;
+        let terms: Vec<&str> = pc.lists.iter().map(|(t, _)| t.as_str()).collect();
+        let fc_ids = shared_candidates(
+            &terms,
+            |t| {
+                Ok(search
+                    .fact_check_postings(t, POSTINGS_PER_TERM)
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect())
+            },
+            |_| true,
+        )?;
+        for fc in store.fact_checks(&fc_ids)?.into_iter().flatten() {
+            let (g, _) = super::crosscheck::stored_fact_check_features(search, &fc);
+            plan.fact_checks.extend(as_match(from, fc.id, f, &g));
+        }
+        let ranked = rank_candidates(&pc.lists);
+        let fresh: Vec<ClaimId> = ranked
+            .iter()
+            .map(|r| r.0)
+            .filter(|id| !pc.compared.contains_key(id))
+            .collect();
+        let known = stored_features(store, search, &fresh)?;
+        for (other, _) in ranked {
+            let cmp = match pc.compared.remove(&other) {
+                Some(c) => c,
+                None => match known.get(&other) {
+                    Some(g) => compare(f, g),
+                    None => continue,
+                },
+            };
+            let Some(stance) = cmp.stance else {
+                continue;
+            };
+            let (same_publisher, copy) = source_of(
+                store,
+                &mut p.sources,
+                other.article,
+                &p.publisher,
+                &p.shingles,
+            )?;
+            let mut evidence = cmp.evidence;
+            if same_publisher {
+                evidence.push("not independent: same publisher".into());
+            }
+            if copy {
+                evidence.push("not independent: the articles are copies of one text".into());
+            }
+            plan.edges.push((
+                ordinal,
+                Corroboration {
+                    claim: other,
+                    score: cmp.score,
+                    stance,
+                    evidence,
+                    independent: !(same_publisher || copy),
+                },
+            ));
+        }
+    }
+    Ok(plan)
+}
+
+/// Fact-checks' embeddings, computed on every core: a bulk import's slow part.
+pub fn embed_fact_checks(new: &[&NewFactCheck]) -> Vec<Vec<f32>> {
+    let texts: Vec<String> = new
+        .iter()
+        .map(|n| {
+            crate::corroborate::embed::fact_check_text(&n.claim_reviewed, n.headline.as_deref())
+        })
+        .collect();
+    crate::corroborate::embed::Encoder::get().encode_all(&texts)
+}
+
+/// What a new fact-check adds: its index terms and length, and its matches
+/// with stored claims.
+#[derive(Debug, Clone, Default)]
+pub struct FactCheckLinks {
+    pub terms: Vec<(String, u16)>,
+    pub length: u16,
+    pub matches: Vec<FactCheckMatch>,
+}
+
+/// A new fact-check's terms and matches, under the write lock.
+pub fn plan_fact_check(
+    store: &dyn Store,
+    search: &Search,
+    id: FactCheckId,
+    new: &NewFactCheck,
+) -> Result<FactCheckLinks> {
+    let f = features(&new.claim_reviewed, &[]);
+    let headline = new.headline.as_deref().map(|h| features(h, &[]));
+    let (postings, length) = match &headline {
+        Some(h) => index_terms(&[&f, h]),
+        None => index_terms(&[&f]),
+    };
+    let mut matches = Vec::new();
+    if f.terms.len() >= MIN_TERMS {
+        let ids = shared_candidates(
+            &query_terms(&f),
+            |t| Ok(search.postings(t, POSTINGS_PER_TERM)),
+            |c: &ClaimId| Some(*c) != new.claim,
+        )?;
+        let known = stored_features(store, search, &ids)?;
+        for c in ids {
+            if let Some(g) = known.get(&c) {
+                matches.extend(as_match(c, id, g, &f));
+            }
+        }
+    }
+    Ok(FactCheckLinks {
+        terms: postings,
+        length,
+        matches,
+    })
+}

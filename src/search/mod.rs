@@ -1,0 +1,223 @@
+//! Derived indexes and everything that searches them: the postings of
+//! claims and fact-checks, the vector index of fact-checks' embeddings, the
+//! cache of match features, candidate search for linking (`linking`) and
+//! cross-checking (`crosscheck`).
+//!
+//! Nothing here is the record. `Search` is built from the store's change
+//! feed at open and follows it after each commit (`catch_up`), so it can be
+//! rebuilt at any time and could follow a store written by another process.
+
+pub mod cache;
+pub mod crosscheck;
+pub mod linking;
+pub mod postings;
+pub mod vectors;
+
+pub use cache::DerivedCache;
+pub use postings::Posting;
+
+use crate::corroborate::Features;
+use crate::domain::{ArticleId, ClaimId, FactCheckId};
+use crate::store::{Change, Result, Store, Unit};
+use postings::MemIndex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use vectors::VecIndex;
+
+/// What a cached derived value was derived from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Derived {
+    /// A stored claim's match features.
+    Claim(ClaimId),
+    /// A fact-check's claim, as matched.
+    FactCheck(FactCheckId),
+    /// A fact-check's headline.
+    Headline(FactCheckId),
+}
+
+/// Stored claims whose match features are kept in memory, per generation of
+/// the cache (about 4 KB each; two generations).
+const FEATURE_CACHE: usize = 8_000;
+/// Changes read from the feed at a time.
+const FEED_BATCH: usize = 1_024;
+
+pub struct Search {
+    claims: MemIndex<ClaimId>,
+    fact_checks: MemIndex<FactCheckId>,
+    vectors: VecIndex,
+    features: DerivedCache<Derived, Arc<Features>>,
+    /// The last change applied.
+    applied: AtomicU64,
+    /// One follower at a time, so changes apply in order.
+    follow: Mutex<()>,
+}
+
+impl Search {
+    /// Build the indexes from everything the store holds.
+    pub fn open(store: &dyn Store) -> Result<Search> {
+        let s = Search {
+            claims: MemIndex::default(),
+            fact_checks: MemIndex::default(),
+            vectors: VecIndex::default(),
+            features: DerivedCache::new(FEATURE_CACHE),
+            applied: AtomicU64::new(0),
+            follow: Mutex::new(()),
+        };
+        s.catch_up(store)?;
+        Ok(s)
+    }
+
+    /// Apply every change committed since the last one applied; returns the
+    /// sequence number now applied.
+    pub fn catch_up(&self, store: &dyn Store) -> Result<u64> {
+        let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
+        let mut vectors = Vec::new();
+        loop {
+            let changes = store.changes_since(self.applied(), FEED_BATCH)?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            self.apply(changes, &mut vectors);
+            self.applied.store(last, Ordering::SeqCst);
+        }
+        // Vectors go in together: the index re-clusters each time it doubles,
+        // and a store opened whole should cluster once.
+        self.vectors.extend(vectors);
+        Ok(self.applied())
+    }
+
+    fn apply(&self, changes: Vec<Change>, vectors: &mut Vec<(u64, Vec<f32>)>) {
+        let mut claim_postings = Vec::new();
+        let mut last_article = None;
+        let mut fc_postings = Vec::new();
+        for change in changes {
+            match change.unit {
+                Unit::Article { id, terms } => {
+                    last_article = Some(id.0);
+                    for c in terms {
+                        let cid = ClaimId {
+                            article: id,
+                            ordinal: c.ordinal,
+                        };
+                        claim_postings.extend(c.terms.into_iter().map(|(term, tf)| {
+                            (
+                                term,
+                                Posting {
+                                    id: cid,
+                                    tf,
+                                    len: c.len,
+                                },
+                            )
+                        }));
+                    }
+                }
+                Unit::FactCheck {
+                    id,
+                    terms,
+                    length,
+                    vector,
+                } => {
+                    fc_postings.extend(terms.into_iter().map(|(term, tf)| {
+                        (
+                            term,
+                            Posting {
+                                id,
+                                tf,
+                                len: length,
+                            },
+                        )
+                    }));
+                    match vector {
+                        Some(v) if v.len() == crate::corroborate::embed::DIM => {
+                            vectors.push((id.0, v))
+                        }
+                        // Made by another model: not comparable with a query's.
+                        Some(v) => tracing::warn!(
+                            "{id}: embedding of {} dimensions, not {}; not indexed",
+                            v.len(),
+                            crate::corroborate::embed::DIM
+                        ),
+                        None => {}
+                    }
+                }
+            }
+        }
+        self.claims.extend_through(claim_postings, last_article);
+        self.fact_checks.extend(fc_postings);
+    }
+
+    /// The last change applied: what was read under one value is current
+    /// while it is.
+    pub fn applied(&self) -> u64 {
+        self.applied.load(Ordering::SeqCst)
+    }
+
+    /// The newest article whose claims are indexed.
+    pub fn last_article(&self) -> Option<ArticleId> {
+        self.claims.mark().map(ArticleId)
+    }
+
+    /// Claims indexed under a term, the first `limit`.
+    pub fn postings(&self, term: &str, limit: usize) -> Vec<ClaimId> {
+        self.claims
+            .get(term, limit)
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    }
+
+    /// Claims of articles from `from` on indexed under a term, at most `limit`.
+    pub fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Vec<ClaimId> {
+        let from = ClaimId {
+            article: from,
+            ordinal: 0,
+        };
+        self.claims
+            .get_from(term, from, limit)
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    }
+
+    /// Calls `f` once with the first `limit` claim postings of a term (none: not called).
+    pub fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>])) {
+        self.claims.with(term, limit, f)
+    }
+
+    /// Calls `f` once with the first `limit` fact-check postings of a term.
+    pub fn with_fact_check_postings(
+        &self,
+        term: &str,
+        limit: usize,
+        f: &mut dyn FnMut(&[Posting<FactCheckId>]),
+    ) {
+        self.fact_checks.with(term, limit, f)
+    }
+
+    /// Fact-checks indexed under a term, the first `limit`.
+    pub fn fact_check_postings(&self, term: &str, limit: usize) -> Vec<Posting<FactCheckId>> {
+        self.fact_checks.get(term, limit)
+    }
+
+    /// The dot product of `v` with each fact-check's embedding, one answer
+    /// per id, in order (none for one stored without).
+    pub fn fact_check_similarities(&self, v: &[f32], ids: &[FactCheckId]) -> Vec<Option<f32>> {
+        let ids: Vec<u64> = ids.iter().map(|id| id.0).collect();
+        self.vectors.similarities(v, &ids)
+    }
+
+    /// The `k` fact-checks whose embeddings are nearest `v`, best first.
+    pub fn nearest_fact_checks(&self, v: &[f32], k: usize) -> Vec<(FactCheckId, f32)> {
+        self.vectors
+            .nearest(v, k)
+            .into_iter()
+            .map(|(id, s)| (FactCheckId(id), s))
+            .collect()
+    }
+
+    /// Match features of stored claims and fact-checks, derived once and kept
+    /// (what they derive from never changes).
+    pub fn feature_cache(&self) -> &DerivedCache<Derived, Arc<Features>> {
+        &self.features
+    }
+}

@@ -1,0 +1,798 @@
+//! The sled backend: the only code that touches sled. `keys` names the
+//! keyspace, `codec` the value encoding, `changes` the change log,
+//! `maintenance` verify, export and import.
+
+mod changes;
+mod codec;
+mod keys;
+mod maintenance;
+
+use self::codec::{decode, encode};
+use super::{
+    fact_check_identity, ArticleWrite, Change, ClaimFilter, FactCheckWrite, NextIds, Outcome,
+    Report, Result, SpeakerWrite, Stats, Store, StoreError,
+};
+use crate::domain::{
+    normalise_name, Article, ArticleId, Claim, ClaimId, Corroboration, FactCheck, FactCheckId,
+    FactCheckMatch, NewFactCheck, Speaker, SpeakerId, SpeakerKind,
+};
+use ::sled::transaction::{ConflictableTransactionError as TxError, TransactionalTree as TxTree};
+use ::sled::Transactional;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Counters and id sequences, kept in `meta` and updated in every write.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub(super) struct Counters {
+    pub articles: u64,
+    pub claims: u64,
+    pub speakers: u64,
+    pub next_article: u64,
+    pub next_speaker: u64,
+    // Added with fact-checks; older stores read as zero.
+    #[serde(default)]
+    pub fact_checks: u64,
+    #[serde(default)]
+    pub next_fact_check: u64,
+    #[serde(default)]
+    pub corroborations: u64,
+    #[serde(default)]
+    pub claim_terms: u64,
+    #[serde(default)]
+    pub fact_check_terms: u64,
+}
+
+impl Counters {
+    /// Every commit adds one article or one fact-check, so their sum is the
+    /// sequence number of the last commit: no counter of its own to keep.
+    pub fn seq(&self) -> u64 {
+        self.next_article + self.next_fact_check
+    }
+}
+
+/// The trees by name, for whole-store maintenance.
+pub(super) struct Trees<'a> {
+    pub meta: &'a ::sled::Tree,
+    pub articles: &'a ::sled::Tree,
+    pub article_hash: &'a ::sled::Tree,
+    pub claims: &'a ::sled::Tree,
+    pub speakers: &'a ::sled::Tree,
+    pub speaker_names: &'a ::sled::Tree,
+    pub speaker_claims: &'a ::sled::Tree,
+    pub corroborations: &'a ::sled::Tree,
+    pub fact_checks: &'a ::sled::Tree,
+    pub fact_check_keys: &'a ::sled::Tree,
+    pub claim_reviews: &'a ::sled::Tree,
+    pub claim_fact_checks: &'a ::sled::Tree,
+    pub fact_check_claims: &'a ::sled::Tree,
+    pub fact_check_vectors: &'a ::sled::Tree,
+    pub changes: &'a ::sled::Tree,
+}
+
+impl Trees<'_> {
+    pub fn all(&self) -> Vec<(&'static str, ::sled::Tree)> {
+        vec![
+            (keys::META, self.meta.clone()),
+            (keys::ARTICLES, self.articles.clone()),
+            (keys::ARTICLE_HASH, self.article_hash.clone()),
+            (keys::CLAIMS, self.claims.clone()),
+            (keys::SPEAKERS, self.speakers.clone()),
+            (keys::SPEAKER_NAMES, self.speaker_names.clone()),
+            (keys::SPEAKER_CLAIMS, self.speaker_claims.clone()),
+            (keys::CORROBORATIONS, self.corroborations.clone()),
+            (keys::FACT_CHECKS, self.fact_checks.clone()),
+            (keys::FACT_CHECK_KEYS, self.fact_check_keys.clone()),
+            (keys::CLAIM_REVIEWS, self.claim_reviews.clone()),
+            (keys::CLAIM_FACT_CHECKS, self.claim_fact_checks.clone()),
+            (keys::FACT_CHECK_CLAIMS, self.fact_check_claims.clone()),
+            (keys::FACT_CHECK_VECTORS, self.fact_check_vectors.clone()),
+            (keys::CHANGES, self.changes.clone()),
+        ]
+    }
+}
+
+pub struct SledStore {
+    db: ::sled::Db,
+    meta: ::sled::Tree,
+    articles: ::sled::Tree,
+    article_hash: ::sled::Tree,
+    claims: ::sled::Tree,
+    speakers: ::sled::Tree,
+    speaker_names: ::sled::Tree,
+    speaker_claims: ::sled::Tree,
+    corroborations: ::sled::Tree,
+    fact_checks: ::sled::Tree,
+    fact_check_keys: ::sled::Tree,
+    claim_reviews: ::sled::Tree,
+    claim_fact_checks: ::sled::Tree,
+    fact_check_claims: ::sled::Tree,
+    fact_check_vectors: ::sled::Tree,
+    changes: ::sled::Tree,
+    /// Commits one at a time, so each sees the counters the last one left.
+    write: Mutex<()>,
+}
+
+fn io(e: ::sled::Error) -> StoreError {
+    StoreError::Io(e.to_string())
+}
+
+// Positions of the trees in an article's transaction.
+const T_META: usize = 0;
+const T_ARTICLES: usize = 1;
+const T_HASH: usize = 2;
+const T_CLAIMS: usize = 3;
+const T_SPEAKERS: usize = 4;
+const T_NAMES: usize = 5;
+const T_SPK_CLAIMS: usize = 6;
+const T_EDGES: usize = 7;
+const T_CLAIM_FCS: usize = 8;
+const T_FC_CLAIMS: usize = 9;
+const T_CHANGES: usize = 10;
+
+/// sled's page cache (its default is 1 GiB): bounds the server's memory as
+/// the store grows.
+const SLED_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
+
+fn abort(e: StoreError) -> TxError<StoreError> {
+    TxError::Abort(e)
+}
+
+fn committed<T>(
+    r: std::result::Result<T, ::sled::transaction::TransactionError<StoreError>>,
+) -> Result<T> {
+    r.map_err(|e| match e {
+        ::sled::transaction::TransactionError::Abort(e) => e,
+        ::sled::transaction::TransactionError::Storage(e) => io(e),
+    })
+}
+
+impl SledStore {
+    /// Open (or create) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let db = ::sled::Config::new()
+            .path(dir)
+            .cache_capacity(SLED_CACHE_BYTES)
+            .open()
+            .map_err(|e| match &e {
+                ::sled::Error::Io(ioe)
+                    if ioe.kind() == std::io::ErrorKind::WouldBlock
+                        || ioe.to_string().contains("lock") =>
+                {
+                    StoreError::Locked(dir.display().to_string())
+                }
+                _ => io(e),
+            })?;
+        Self::from_db(db)
+    }
+
+    /// A store that lives in memory and disappears on drop (tests, benchmarks).
+    pub fn temporary() -> Result<Self> {
+        Self::from_db(::sled::Config::new().temporary(true).open().map_err(io)?)
+    }
+
+    fn from_db(db: ::sled::Db) -> Result<Self> {
+        let t = |name: &str| db.open_tree(name).map_err(io);
+        let store = SledStore {
+            meta: t(keys::META)?,
+            articles: t(keys::ARTICLES)?,
+            article_hash: t(keys::ARTICLE_HASH)?,
+            claims: t(keys::CLAIMS)?,
+            speakers: t(keys::SPEAKERS)?,
+            speaker_names: t(keys::SPEAKER_NAMES)?,
+            speaker_claims: t(keys::SPEAKER_CLAIMS)?,
+            corroborations: t(keys::CORROBORATIONS)?,
+            fact_checks: t(keys::FACT_CHECKS)?,
+            fact_check_keys: t(keys::FACT_CHECK_KEYS)?,
+            claim_reviews: t(keys::CLAIM_REVIEWS)?,
+            claim_fact_checks: t(keys::CLAIM_FACT_CHECKS)?,
+            fact_check_claims: t(keys::FACT_CHECK_CLAIMS)?,
+            fact_check_vectors: t(keys::FACT_CHECK_VECTORS)?,
+            changes: t(keys::CHANGES)?,
+            db,
+            write: Mutex::new(()),
+        };
+        match store.meta.get(keys::META_FORMAT).map_err(io)? {
+            None => {
+                store
+                    .meta
+                    .insert(keys::META_FORMAT, &[codec::VERSION])
+                    .map_err(io)?;
+            }
+            Some(v) if v.as_ref() == [codec::VERSION] => {}
+            Some(v) => {
+                return Err(StoreError::Version {
+                    found: v.first().copied().unwrap_or(0),
+                    expected: codec::VERSION,
+                })
+            }
+        }
+        changes::migrate_legacy_postings(&store)?;
+        Ok(store)
+    }
+
+    pub(super) fn trees(&self) -> Trees<'_> {
+        Trees {
+            meta: &self.meta,
+            articles: &self.articles,
+            article_hash: &self.article_hash,
+            claims: &self.claims,
+            speakers: &self.speakers,
+            speaker_names: &self.speaker_names,
+            speaker_claims: &self.speaker_claims,
+            corroborations: &self.corroborations,
+            fact_checks: &self.fact_checks,
+            fact_check_keys: &self.fact_check_keys,
+            claim_reviews: &self.claim_reviews,
+            claim_fact_checks: &self.claim_fact_checks,
+            fact_check_claims: &self.fact_check_claims,
+            fact_check_vectors: &self.fact_check_vectors,
+            changes: &self.changes,
+        }
+    }
+
+    fn counters(&self) -> Result<Counters> {
+        match self.meta.get(keys::META_COUNTERS).map_err(io)? {
+            Some(v) => decode(&v),
+            None => Ok(Counters::default()),
+        }
+    }
+
+    fn get<T: for<'de> Deserialize<'de>>(tree: &::sled::Tree, key: &[u8]) -> Result<Option<T>> {
+        tree.get(key).map_err(io)?.map(|v| decode(&v)).transpose()
+    }
+
+    fn word_ids(&self, prefix: &str) -> Result<Vec<SpeakerId>> {
+        let mut ids = Vec::new();
+        for kv in self
+            .speaker_names
+            .scan_prefix(keys::name_key(keys::WORD, prefix))
+        {
+            let (k, _) = kv.map_err(io)?;
+            if let Some(id) = k
+                .len()
+                .checked_sub(8)
+                .and_then(|p| keys::parse_u64(&k[p..]))
+            {
+                ids.push(SpeakerId(id));
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    fn ids_under(&self, key: &[u8]) -> Result<Vec<SpeakerId>> {
+        Ok(ids_of(self.speaker_names.get(key).map_err(io)?)
+            .into_iter()
+            .map(SpeakerId)
+            .collect())
+    }
+}
+
+fn ids_of(v: Option<::sled::IVec>) -> Vec<u64> {
+    v.map(|v| v.chunks_exact(8).filter_map(keys::parse_u64).collect())
+        .unwrap_or_default()
+}
+
+fn add_id(tx: &TxTree, key: &[u8], id: SpeakerId) -> TxResult<()> {
+    let mut ids = ids_of(tx.get(key)?);
+    if !ids.contains(&id.0) {
+        ids.push(id.0);
+        let bytes: Vec<u8> = ids.iter().flat_map(|i| i.to_be_bytes()).collect();
+        tx.insert(key, bytes)?;
+    }
+    Ok(())
+}
+
+fn tx_get<T: for<'de> Deserialize<'de>>(tx: &TxTree, key: &[u8]) -> TxResult<Option<T>> {
+    match tx.get(key)? {
+        Some(v) => decode(&v).map(Some).map_err(abort),
+        None => Ok(None),
+    }
+}
+
+/// A speaker's value and the names it is found under.
+fn write_speaker(
+    speakers: &TxTree,
+    names: &TxTree,
+    counters: &mut Counters,
+    w: &SpeakerWrite,
+) -> TxResult<()> {
+    let s = &w.speaker;
+    if s.id.0 > counters.next_speaker {
+        if s.id.0 != counters.next_speaker + 1 {
+            return Err(abort(StoreError::Conflict(format!(
+                "new speaker {} is not the next id",
+                s.id
+            ))));
+        }
+        counters.next_speaker += 1;
+        counters.speakers += 1;
+    }
+    speakers.insert(&keys::speaker(s.id), encode(s))?;
+    for n in std::iter::once(&s.name).chain(s.aliases.iter()) {
+        let norm = normalise_name(n);
+        add_id(names, &keys::name_key(keys::NAME, &norm), s.id)?;
+        for w in norm.split(' ') {
+            names.insert(keys::word_key(w, s.id), &[][..])?;
+        }
+    }
+    if let (SpeakerKind::Person, Some(surname)) = (s.kind, &w.surname) {
+        add_id(names, &keys::name_key(keys::SURNAME, surname), s.id)?;
+    }
+    Ok(())
+}
+
+impl Store for SledStore {
+    fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        Self::get(&self.articles, &keys::article(id))
+    }
+
+    fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Option<Article>>> {
+        ids.iter().map(|&id| self.article(id)).collect()
+    }
+
+    fn list_articles(&self, after: Option<ArticleId>, limit: usize) -> Result<Vec<Article>> {
+        let start = after.map(|a| a.0.saturating_add(1)).unwrap_or(0);
+        if after.is_some_and(|a| a.0 == u64::MAX) {
+            return Ok(Vec::new());
+        }
+        self.articles
+            .range(start.to_be_bytes()..)
+            .take(limit)
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn article_by_hash(&self, hash: &[u8; 16]) -> Result<Option<ArticleId>> {
+        Ok(self
+            .article_hash
+            .get(hash)
+            .map_err(io)?
+            .and_then(|v| keys::parse_u64(&v))
+            .map(ArticleId))
+    }
+
+    fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        Self::get(&self.claims, &keys::claim(id))
+    }
+
+    fn claims(&self, ids: &[ClaimId]) -> Result<Vec<Option<Claim>>> {
+        ids.iter().map(|&id| self.claim(id)).collect()
+    }
+
+    fn list_claims(
+        &self,
+        after: Option<ClaimId>,
+        limit: usize,
+        filter: &ClaimFilter,
+    ) -> Result<Vec<Claim>> {
+        let mut out = Vec::new();
+        let after_key = after.map(keys::claim);
+        if let Some(s) = filter.speaker {
+            // Walk the speaker's index, not every claim.
+            let prefix = keys::speaker(s);
+            let start = match after {
+                Some(a) => keys::speaker_claim(s, a).to_vec(),
+                None => prefix.to_vec(),
+            };
+            for kv in self.speaker_claims.range(start..) {
+                let (k, _) = kv.map_err(io)?;
+                if !k.starts_with(&prefix) || out.len() >= limit {
+                    break;
+                }
+                let Some(cid) = keys::parse_claim(&k[8..]) else {
+                    continue;
+                };
+                if Some(cid) == after {
+                    continue;
+                }
+                if let Some(c) = self.claim(cid)? {
+                    if filter.matches(&c) {
+                        out.push(c);
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        let iter = match (filter.article, after_key) {
+            (_, Some(k)) => self.claims.range(k.to_vec()..),
+            (Some(a), None) => self.claims.range(keys::article(a).to_vec()..),
+            (None, None) => self.claims.iter(),
+        };
+        for kv in iter {
+            let (k, v) = kv.map_err(io)?;
+            if after_key.as_ref().is_some_and(|a| a[..] == k[..]) {
+                continue;
+            }
+            if let Some(a) = filter.article {
+                if !k.starts_with(&keys::article(a)) {
+                    break;
+                }
+            }
+            let c: Claim = decode(&v)?;
+            if filter.matches(&c) {
+                out.push(c);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn count_claims(&self, filter: &ClaimFilter) -> Result<u64> {
+        if *filter == ClaimFilter::default() {
+            return Ok(self.counters()?.claims);
+        }
+        if let Some(s) = filter.speaker {
+            let only_speaker = ClaimFilter {
+                speaker: Some(s),
+                ..Default::default()
+            };
+            if *filter == only_speaker {
+                return Ok(self.speaker_claims.scan_prefix(keys::speaker(s)).count() as u64);
+            }
+        }
+        Ok(self.list_claims(None, usize::MAX, filter)?.len() as u64)
+    }
+
+    fn claims_of_article(&self, id: ArticleId) -> Result<Vec<Claim>> {
+        self.claims
+            .scan_prefix(keys::article(id))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
+        Self::get(&self.speakers, &keys::speaker(id))
+    }
+
+    fn speakers(&self, ids: &[SpeakerId]) -> Result<Vec<Option<Speaker>>> {
+        ids.iter().map(|&id| self.speaker(id)).collect()
+    }
+
+    fn list_speakers(
+        &self,
+        after: Option<SpeakerId>,
+        limit: usize,
+        search: Option<&str>,
+    ) -> Result<Vec<Speaker>> {
+        let after = after.map(|a| a.0).unwrap_or(0);
+        match search.map(normalise_name).filter(|s| !s.is_empty()) {
+            Some(q) => {
+                // Every word of the query must start a word of the speaker's names.
+                let mut sets = q.split(' ').map(|w| self.word_ids(w));
+                let mut ids = sets.next().transpose()?.unwrap_or_default();
+                for s in sets {
+                    let s = s?;
+                    ids.retain(|i| s.contains(i));
+                }
+                ids.into_iter()
+                    .filter(|i| i.0 > after)
+                    .take(limit)
+                    .filter_map(|i| self.speaker(i).transpose())
+                    .collect()
+            }
+            None => self
+                .speakers
+                .range((after + 1).to_be_bytes()..)
+                .take(limit)
+                .map(|kv| decode(&kv.map_err(io)?.1))
+                .collect(),
+        }
+    }
+
+    fn count_speakers(&self, search: Option<&str>) -> Result<u64> {
+        match search {
+            Some(_) => Ok(self.list_speakers(None, usize::MAX, search)?.len() as u64),
+            None => Ok(self.counters()?.speakers),
+        }
+    }
+
+    fn articles_of_speaker(&self, id: SpeakerId) -> Result<Vec<ArticleId>> {
+        let mut out: Vec<ArticleId> = Vec::new();
+        for kv in self.speaker_claims.scan_prefix(keys::speaker(id)) {
+            let (k, _) = kv.map_err(io)?;
+            if let Some(a) = keys::parse_u64(&k[8..]) {
+                if out.last() != Some(&ArticleId(a)) {
+                    out.push(ArticleId(a));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = self.counters()?;
+        Ok(Stats {
+            articles: c.articles,
+            claims: c.claims,
+            speakers: c.speakers,
+            fact_checks: c.fact_checks,
+            corroborations: c.corroborations,
+            claim_terms: c.claim_terms,
+            fact_check_terms: c.fact_check_terms,
+        })
+    }
+
+    fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>> {
+        Self::get(&self.fact_checks, &keys::fact_check(id))
+    }
+
+    fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>> {
+        ids.iter().map(|&id| self.fact_check(id)).collect()
+    }
+
+    fn fact_check_stored(&self, new: &NewFactCheck) -> Result<Option<FactCheckId>> {
+        Ok(self
+            .fact_check_keys
+            .get(fact_check_identity(new))
+            .map_err(io)?
+            .and_then(|v| keys::parse_u64(&v))
+            .map(FactCheckId))
+    }
+
+    fn list_fact_checks(&self, after: Option<FactCheckId>, limit: usize) -> Result<Vec<FactCheck>> {
+        let after = after.map(|a| a.0).unwrap_or(0);
+        if after == u64::MAX {
+            return Ok(Vec::new());
+        }
+        self.fact_checks
+            .range((after + 1).to_be_bytes()..)
+            .take(limit)
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn reviews_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckId>> {
+        self.claim_reviews
+            .scan_prefix(keys::claim(claim))
+            .map(|kv| {
+                let (k, _) = kv.map_err(io)?;
+                keys::parse_u64(&k[12..])
+                    .map(FactCheckId)
+                    .ok_or_else(|| StoreError::Corrupt("bad review key".into()))
+            })
+            .collect()
+    }
+
+    fn fact_checks_of_claim(&self, claim: ClaimId) -> Result<Vec<FactCheckMatch>> {
+        self.claim_fact_checks
+            .scan_prefix(keys::claim(claim))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn claims_of_fact_check(&self, id: FactCheckId) -> Result<Vec<FactCheckMatch>> {
+        self.fact_check_claims
+            .scan_prefix(keys::fact_check(id))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn speakers_named(&self, normalised: &str) -> Result<Vec<SpeakerId>> {
+        self.ids_under(&keys::name_key(keys::NAME, normalised))
+    }
+
+    fn speakers_with_surname(&self, surname: &str) -> Result<Vec<SpeakerId>> {
+        self.ids_under(&keys::name_key(keys::SURNAME, surname))
+    }
+
+    fn next_ids(&self) -> Result<NextIds> {
+        let c = self.counters()?;
+        Ok(NextIds {
+            article: ArticleId(c.next_article + 1),
+            speaker: SpeakerId(c.next_speaker + 1),
+            fact_check: FactCheckId(c.next_fact_check + 1),
+        })
+    }
+
+    fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>> {
+        self.corroborations
+            .scan_prefix(keys::claim(claim))
+            .map(|kv| decode(&kv.map_err(io)?.1))
+            .collect()
+    }
+
+    fn commit_article(&self, w: &ArticleWrite) -> Result<Outcome<ArticleId>> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let trees = [
+            self.meta.clone(),
+            self.articles.clone(),
+            self.article_hash.clone(),
+            self.claims.clone(),
+            self.speakers.clone(),
+            self.speaker_names.clone(),
+            self.speaker_claims.clone(),
+            self.corroborations.clone(),
+            self.claim_fact_checks.clone(),
+            self.fact_check_claims.clone(),
+            self.changes.clone(),
+        ];
+        let a = &w.article;
+        let record = changes::article_record(a.id, &w.terms);
+        committed(trees[..].transaction(|t: &Vec<TxTree>| {
+            if let Some(v) = t[T_HASH].get(a.content_hash)? {
+                let id = keys::parse_u64(&v)
+                    .ok_or_else(|| abort(StoreError::Corrupt("bad hash index value".into())))?;
+                return Ok(Outcome::Existing(ArticleId(id)));
+            }
+            let mut counters: Counters =
+                tx_get(&t[T_META], keys::META_COUNTERS)?.unwrap_or_default();
+            if a.id.0 != counters.next_article + 1 {
+                return Err(abort(StoreError::Conflict(format!(
+                    "article {} is not the next id",
+                    a.id
+                ))));
+            }
+            counters.next_article += 1;
+            counters.articles += 1;
+            for s in &w.speakers {
+                write_speaker(&t[T_SPEAKERS], &t[T_NAMES], &mut counters, s)?;
+            }
+            for c in &w.claims {
+                if c.id.article != a.id {
+                    return Err(abort(StoreError::Conflict(format!(
+                        "claim {} is not of article {}",
+                        c.id, a.id
+                    ))));
+                }
+                t[T_CLAIMS].insert(&keys::claim(c.id), encode(c))?;
+                for &s in &c.speakers {
+                    t[T_SPK_CLAIMS].insert(&keys::speaker_claim(s, c.id), &[][..])?;
+                }
+            }
+            counters.claims += w.claims.len() as u64;
+            counters.claim_terms += w
+                .terms
+                .iter()
+                .flat_map(|c| &c.terms)
+                .map(|(_, tf)| u64::from(*tf))
+                .sum::<u64>();
+            for (ordinal, edge) in &w.links {
+                let from = ClaimId {
+                    article: a.id,
+                    ordinal: *ordinal,
+                };
+                t[T_EDGES].insert(&keys::edge(from, edge.claim), encode(edge))?;
+                let back = Corroboration {
+                    claim: from,
+                    ..edge.clone()
+                };
+                t[T_EDGES].insert(&keys::edge(edge.claim, from), encode(&back))?;
+            }
+            counters.corroborations += w.links.len() as u64;
+            for m in &w.fact_check_matches {
+                let v = encode(m);
+                t[T_CLAIM_FCS].insert(
+                    &keys::claim_fact_check(m.claim, m.fact_check)[..],
+                    v.clone(),
+                )?;
+                t[T_FC_CLAIMS].insert(&keys::fact_check_claim(m.fact_check, m.claim)[..], v)?;
+            }
+            t[T_ARTICLES].insert(&keys::article(a.id), encode(a))?;
+            t[T_HASH].insert(&a.content_hash, &keys::article(a.id))?;
+            t[T_CHANGES].insert(&counters.seq().to_be_bytes(), record.as_slice())?;
+            t[T_META].insert(keys::META_COUNTERS, encode(&counters))?;
+            Ok(Outcome::Created {
+                seq: counters.seq(),
+            })
+        }))
+    }
+
+    fn commit_fact_check(&self, w: &FactCheckWrite) -> Result<Outcome<FactCheckId>> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let fc = &w.fact_check;
+        let dedup = fact_check_identity(&fc.details);
+        let trees = [
+            self.meta.clone(),
+            self.fact_checks.clone(),
+            self.fact_check_keys.clone(),
+            self.claim_reviews.clone(),
+            self.claim_fact_checks.clone(),
+            self.fact_check_claims.clone(),
+            self.fact_check_vectors.clone(),
+            self.changes.clone(),
+            self.claims.clone(),
+        ];
+        let record = changes::fact_check_record(fc.id, &w.terms, w.length);
+        committed(trees[..].transaction(|t: &Vec<TxTree>| {
+            if let Some(v) = t[2].get(dedup.as_slice())? {
+                let id = keys::parse_u64(&v)
+                    .ok_or_else(|| abort(StoreError::Corrupt("bad fact-check key value".into())))?;
+                return Ok(Outcome::Existing(FactCheckId(id)));
+            }
+            if let Some(c) = fc.details.claim {
+                if t[8].get(keys::claim(c))?.is_none() {
+                    return Err(abort(StoreError::NotFound(format!("claim {c}"))));
+                }
+            }
+            let mut counters: Counters = tx_get(&t[0], keys::META_COUNTERS)?.unwrap_or_default();
+            if fc.id.0 != counters.next_fact_check + 1 {
+                return Err(abort(StoreError::Conflict(format!(
+                    "fact-check {} is not the next id",
+                    fc.id
+                ))));
+            }
+            counters.next_fact_check += 1;
+            counters.fact_checks += 1;
+            t[1].insert(&keys::fact_check(fc.id), encode(fc))?;
+            t[2].insert(dedup.as_slice(), &keys::fact_check(fc.id))?;
+            counters.fact_check_terms += u64::from(w.length);
+            if let Some(c) = fc.details.claim {
+                t[3].insert(&keys::claim_fact_check(c, fc.id)[..], &[][..])?;
+            }
+            for m in &w.matches {
+                let v = encode(m);
+                t[4].insert(&keys::claim_fact_check(m.claim, fc.id)[..], v.clone())?;
+                t[5].insert(&keys::fact_check_claim(fc.id, m.claim)[..], v)?;
+            }
+            if let Some(v) = &w.vector {
+                t[6].insert(&keys::fact_check(fc.id), codec::encode_vector(v))?;
+            }
+            t[7].insert(&counters.seq().to_be_bytes(), record.as_slice())?;
+            t[0].insert(keys::META_COUNTERS, encode(&counters))?;
+            Ok(Outcome::Created {
+                seq: counters.seq(),
+            })
+        }))
+    }
+
+    fn last_seq(&self) -> Result<u64> {
+        Ok(self.counters()?.seq())
+    }
+
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<Change>> {
+        changes::read(self, seq, limit)
+    }
+
+    fn verify(&self) -> Result<Report> {
+        maintenance::verify(self)
+    }
+
+    fn export(&self, out: &mut dyn std::io::Write) -> Result<u64> {
+        maintenance::export(self, out)
+    }
+
+    fn import(&self, input: &mut dyn std::io::BufRead) -> Result<u64> {
+        maintenance::import(self, input)
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SledStore;
+    use crate::store::conformance::Backend;
+    use crate::store::Store;
+    use std::any::Any;
+    use std::sync::Arc;
+
+    /// Stores in temporary directories, reopened from the same directory.
+    struct Sled;
+
+    impl Backend for Sled {
+        fn fresh(&self) -> (Arc<dyn Store>, Box<dyn Any>) {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            let store = SledStore::open(dir.path()).expect("a new store");
+            (Arc::new(store), Box::new(dir))
+        }
+
+        fn reopen(&self, store: Arc<dyn Store>, keep: &dyn Any) -> Arc<dyn Store> {
+            drop(store);
+            let dir = keep
+                .downcast_ref::<tempfile::TempDir>()
+                .expect("the store's directory");
+            Arc::new(SledStore::open(dir.path()).expect("the store reopens"))
+        }
+    }
+
+    crate::conformance_suite!(Sled);
+}
