@@ -1,9 +1,9 @@
 //! Stage 7: the article's own check-worthy assertions: sentences outside any
 //! attribution that state numbers, named actors or events.
 
-use super::attribution::RawClaim;
 use super::lexicon;
 use super::tokens::TokKind;
+use super::RawClaim;
 use super::{claim_text, Doc, ExtractedClaim};
 use crate::domain::{ClaimKind, Span};
 

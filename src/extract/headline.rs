@@ -4,10 +4,10 @@
 //! Sanders Says He Is Staying In The Race". Other headings stay out of the
 //! claims (see `segment`).
 
-use super::attribution::RawClaim;
 use super::lexicon;
 use super::tokens::{TokKind, Token};
 use super::Doc;
+use super::RawClaim;
 use std::ops::Range;
 
 /// At most this many words name the speaker before the colon or the verb.

@@ -16,8 +16,9 @@ pub mod train;
 
 use crate::domain::{ClaimKind, Span, SpeakerKind};
 use serde::Serialize;
+use std::ops::Range;
 use text::Text;
-use tokens::Token;
+use tokens::{TokKind, Token};
 
 /// A text with its analysis, shared by the stages.
 pub struct Doc {
@@ -216,4 +217,52 @@ fn claim_text(doc: &Doc, parts: &[Span]) -> String {
     let mut out = pieces.join(" ... ");
     out = out.split_whitespace().collect::<Vec<_>>().join(" ");
     out
+}
+
+/// A claim before its speaker is resolved, as an attribution rule found it;
+/// ranges are token ranges. Every rule (`attribution/`, `headline`,
+/// `assertions`) produces these; `speakers` resolves their mentions.
+#[derive(Debug, Clone)]
+pub struct RawClaim {
+    pub kind: ClaimKind,
+    pub content: Vec<Range<usize>>,
+    pub cue: Option<Range<usize>>,
+    pub mention: Option<Range<usize>>,
+    pub rule: &'static str,
+    pub confidence: f32,
+    /// Speaker taken from an earlier claim (continuation paragraphs, coordinated verbs).
+    pub inherit_from: Option<usize>,
+}
+
+impl RawClaim {
+    /// Reported speech: mixed when its content holds a quotation.
+    pub fn reported(
+        tokens: &[Token],
+        content: Range<usize>,
+        cue: Range<usize>,
+        mention: Option<Range<usize>>,
+        rule: &'static str,
+        confidence: f32,
+    ) -> RawClaim {
+        let quoted = tokens[content.clone()]
+            .iter()
+            .any(|t| t.kind == TokKind::Quote);
+        RawClaim {
+            kind: if quoted {
+                ClaimKind::MixedQuote
+            } else {
+                ClaimKind::IndirectQuote
+            },
+            content: vec![content],
+            cue: Some(cue),
+            mention,
+            rule,
+            confidence,
+            inherit_from: None,
+        }
+    }
+
+    pub fn first_token(&self) -> usize {
+        self.content.iter().map(|r| r.start).min().unwrap_or(0)
+    }
 }

@@ -3,11 +3,11 @@
 //! descriptions ("the Turkish leader") by role and nationality, groups ("the
 //! three men") by their members, documents by their authors.
 
-use super::attribution::RawClaim;
 use super::lexicon::{self, Gender};
 use super::mentions::{self, Named, Ref};
 use super::tokens::{TokKind, Token};
 use super::Doc;
+use super::RawClaim;
 use crate::domain::{normalise_name, SpeakerKind};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -90,8 +90,8 @@ impl From<DSpeakerKind> for SpeakerKind {
     }
 }
 
-/// Whether a corroborating claim says the same thing or the opposite: the
-/// domain's `Stance`, as the API shows it.
+// The domain's `Stance`, as the API shows it.
+/// Whether a corroborating claim says the same thing or the opposite.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "domain::Stance")]
 pub enum Stance {

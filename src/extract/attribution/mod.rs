@@ -1,0 +1,147 @@
+//! Stage 5: attribution rules. Each rule finds a claim's content, its cue and
+//! its speaker mention, and names itself (`RawClaim::rule`) so every claim
+//! can say why it exists. Where each rule lives:
+//!
+//! - `quotes`: direct quotes, attributed next to their marks;
+//! - `reported`: reported speech, at each reporting cue of a sentence;
+//! - `tidy`: what runs after the rules (covered quotes, kinds, the headline, order);
+//! - `cues`: what counts as a reporting cue; `clauses`: where content ends.
+//!
+//! A new rule goes in `quotes` or `reported` as a function of its own, named
+//! in that file's list, and returns `RawClaim`s with its rule name.
+
+mod clauses;
+mod cues;
+mod quotes;
+mod reported;
+mod tidy;
+
+pub use cues::cue_at;
+
+use super::{Doc, RawClaim};
+
+pub fn find(doc: &Doc) -> Vec<RawClaim> {
+    let mut claims: Vec<RawClaim> = Vec::new();
+    let mut used_cue = vec![false; doc.tokens.len()];
+    // Direct quotes first: their attribution sits right next to the marks.
+    quotes::attribute(doc, &mut claims, &mut used_cue);
+    // Tokens inside attributed direct quotes hold no reported speech of their own.
+    reported::attribute(doc, &mut claims, &used_cue);
+    tidy::finish(doc, claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::extract;
+
+    #[test]
+    fn a_claim_trimmed_to_nothing_is_dropped_not_a_panic() {
+        // Found by the property test: a cue whose content trims away.
+        let e = extract(", Mr warned , said said said \"");
+        assert!(e.claims.iter().all(|c| !c.content.is_empty()));
+    }
+
+    #[test]
+    fn naming_someone_something_is_a_claim_without_that() {
+        let e = extract("Title\n\nThe senator called the decision an absolute disgrace.\n\nA group called Hope Now met on Monday.");
+        let texts: Vec<&str> = e.claims.iter().map(|c| c.text.as_str()).collect();
+        assert!(
+            texts.contains(&"the decision an absolute disgrace"),
+            "{texts:?}"
+        );
+        assert!(!texts.iter().any(|t| t.contains("Hope Now")), "{texts:?}");
+    }
+
+    fn claim<'a>(
+        e: &'a super::super::Extraction,
+        text: &str,
+    ) -> Option<&'a super::super::ExtractedClaim> {
+        e.claims.iter().find(|c| c.text == text)
+    }
+
+    /// Whether any claim is attributed to a speaker whose name passes `name`.
+    fn spoken_by(e: &super::super::Extraction, name: impl Fn(&str) -> bool) -> bool {
+        e.claims
+            .iter()
+            .any(|c| c.speakers.iter().any(|&k| name(&e.speakers[k].name)))
+    }
+
+    #[test]
+    fn a_quote_resumed_after_its_attribution_is_one_claim_in_two_parts() {
+        let src = "Title\n\n\"It is heartbreaking,\" Ryan said. \"This country has to find new ways to heal.\"";
+        let e = extract(src);
+        let quotes: Vec<_> = e
+            .claims
+            .iter()
+            .filter(|c| c.cue.is_some() || c.speaker_mention.is_some())
+            .collect();
+        assert_eq!(quotes.len(), 1, "{:?}", e.claims);
+        assert_eq!(quotes[0].content.len(), 2);
+        let chars: Vec<char> = src.chars().collect();
+        let part = |k: usize| -> String {
+            let s = quotes[0].content[k];
+            chars[s.start as usize..s.end as usize].iter().collect()
+        };
+        assert!(part(1).contains("new ways to heal"), "{}", part(1));
+    }
+
+    #[test]
+    fn verbs_that_report_only_after_a_subject_are_cues_there() {
+        // "believe" is rarely a cue on its own; after a subject, annotated news
+        // counts it as one.
+        let e = extract("Title\n\nMost Democrats believe the economy has improved since 2009.");
+        assert!(
+            claim(&e, "the economy has improved since 2009").is_some(),
+            "{:?}",
+            e.claims
+        );
+    }
+
+    #[test]
+    fn a_weak_cue_after_a_subject_takes_its_object_as_content() {
+        let e = extract("Title\n\nIn 2016, Mrs. Schlafly endorsed Donald J. Trump for president.");
+        let c = claim(&e, "Donald J. Trump for president").expect("endorsement claim");
+        assert!(c.speaker_mention.is_some());
+    }
+
+    #[test]
+    fn the_noun_before_a_coordinated_verb_is_not_its_subject() {
+        let e = extract(
+            "Title\n\nTrump spotted a sign in the crowd and asked it to be fetched for him.",
+        );
+        assert!(!spoken_by(&e, |n| n.contains("crowd")), "{:?}", e.claims);
+    }
+
+    #[test]
+    fn a_quote_opened_after_a_full_stop_is_not_mixed_with_the_sentence_before() {
+        // Texts typed with '' for both marks, tokens spaced out.
+        let e = extract("Title\n\nThe mood was calm . '' We will win this fight , '' he said .");
+        let c = e
+            .claims
+            .iter()
+            .find(|c| c.text.contains("win this fight"))
+            .expect("the quote");
+        assert_eq!(c.kind, crate::domain::ClaimKind::DirectQuote);
+        assert!(!c.text.contains("mood"), "{}", c.text);
+    }
+
+    #[test]
+    fn a_date_inside_the_content_stays_in_it() {
+        let e = extract("Title\n\nPolice said there were 2,521 shooting incidents in the city between January 1 and September 18.");
+        assert!(
+            claim(&e, "there were 2,521 shooting incidents in the city between January 1 and September 18").is_some(),
+            "{:?}",
+            e.claims
+        );
+        let e =
+            extract("Title\n\nThe senator called the plan a disgrace Wednesday on a radio show.");
+        assert!(claim(&e, "the plan a disgrace").is_some(), "{:?}", e.claims);
+    }
+
+    #[test]
+    fn a_passive_cue_is_not_the_subject_speaking() {
+        let e =
+            extract("Title\n\nRubio was asked by the moderator whether his plan was conservative.");
+        assert!(!spoken_by(&e, |n| n == "Rubio"), "{:?}", e.claims);
+    }
+}
