@@ -224,6 +224,18 @@ pub fn normalise_name(name: &str) -> String {
     out
 }
 
+/// What is wrong with a short text field, if anything: too long, or
+/// control characters (a title or a name is one line of text).
+pub fn field_problem(s: &str, max: usize) -> Option<String> {
+    if s.chars().count() > max {
+        Some(format!("longer than {max} characters"))
+    } else if s.chars().any(|c| c.is_control()) {
+        Some("contains control characters".into())
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,17 +250,5 @@ mod tests {
         assert_eq!(normalise_name("Bashar al-Assad"), "bashar al assad");
         assert_eq!(normalise_name("U.S."), "us");
         assert_eq!(normalise_name("O'Brien"), "obrien");
-    }
-}
-
-/// What is wrong with a short text field, if anything: too long, or
-/// control characters (a title or a name is one line of text).
-pub fn field_problem(s: &str, max: usize) -> Option<String> {
-    if s.chars().count() > max {
-        Some(format!("longer than {max} characters"))
-    } else if s.chars().any(|c| c.is_control()) {
-        Some("contains control characters".into())
-    } else {
-        None
     }
 }

@@ -221,3 +221,63 @@ impl Search {
         &self.features
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::App;
+    use crate::domain::NewArticle;
+
+    fn article(body: &str) -> NewArticle {
+        NewArticle {
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_index_opened_before_later_commits_catches_up_from_the_feed() {
+        let store = crate::store::temporary().unwrap();
+        let writer = App::open(store.clone()).unwrap();
+        // Another reader of the same store, opened while it was empty.
+        let follower = Search::open(store.as_ref()).unwrap();
+        writer
+            .ingest(article(
+                "\"The bridge will reopen in March after repairs,\" the mayor said.",
+            ))
+            .unwrap();
+        let bridge = crate::corroborate::features::stem("bridge");
+        let bridge = bridge.as_str();
+        assert!(follower.postings(bridge, 10).is_empty());
+        assert_eq!(follower.catch_up(store.as_ref()).unwrap(), 1);
+        assert_eq!(
+            follower.postings(bridge, 10),
+            writer.search().postings(bridge, 10)
+        );
+        assert!(!follower.postings(bridge, 10).is_empty());
+        assert_eq!(follower.last_article(), Some(ArticleId(1)));
+        // Nothing new: nothing applied twice.
+        assert_eq!(follower.catch_up(store.as_ref()).unwrap(), 1);
+        assert_eq!(follower.postings(bridge, 10).len(), 1);
+    }
+
+    #[test]
+    fn an_index_rebuilt_at_open_is_the_one_kept_while_writing() {
+        let store = crate::store::temporary().unwrap();
+        let writer = App::open(store.clone()).unwrap();
+        for body in [
+            "\"Taxes will fall next year,\" the finance minister said on Monday.",
+            "The finance minister said taxes would fall next year, officials said.",
+        ] {
+            writer.ingest(article(body)).unwrap();
+        }
+        let rebuilt = Search::open(store.as_ref()).unwrap();
+        for word in ["taxes", "fall", "minister", "year"] {
+            let term = crate::corroborate::features::stem(word);
+            let kept = writer.search().postings(&term, 100);
+            assert!(!kept.is_empty(), "{term}");
+            assert_eq!(rebuilt.postings(&term, 100), kept, "{term}");
+        }
+        assert_eq!(rebuilt.applied(), writer.search().applied());
+    }
+}
