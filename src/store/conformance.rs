@@ -22,10 +22,9 @@ pub trait Backend {
 }
 
 /// Instantiates every test of the suite for a backend.
-#[macro_export]
 macro_rules! conformance_suite {
     ($backend:expr) => {
-        $crate::conformance_suite!(@tests $backend;
+        $crate::store::conformance::conformance_suite!(@tests $backend;
             an_empty_store_has_nothing_and_starts_its_ids_at_one,
             an_article_is_committed_whole_and_read_back_every_way,
             committing_the_same_article_twice_writes_nothing,
@@ -47,6 +46,7 @@ macro_rules! conformance_suite {
         )*
     };
 }
+pub(crate) use conformance_suite;
 
 fn article(id: u64, body: &str) -> Article {
     let mut hash = [0u8; 16];

@@ -794,5 +794,5 @@ mod tests {
         }
     }
 
-    crate::conformance_suite!(Sled);
+    crate::store::conformance::conformance_suite!(Sled);
 }
