@@ -57,7 +57,6 @@ impl Default for Settings {
 pub struct Application {
     server: Server,
     port: u16,
-    pub store: Arc<dyn Store>,
     pub app: Arc<Service>,
 }
 
@@ -127,13 +126,16 @@ impl Application {
         Ok(Application {
             server: server.run(),
             port,
-            store,
             app,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.app.store()
     }
 
     /// Stop accepting requests, finish those in flight, and flush the store.
@@ -143,13 +145,13 @@ impl Application {
         let running = tokio::spawn(self.server);
         handle.stop(true).await;
         let _ = running.await;
-        self.store.flush()?;
+        self.app.store().flush()?;
         Ok(())
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let r = self.server.await;
-        if let Err(e) = self.store.flush() {
+        if let Err(e) = self.app.store().flush() {
             tracing::error!(error = %e, "flushing the store at shutdown failed");
         }
         r

@@ -6,7 +6,7 @@ use super::{now, App};
 use crate::claimreview::{iso_date, validate, FactCheckError, ReviewInput};
 use crate::domain::{ClaimId, FactCheck, FactCheckMatch, NewFactCheck, Rating, Speaker};
 use crate::search::linking::{embed_fact_checks, plan_fact_check};
-use crate::store::{FactCheckWrite, Outcome, StoreError};
+use crate::store::{FactCheckWrite, Outcome, StoreError, Unit};
 
 /// What one fact-check write did.
 #[derive(Debug, Clone)]
@@ -131,11 +131,7 @@ impl App {
                 });
             }
         }
-        if let Some(c) = new.claim {
-            if store.claim(c)?.is_none() {
-                return Err(StoreError::NotFound(format!("claim {c}")));
-            }
-        }
+        // A review of a missing claim is refused by the store's transaction.
         let id = store.next_ids()?.fact_check;
         let links = plan_fact_check(store, &self.search, id, &new)?;
         let write = FactCheckWrite {
@@ -150,12 +146,25 @@ impl App {
             vector,
         };
         let done = match store.commit_fact_check(&write)? {
-            Outcome::Created { .. } => {
-                self.committed()?;
+            Outcome::Created { seq } => {
+                let FactCheckWrite {
+                    fact_check,
+                    terms,
+                    length,
+                    matches,
+                    vector,
+                } = write;
+                let unit = Unit::FactCheck {
+                    id,
+                    terms,
+                    length,
+                    vector,
+                };
+                self.committed(seq, unit)?;
                 FactCheckInserted {
-                    fact_check: write.fact_check,
+                    fact_check,
                     created: true,
-                    matches: write.matches,
+                    matches,
                 }
             }
             Outcome::Existing(id) => FactCheckInserted {

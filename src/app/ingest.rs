@@ -9,7 +9,7 @@ use crate::domain::{
 };
 use crate::extract;
 use crate::search::linking;
-use crate::store::{ArticleWrite, Outcome, StoreError};
+use crate::store::{ArticleWrite, Outcome, StoreError, Unit};
 use sha2::{Digest, Sha256};
 
 /// Largest body accepted, in characters.
@@ -259,29 +259,32 @@ impl App {
                     .article(id)?
                     .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?,
             ),
-            Outcome::Created { .. } => {
-                self.committed()?;
+            Outcome::Created { seq } => {
+                let ArticleWrite {
+                    article,
+                    claims,
+                    terms,
+                    links,
+                    fact_check_matches,
+                    ..
+                } = write;
+                self.committed(seq, Unit::Article { id, terms })?;
                 Ingested {
-                    claims: write
-                        .claims
-                        .iter()
-                        .map(|c| (c.id, c.speakers.clone()))
-                        .collect(),
-                    corroborations: write
-                        .links
-                        .iter()
-                        .map(|(o, e)| {
+                    claims: claims.into_iter().map(|c| (c.id, c.speakers)).collect(),
+                    corroborations: links
+                        .into_iter()
+                        .map(|(ordinal, e)| {
                             (
                                 ClaimId {
                                     article: id,
-                                    ordinal: *o,
+                                    ordinal,
                                 },
-                                e.clone(),
+                                e,
                             )
                         })
                         .collect(),
-                    fact_check_matches: write.fact_check_matches,
-                    article: write.article,
+                    fact_check_matches,
+                    article,
                     created: true,
                 }
             }

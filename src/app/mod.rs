@@ -24,7 +24,7 @@ pub use fact_checks::FactCheckInserted;
 pub use ingest::{IngestError, Ingested};
 
 use crate::search::Search;
-use crate::store::{Store, StoreError};
+use crate::store::{Change, Store, StoreError, Unit};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct App {
@@ -70,9 +70,11 @@ impl App {
         self.write.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// After a commit: the indexes follow the feed.
-    fn committed(&self) -> Result<(), StoreError> {
-        self.search.catch_up(self.store.as_ref()).map(|_| ())
+    /// After a commit: the indexes take the unit just written.
+    fn committed(&self, seq: u64, unit: Unit) -> Result<(), StoreError> {
+        self.search
+            .committed(self.store.as_ref(), Change { seq, unit })
+            .map(|_| ())
     }
 }
 

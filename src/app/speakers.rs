@@ -4,7 +4,7 @@
 //! so what it reads is settled; what it decides goes into the article's unit.
 
 use crate::domain::{normalise_name, Speaker, SpeakerId, SpeakerKind};
-use crate::extract::speakers::{edit_distance, surname_of as surname};
+use crate::extract::speakers::{first_names_compatible, surname_of as surname};
 use crate::extract::LocalSpeaker;
 use crate::store::{Result, SpeakerWrite, Store};
 use std::collections::HashMap;
@@ -159,10 +159,6 @@ fn add_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
-fn first_name(name: &str) -> String {
-    normalise_name(name.split_whitespace().next().unwrap_or(""))
-}
-
 /// Is the stored speaker `s` the person the article calls `l`?
 fn same_person(s: &Speaker, l: &LocalSpeaker) -> bool {
     if s.kind != SpeakerKind::Person || l.kind != SpeakerKind::Person {
@@ -170,12 +166,9 @@ fn same_person(s: &Speaker, l: &LocalSpeaker) -> bool {
     }
     let affiliation_ok =
         s.affiliation.is_none() || l.affiliation.is_none() || s.affiliation == l.affiliation;
-    let (a, b) = (first_name(&s.name), first_name(&l.name));
     let one_word = |n: &str| surname(n) == normalise_name(n);
-    let names_ok = one_word(&s.name)
-        || one_word(&l.name)
-        || a == b
-        || (a.len() > 2 && b.len() > 2 && edit_distance(&a, &b) <= 1);
+    let names_ok =
+        one_word(&s.name) || one_word(&l.name) || first_names_compatible(&s.name, &l.name);
     affiliation_ok && names_ok
 }
 

@@ -229,7 +229,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = Application::build(settings.clone())
                 .await
                 .map_err(explain_lock)?;
-            let stats = app.store.stats()?;
+            let stats = app.store().stats()?;
             tracing::info!(
                 "claimgraph listening on http://{}:{}/graphql (store {}: {} articles, {} claims, {} speakers)",
                 settings.addr.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1"),

@@ -55,6 +55,16 @@ impl FromStr for FactCheckId {
     }
 }
 
+impl ClaimId {
+    /// Article id then ordinal, big-endian: byte order is id order.
+    pub fn to_be_bytes(self) -> [u8; 12] {
+        let mut k = [0u8; 12];
+        k[..8].copy_from_slice(&self.article.0.to_be_bytes());
+        k[8..].copy_from_slice(&self.ordinal.to_be_bytes());
+        k
+    }
+}
+
 impl fmt::Display for ClaimId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "clm_{:x}_{:x}", self.article.0, self.ordinal)

@@ -54,7 +54,9 @@ pub fn surname_of(name: &str) -> String {
     normalise_name(&words[k..].join(" "))
 }
 
-fn first_names_compatible(a: &str, b: &str) -> bool {
+/// Could two names belong to one person by their first names: the same, or
+/// one typo apart ("Jon" / "John")? Used within an article and across them.
+pub fn first_names_compatible(a: &str, b: &str) -> bool {
     let fa = normalise_name(a.split_whitespace().next().unwrap_or(""));
     let fb = normalise_name(b.split_whitespace().next().unwrap_or(""));
     fa == fb || (fa.len() > 2 && fb.len() > 2 && edit_distance(&fa, &fb) <= 1)

@@ -71,6 +71,30 @@ impl Search {
     /// sequence number now applied.
     pub fn catch_up(&self, store: &dyn Store) -> Result<u64> {
         let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
+        self.read_feed(store)
+    }
+
+    /// Apply a change this process has just committed, as it has it in hand:
+    /// no read back from the store. Anything committed before it that is not
+    /// applied yet (another writer's) is read from the feed, this one with it.
+    pub fn committed(&self, store: &dyn Store, change: Change) -> Result<u64> {
+        let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
+        let seq = change.seq;
+        if seq <= self.applied() {
+            return Ok(self.applied());
+        }
+        if seq != self.applied() + 1 {
+            return self.read_feed(store);
+        }
+        let mut vectors = Vec::new();
+        self.apply(vec![change], &mut vectors);
+        self.vectors.extend(vectors);
+        self.applied.store(seq, Ordering::SeqCst);
+        Ok(seq)
+    }
+
+    /// Under the follow lock: everything after the last change applied.
+    fn read_feed(&self, store: &dyn Store) -> Result<u64> {
         let mut vectors = Vec::new();
         loop {
             let changes = store.changes_since(self.applied(), FEED_BATCH)?;

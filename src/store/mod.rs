@@ -230,13 +230,8 @@ pub fn fact_check_identity(new: &NewFactCheck) -> Vec<u8> {
                 h.update(part.as_deref().unwrap_or("").as_bytes());
             }
             h.update([0]);
-            // The claim's key, or twelve zeros: as stores have always hashed it.
-            let mut claim = [0u8; 12];
-            if let Some(c) = new.claim {
-                claim[..8].copy_from_slice(&c.article.0.to_be_bytes());
-                claim[8..].copy_from_slice(&c.ordinal.to_be_bytes());
-            }
-            h.update(claim);
+            // The claim's bytes, or twelve zeros: as stores have always hashed it.
+            h.update(new.claim.map(ClaimId::to_be_bytes).unwrap_or_default());
             let mut k = vec![b'h'];
             k.extend_from_slice(&h.finalize()[..16]);
             k

@@ -9,7 +9,7 @@ async fn a_restart_keeps_everything_and_does_not_seed_again() {
     let (ids_before, stats_before) = {
         let settings = settings_for(&path);
         let app = Application::build(settings).await.unwrap();
-        let store = app.store.clone();
+        let store = app.store().clone();
         let created = app
             .app
             .ingest(claimgraph::app::ingest::parse_plain_text(

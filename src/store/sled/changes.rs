@@ -39,7 +39,9 @@ pub(super) fn fact_check_record(id: FactCheckId, terms: &[(String, u16)], length
     })
 }
 
-pub(super) fn read(store: &SledStore, after: u64, limit: usize) -> Result<Vec<Change>> {
+/// The log's entries after `after`, at most `limit`, as stored: a unit's
+/// id and terms, without its vector (`verify` checks the vectors' tree itself).
+pub(super) fn units(store: &SledStore, after: u64, limit: usize) -> Result<Vec<(u64, Unit)>> {
     let mut out = Vec::new();
     if after == u64::MAX {
         return Ok(out);
@@ -53,22 +55,30 @@ pub(super) fn read(store: &SledStore, after: u64, limit: usize) -> Result<Vec<Ch
                 id: ArticleId(id),
                 terms: claims,
             },
-            Record::FactCheck { id, terms, length } => {
-                let id = FactCheckId(id);
-                let vector = store
-                    .fact_check_vectors
-                    .get(keys::fact_check(id))
-                    .map_err(io)?
-                    .map(|v| decode_vector(&v))
-                    .transpose()?;
-                Unit::FactCheck {
-                    id,
-                    terms,
-                    length,
-                    vector,
-                }
-            }
+            Record::FactCheck { id, terms, length } => Unit::FactCheck {
+                id: FactCheckId(id),
+                terms,
+                length,
+                vector: None,
+            },
         };
+        out.push((seq, unit));
+    }
+    Ok(out)
+}
+
+/// The feed: the log's entries with each fact-check's vector.
+pub(super) fn read(store: &SledStore, after: u64, limit: usize) -> Result<Vec<Change>> {
+    let mut out = Vec::new();
+    for (seq, mut unit) in units(store, after, limit)? {
+        if let Unit::FactCheck { id, vector, .. } = &mut unit {
+            *vector = store
+                .fact_check_vectors
+                .get(keys::fact_check(*id))
+                .map_err(io)?
+                .map(|v| decode_vector(&v))
+                .transpose()?;
+        }
         out.push(Change { seq, unit });
     }
     Ok(out)

@@ -85,10 +85,7 @@ pub fn speaker(id: SpeakerId) -> [u8; 8] {
 }
 
 pub fn claim(id: ClaimId) -> [u8; 12] {
-    let mut k = [0u8; 12];
-    k[..8].copy_from_slice(&id.article.0.to_be_bytes());
-    k[8..].copy_from_slice(&id.ordinal.to_be_bytes());
-    k
+    id.to_be_bytes()
 }
 
 pub fn parse_u64(b: &[u8]) -> Option<u64> {

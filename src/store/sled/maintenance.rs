@@ -7,7 +7,7 @@ use crate::domain::{
     Article, Claim, ClaimId, Corroboration, FactCheck, FactCheckId, FactCheckMatch, Speaker,
     SpeakerId,
 };
-use crate::store::{Change, Report, Result, Store, StoreError, Unit};
+use crate::store::{Report, Result, Store, StoreError, Unit};
 use std::collections::{HashMap, HashSet};
 
 fn hex(b: &[u8]) -> String {
@@ -298,11 +298,11 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
     let mut logged_articles: HashSet<u64> = HashSet::new();
     let mut logged_fcs: HashSet<FactCheckId> = HashSet::new();
     loop {
-        let batch: Vec<Change> = store.changes_since(last, 1024)?;
-        let Some(end) = batch.last().map(|c| c.seq) else {
+        let batch = super::changes::units(store, last, 1024)?;
+        let Some(end) = batch.last().map(|c| c.0) else {
             break;
         };
-        for Change { seq, unit } in batch {
+        for (seq, unit) in batch {
             entries += 1;
             if seq != last + 1 {
                 r.fail("the change log has one entry per commit", || {
