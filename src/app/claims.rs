@@ -49,6 +49,43 @@ pub fn build(
         .collect()
 }
 
+/// How many independent sources support a claim: the articles whose claims
+/// support it and are marked independent, where supporters from one
+/// publisher, or whose texts repeat one another, count once.
+pub fn independent_sources(
+    store: &dyn crate::store::Store,
+    claim: ClaimId,
+) -> crate::store::Result<u64> {
+    use crate::corroborate::score::near_copy;
+    let mut ids: Vec<ClaimId> = store
+        .corroborations(claim)?
+        .into_iter()
+        .filter(|l| l.independent && l.stance == crate::domain::Stance::Supports)
+        .map(|l| l.claim)
+        .collect();
+    ids.sort();
+    ids.dedup_by_key(|id| id.article);
+    let claims: Vec<Claim> = store.claims(&ids)?.into_iter().flatten().collect();
+    let articles: Vec<ArticleId> = claims.iter().map(|c| c.id.article).collect();
+    let publishers: Vec<Option<String>> = store
+        .articles(&articles)?
+        .into_iter()
+        .map(|a| a.and_then(|a| a.publisher))
+        .collect();
+    // Each supporter joins the first source it repeats or shares a publisher with.
+    let mut source: Vec<usize> = Vec::with_capacity(claims.len());
+    for i in 0..claims.len() {
+        let same = (0..i).find(|&j| {
+            publishers[i].is_some() && publishers[i] == publishers[j]
+                || near_copy(&claims[i].text, &claims[j].text)
+        });
+        source.push(same.map_or(i, |j| source[j]));
+    }
+    source.sort_unstable();
+    source.dedup();
+    Ok(source.len() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -313,6 +313,7 @@ fn attribute_assertions_to(ex: &mut extract::Extraction, publisher: &str) {
                 aliases: Vec::new(),
                 titles: Vec::new(),
                 affiliation: None,
+                described: false,
             });
             ex.speakers.len() - 1
         });

@@ -63,6 +63,26 @@ impl<'a> Resolver<'a> {
 
     /// The stored speaker for an article's speaker, found or created.
     pub fn resolve(&mut self, l: &LocalSpeaker) -> Result<SpeakerId> {
+        if l.described {
+            // "the cardinal" of one article is nobody else's: always new,
+            // and filed under no surname.
+            let id = self.next;
+            self.next = SpeakerId(id.0 + 1);
+            let speaker = Speaker {
+                id,
+                name: l.name.clone(),
+                kind: l.kind,
+                aliases: Vec::new(),
+                titles: l.titles.clone(),
+                affiliation: l.affiliation.clone(),
+            };
+            self.changed.insert(id, speaker.clone());
+            self.writes.push(SpeakerWrite {
+                speaker,
+                surname: None,
+            });
+            return Ok(id);
+        }
         let mut found: Option<Speaker> = None;
         for id in self.ids(false, &normalise_name(&l.name))? {
             if let Some(s) = self.load(id)? {
@@ -183,6 +203,7 @@ mod tests {
             aliases: Vec::new(),
             titles: Vec::new(),
             affiliation: None,
+            described: false,
         }
     }
 

@@ -236,12 +236,76 @@ pub struct Polarity {
     pub denied: Vec<String>,
     /// Stems of the words the text states outside every denial.
     pub affirmed: std::collections::HashSet<String>,
+    /// One per denial: whether it negates a predicate ("did not", "never",
+    /// "denied", "failed to") rather than a noun ("no plans", "without").
+    /// Only a predicate's denial can contradict what another text asserts.
+    pub predicate: Vec<bool>,
+    /// One per denial: the content stems of its clause, the denied one aside.
+    pub context: Vec<std::collections::HashSet<String>>,
+    /// Stems stated outside every denial in a clause that asserts (not an
+    /// if- or whether-clause, not a question), each with the content stems
+    /// of its clause.
+    pub asserted: std::collections::HashMap<String, std::collections::HashSet<String>>,
+}
+
+/// Denials of a predicate: what can contradict a statement.
+fn denies_predicate(w: &str) -> bool {
+    matches!(
+        w,
+        "not"
+            | "never"
+            | "cannot"
+            | "n't"
+            | "dont"
+            | "doesnt"
+            | "didnt"
+            | "isnt"
+            | "wasnt"
+            | "arent"
+            | "werent"
+            | "cant"
+            | "couldnt"
+            | "wouldnt"
+            | "shouldnt"
+            | "wont"
+            | "hasnt"
+            | "havent"
+            | "hadnt"
+            | "deny"
+            | "denies"
+            | "denied"
+            | "denying"
+            | "fail"
+            | "fails"
+            | "failed"
+            | "failing"
+            | "refuse"
+            | "refuses"
+            | "refused"
+            | "refusing"
+    )
+}
+
+/// Content stems of a clause: what it is about, function words aside.
+fn clause_content(ws: &[(String, String)]) -> std::collections::HashSet<String> {
+    ws.iter()
+        .map(|w| w.0.as_str())
+        .filter(|n| {
+            n.len() > 1
+                && n.chars().all(char::is_alphabetic)
+                && !STOPWORDS.contains(n)
+                && !NEGATIONS.contains(n)
+                && !DENIERS.contains(n)
+                && !DENYING_VERBS.contains(n)
+                && !DENIAL_SKIP.contains(n)
+        })
+        .map(stem)
+        .collect()
 }
 
 fn polarity(text: &str) -> Polarity {
-    let mut denied = Vec::new();
-    let mut affirmed = std::collections::HashSet::new();
-    // A denial never reaches past its clause.
+    let mut p = Polarity::default();
+    // A denial never reaches past its clause, nor past its sentence.
     let mut rest = text;
     while !rest.is_empty() {
         let cut = rest
@@ -251,23 +315,66 @@ fn polarity(text: &str) -> Polarity {
                     c,
                     ',' | ';' | ':' | '(' | ')' | '?' | '!' | '\u{2014}' | '\u{2013}'
                 ) || rest[k..].starts_with("--")
+                    || c == '.'
+                        && rest[k + 1..].starts_with(' ')
+                        && rest[..k].ends_with(|c: char| c.is_lowercase())
             })
             .map_or(rest.len(), |(k, _)| k);
         let clause = &rest[..cut];
+        let question = rest[cut..].starts_with('?');
         rest = rest[cut..]
             .char_indices()
             .nth(1)
             .map_or("", |(k, _)| &rest[cut + k..]);
-        clause_polarity(&words(clause), &mut denied, &mut affirmed);
+        let ws = words(clause);
+        // "If you think they are racist": supposed, not stated.
+        let supposed = question
+            || ws
+                .first()
+                .is_some_and(|w| matches!(w.0.as_str(), "if" | "whether" | "unless"))
+            // "it would be classed as marketing": a hypothesis.
+            || ws
+                .iter()
+                .any(|w| matches!(w.0.as_str(), "would" | "could" | "might") || w.1 == "may");
+        let before = p.affirmed.clone();
+        let content = clause_content(&ws);
+        let from = p.denied.len();
+        clause_polarity(&ws, &mut p);
+        for _ in from..p.denied.len() {
+            let d = p.denied[p.context.len()].clone();
+            let mut c = content.clone();
+            c.remove(&d);
+            p.context.push(c);
+        }
+        // "the chance to tackle", "he could resign": not said to be so.
+        let irrealis: std::collections::HashSet<String> = ws
+            .windows(2)
+            .filter(|w| {
+                matches!(
+                    w[0].0.as_str(),
+                    "to" | "could" | "might" | "may" | "would" | "should"
+                )
+            })
+            .map(|w| stem(&w[1].0))
+            .collect();
+        if !supposed {
+            for s in p
+                .affirmed
+                .difference(&before)
+                .filter(|s| !irrealis.contains(*s))
+            {
+                let mut c = content.clone();
+                c.remove(s);
+                p.asserted.entry(s.clone()).or_insert(c);
+            }
+        }
     }
-    Polarity { denied, affirmed }
+    p
 }
 
-fn clause_polarity(
-    ws: &[(String, String)],
-    denied: &mut Vec<String>,
-    affirmed: &mut std::collections::HashSet<String>,
-) {
+fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
+    let (denied, affirmed) = (&mut p.denied, &mut p.affirmed);
+    let predicate = &mut p.predicate;
     // Pieces of a hyphenated word follow the joined word: they share its fate.
     let mut part = vec![false; ws.len()];
     for (k, w) in ws.iter().enumerate() {
@@ -313,7 +420,11 @@ fn clause_polarity(
         }
         let next = ws.get(start).map_or("", |n| n.0.as_str());
         let contrast = (start..ws.len().min(start + DENIAL_REACH + 3)).any(|k| ws[k].0 == "but");
-        if matches!(next, "until" | "till" | "only" | "but")
+        // "not just X", "not only X": X is granted, not denied.
+        if matches!(
+            next,
+            "until" | "till" | "only" | "but" | "just" | "merely" | "simply" | "necessarily"
+        )
             // "No. 1" is a rank.
             || w == "no" && next.starts_with(|c: char| c.is_ascii_digit())
             || i == 0 && next.len() > 4 && next.ends_with("ly")
@@ -343,6 +454,24 @@ fn clause_polarity(
         });
         let Some(j) = focus else { continue };
         denied.push(stem(&ws[j].0));
+        // A predicate denied outright, not a phrase ("not for British
+        // suspects"), a time ("not expected until 2005") or a degree ("not
+        // improved enough").
+        let after = ws.get(j + 1).map_or("", |n| n.0.as_str());
+        let outright = denies_predicate(w)
+            && !matches!(
+                next,
+                "for" | "in" | "on" | "at" | "from" | "with" | "by" | "as" | "because" | "since"
+            )
+            && !matches!(after, "until" | "till" | "before" | "enough")
+            // A phrasal verb is another verb: "couldn't set up" is not "set to".
+            && !matches!(after, "up" | "out" | "off" | "away")
+            // "not sure", "not certain": doubt, not a denial.
+            && !matches!(
+                ws[j].0.as_str(),
+                "sure" | "certain" | "convinced" | "think" | "believe" | "feel" | "expect" | "know"
+            );
+        predicate.push(outright);
         let mut end = j;
         let mut reached = 0;
         while end + 1 < ws.len() && reached < DENIAL_REACH {
@@ -354,6 +483,7 @@ fn clause_polarity(
         }
         for p in (j + 1..=compound_end(j)).filter(|&p| part[p]) {
             denied.push(stem(&ws[p].0));
+            predicate.push(outright);
         }
     }
     // Only words a denial can bear on are worth remembering as stated.
@@ -395,6 +525,154 @@ pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
             .cloned()
     };
     one_way(a, b).or_else(|| one_way(b, a))
+}
+
+/// A denial of what the other text asserts about the same matter: the
+/// denial negates a predicate, the other text states it outside any if-
+/// or whether-clause or question, and the two clauses share something
+/// besides the denied word (who or what it is about). Returns the denied
+/// word and what the clauses share.
+pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>)> {
+    if !a.may_deny && !b.may_deny {
+        return None;
+    }
+    let one_way = |fx: &Features, fy: &Features| {
+        let (x, y) = (fx.polarity(), fy.polarity());
+        x.denied.iter().enumerate().find_map(|(i, d)| {
+            if !x.predicate.get(i).copied().unwrap_or(false)
+                || x.affirmed.contains(d)
+                || y.denied.contains(d)
+            {
+                return None;
+            }
+            // The counterpart: the same stem, or a synonym, stated by y.
+            let counterpart = y.asserted.get(d).or_else(|| {
+                let cs = lexicon::concepts(d);
+                fy.terms
+                    .iter()
+                    .filter(|t| !cs.is_empty() && t.concepts.iter().any(|c| cs.contains(c)))
+                    .find_map(|t| y.asserted.get(&t.stem))
+            })?;
+            let ctx = x.context.get(i)?;
+            let mut shared: Vec<String> = ctx.intersection(counterpart).cloned().collect();
+            // Two words in common, or a name: one common word is a topic.
+            let named = |s: &String| fx.terms.iter().any(|t| t.name && t.stem == *s);
+            if shared.len() < 2 && !shared.iter().any(named) {
+                return None;
+            }
+            shared.sort();
+            Some((d.clone(), shared))
+        })
+    };
+    one_way(a, b).or_else(|| one_way(b, a))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// A month or a weekday, as written: a date, not a name.
+pub fn time_word(word: &str) -> bool {
+    let w = word.to_lowercase();
+    MONTHS.contains(&w.as_str()) || DAYS.contains(&w.as_str())
+}
+
+/// Words of a figure read at a moment: prices and levels that move.
+pub fn moving_word(w: &str) -> bool {
+    matches!(
+        w,
+        "rose"
+            | "rise"
+            | "rises"
+            | "risen"
+            | "rising"
+            | "fell"
+            | "fall"
+            | "falls"
+            | "fallen"
+            | "falling"
+            | "gained"
+            | "gains"
+            | "lost"
+            | "dropped"
+            | "drops"
+            | "jumped"
+            | "climbed"
+            | "slipped"
+            | "slid"
+            | "closed"
+            | "stood"
+            | "stands"
+            | "now"
+            | "currently"
+            | "up"
+            | "down"
+            | "higher"
+            | "lower"
+            | "trading"
+            | "traded"
+    )
+}
+
+/// When a text says its figures hold: years, months, days, quarters and
+/// halves, and times relative to now ("last year", "yesterday"). Two
+/// figures for different times do not disagree.
+pub fn time_marks(f: &Features) -> std::collections::BTreeSet<String> {
+    let ws = words(&f.text);
+    let mut out = std::collections::BTreeSet::new();
+    for (k, (w, raw)) in ws.iter().enumerate() {
+        let prev = k.checked_sub(1).map_or("", |p| ws[p].0.as_str());
+        // "May" is a month only capitalised, "may" a verb.
+        let month = MONTHS.iter().find(|m| {
+            w == *m
+                || w.len() == 3 && m.starts_with(w.as_str()) && raw.starts_with(char::is_uppercase)
+        });
+        if let Some(m) = month.filter(|_| w != "may" || raw == "May") {
+            out.insert((*m).to_string());
+        } else if DAYS.contains(&w.as_str())
+            || matches!(w.as_str(), "yesterday" | "today" | "tomorrow" | "tonight")
+        {
+            out.insert(w.clone());
+        } else if matches!(w.as_str(), "quarter" | "half")
+            && matches!(
+                prev,
+                "first" | "second" | "third" | "fourth" | "last" | "final"
+            )
+        {
+            let p = if prev == "final" { "last" } else { prev };
+            out.insert(format!("{p} {w}"));
+        } else if matches!(w.as_str(), "year" | "month" | "week")
+            && matches!(prev, "this" | "last" | "next" | "previous")
+        {
+            out.insert(format!("{prev} {w}"));
+        }
+    }
+    for (v, _, kind) in &f.numbers {
+        if *kind == NumKind::Year {
+            out.insert(format!("{v}"));
+        }
+    }
+    out
 }
 
 /// A word's Snowball stem, remembered per thread: the same words recur in
@@ -458,6 +736,17 @@ pub fn words(text: &str) -> Vec<(String, String)> {
             } else {
                 lower
             };
+            // "40m", "1.2bn": the figure, then its scale as a word.
+            let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let suffix = &lower[digits.len()..];
+            if !digits.is_empty()
+                && matches!(suffix, "m" | "mn" | "bn" | "b" | "k" | "tn")
+                && digits.parse::<f64>().is_ok()
+            {
+                out.push((digits.to_string(), digits.to_string()));
+                out.push((suffix.to_string(), suffix.to_string()));
+                continue;
+            }
             out.push((lower, raw.to_string()));
             continue;
         }
@@ -566,6 +855,9 @@ pub struct Features {
     /// The place of each number's last written digit, scaled ("1.2 million"
     /// -> 100,000): what it may have been rounded to.
     pub units: Vec<f64>,
+    /// Who said it, lower-cased, when known: a speaker does not contradict
+    /// a report of their own words.
+    pub speakers: Vec<String>,
     /// Whether any word of the text can deny: most cannot, and their
     /// polarity is then never derived.
     pub may_deny: bool,
@@ -682,6 +974,12 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
     let mut f = Features {
         text: text.to_string(),
         may_deny,
+        // An entity named by its own words is the claim's speaker.
+        speakers: extra
+            .iter()
+            .filter(|(e, from)| e == from)
+            .map(|(e, _)| e.to_lowercase())
+            .collect(),
         ..Features::default()
     };
     let mut i = 0;

@@ -24,6 +24,10 @@ pub enum Ref {
     },
     /// "the communique", "the report": speaks for whoever issued it.
     Document,
+    /// "the company", "the newspaper": an organisation named before.
+    Body {
+        head: String,
+    },
     /// "a source", "officials": a speaker nobody can name.
     Anonymous,
 }
@@ -344,10 +348,23 @@ pub fn head(tokens: &[Token], r: Range<usize>) -> Range<usize> {
 /// Split a mention at its top-level coordinations and read each conjunct.
 pub fn parse(tokens: &[Token], chars: &[char], r: Range<usize>) -> Vec<Ref> {
     let toks = &tokens[r.clone()];
+    if let Some(n) = apposition(toks, chars) {
+        return vec![Ref::Named(n)];
+    }
+    // "the Finance and Economy Ministry": one body, not two.
+    if toks
+        .last()
+        .is_some_and(|t| lexicon::org_word(&t.lower) || t.lower == "executive")
+        && toks.iter().any(|t| t.lower == "and" || t.lower == "&")
+        && !toks.iter().any(|t| t.is_punct(','))
+    {
+        return vec![parse_one(toks, chars)];
+    }
     let mut parts = Vec::new();
     let mut start = 0;
     for (k, t) in toks.iter().enumerate() {
-        let split = (t.lower == "and" || t.lower == "&" || t.is_punct(','))
+        // "&" joins a firm's name ("Procter & Gamble"), never two speakers.
+        let split = (t.lower == "and" || t.is_punct(','))
             && k > 0
             && k + 1 < toks.len()
             && toks[k + 1].cap
@@ -370,6 +387,73 @@ pub fn parse(tokens: &[Token], chars: &[char], r: Range<usize>) -> Vec<Ref> {
         return vec![parse_one(toks, chars)];
     }
     refs
+}
+
+/// A name with its role beside it, either way round: "Rene Obermann,
+/// T-Mobile's chief executive", "the firm's chief executive, Jane Roe". The
+/// role's words become titles and its owner the affiliation.
+fn apposition(toks: &[Token], chars: &[char]) -> Option<Named> {
+    // The comma that closes an apposition ("Jane Roe, the firm's head, said").
+    let toks = match toks.last() {
+        Some(t) if t.is_punct(',') => &toks[..toks.len() - 1],
+        _ => toks,
+    };
+    let c = toks.iter().position(|t| t.is_punct(','))?;
+    let (a, b) = (&toks[..c], &toks[c + 1..]);
+    if a.is_empty() || b.is_empty() || toks[c + 1..].iter().any(|t| t.is_punct(',')) {
+        return None;
+    }
+    let role_of = |side: &[Token]| -> Option<(Vec<String>, Option<String>)> {
+        if side.iter().any(|t| matches!(t.lower.as_str(), "and" | "&")) {
+            return None;
+        }
+        let roles: Vec<usize> = (0..side.len())
+            .filter(|&k| {
+                !side[k].cap
+                    && (lexicon::is_role(&side[k].lower) || lexicon::person_noun(&side[k].lower))
+            })
+            .collect();
+        let last = *roles.last()?;
+        let first = (0..=last)
+            .rev()
+            .take_while(|&k| roles.contains(&k))
+            .last()
+            .unwrap_or(last);
+        let title = text_of(&side[first..=last], chars);
+        // The owner: "T-Mobile's", or the capitalised words before the role.
+        let owner_end = side.iter().position(|t| t.lower == "'s").unwrap_or(first);
+        let owner: Vec<&Token> = side[..owner_end]
+            .iter()
+            .filter(|t| t.cap && !lexicon::determiner(&t.lower))
+            .collect();
+        let affiliation = (!owner.is_empty()).then(|| {
+            let (s, e) = (owner[0], owner[owner.len() - 1]);
+            chars[s.start..e.end].iter().collect::<String>()
+        });
+        Some((vec![title], affiliation))
+    };
+    let person = |side: &[Token]| match parse_one(side, chars) {
+        Ref::Named(n) if n.kind == SpeakerKind::Person && !n.partial => Some(n),
+        _ => None,
+    };
+    let (mut n, (titles, affiliation)) = match (person(a), person(b)) {
+        (Some(n), None) => (n, role_of(b)?),
+        (None, Some(n)) => (n, role_of(a)?),
+        _ => return None,
+    };
+    for t in titles {
+        if !n.titles.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            n.titles.push(t);
+        }
+    }
+    if n.affiliation.is_none() {
+        n.affiliation = affiliation.map(|a| {
+            lexicon::country(&a.to_lowercase())
+                .or_else(|| lexicon::known_org(&a.to_lowercase()))
+                .map_or(a, str::to_string)
+        });
+    }
+    Some(n)
 }
 
 fn text_of(toks: &[Token], chars: &[char]) -> String {
@@ -423,6 +507,29 @@ fn place_or_org(toks: &[Token], k: usize, chars: &[char]) -> Option<(String, usi
 }
 
 pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
+    // Sentence adverbs and dates before a subject are not its name:
+    // "Similarly", "Personally I", "Wednesday Mr Straw", "March Lord Goldsmith".
+    let mut lead = 0;
+    while lead < toks.len() {
+        let w = toks[lead].lower.as_str();
+        let next = toks.get(lead + 1);
+        // A weekday before any name; a month only before a title ("March
+        // Lord Goldsmith"), since months are names too ("April Ryan").
+        let titled = next.is_some_and(|n| {
+            n.cap && (lexicon::honorific(&n.lower).is_some() || lexicon::is_role(&n.lower))
+        });
+        let date = lexicon::is_weekday_or_month(w)
+            && next.is_some_and(|n| n.cap)
+            && (w.ends_with("day") || titled);
+        if !(date || lexicon::discourse_word(w) && toks[lead].cap) {
+            break;
+        }
+        lead += 1;
+    }
+    if lead == toks.len() {
+        return Ref::Anonymous;
+    }
+    let toks = &toks[lead..];
     if toks.len() == 1 {
         if let Some((gender, plural)) = lexicon::pronoun(&toks[0].lower) {
             return Ref::Pronoun { gender, plural };
@@ -466,6 +573,18 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         Some(p) if p > k && toks.last().is_some_and(|t| t.lower == ")") => &toks[..p],
         _ => toks,
     };
+    if let Some(name) = body_name(&toks[k..], chars) {
+        let lower = name.to_lowercase();
+        let name = lexicon::known_org(&lower).map_or(name, str::to_string);
+        return named(
+            SpeakerKind::Organization,
+            name,
+            Vec::new(),
+            affiliation,
+            Gender::Unknown,
+            false,
+        );
+    }
     // The name is the trailing run of capitalised words; capitalised words
     // before a lower-case one describe ("Republican vice-presidential nominee").
     let mut trailing = toks.len();
@@ -474,6 +593,20 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             || (lexicon::name_particle(&toks[trailing - 1].lower) && trailing < toks.len()))
     {
         trailing -= 1;
+    }
+    // A body's name may join words with "and": "the Finance and Economy Ministry".
+    let body_name = toks[trailing..]
+        .last()
+        .is_some_and(|t| lexicon::org_word(&t.lower));
+    while body_name
+        && trailing >= k + 2
+        && matches!(toks[trailing - 1].lower.as_str(), "and" | "&")
+        && toks[trailing - 2].cap
+    {
+        trailing -= 2;
+        while trailing > k && toks[trailing - 1].cap {
+            trailing -= 1;
+        }
     }
     let mut titles: Vec<String> = Vec::new();
     let mut gender = Gender::Unknown;
@@ -519,7 +652,7 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             i = j;
             continue;
         }
-        if !t.cap && rest > 1 && !lexicon::name_particle(&t.lower) {
+        if !t.cap && rest > 1 && !lexicon::name_particle(&t.lower) && i < trailing {
             i += 1;
             continue;
         }
@@ -531,9 +664,15 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         .unwrap_or(&[]);
     let all_name = !tail.is_empty()
         && tail.iter().all(|t| {
-            t.cap || lexicon::name_particle(&t.lower) || t.lower == "." || t.lower == "'s"
+            t.cap
+                || lexicon::name_particle(&t.lower)
+                || t.lower == "."
+                || t.lower == "'s"
+                || body_name && matches!(t.lower.as_str(), "and" | "&")
         })
-        && tail[0].cap;
+        // "Mr de Vabres": a particle may open a surname.
+        && (tail[0].cap
+            || lexicon::name_particle(&tail[0].lower) && tail.get(1).is_some_and(|t| t.cap));
     if all_name {
         let name = text_of(tail, chars);
         let lower = name.to_lowercase();
@@ -618,7 +757,18 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         .map(|p| p.saturating_sub(1))
         .unwrap_or(toks.len() - 1);
     let head2 = toks[head_idx].lower.as_str();
-    if lexicon::is_person_head(head2) && determiner {
+    let determined = determiner || affiliation.is_some();
+    if lexicon::body_noun(head2) && determiner && toks.len() - k == 1 {
+        return Ref::Body {
+            head: head2.to_string(),
+        };
+    }
+    // "Embassy spokesman": a capitalised word before the noun stands for
+    // its determiner.
+    let modified = toks.len() - k >= 2 && head_idx > k && toks[head_idx - 1].cap;
+    if lexicon::person_noun(head2) && (determined || modified) && !lexicon::anonymous_head(head2)
+        || lexicon::is_person_head(head2) && (determiner || modified)
+    {
         return Ref::Description {
             head: head2.to_string(),
             affiliation,
@@ -643,6 +793,40 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         };
     }
     Ref::Anonymous
+}
+
+/// A body's whole name, kept whole: "the Finance and Economy Ministry",
+/// "the Department of Health", "the Bank of England". The capitalised run
+/// may join words with "and", "&", "of" or "for"; the word that heads it
+/// (last, or before "of"/"for") names a kind of body.
+fn body_name(toks: &[Token], chars: &[char]) -> Option<String> {
+    let joiner = |t: &Token| matches!(t.lower.as_str(), "and" | "&" | "of" | "for");
+    if toks.len() < 2 || !toks.iter().all(|t| t.cap || joiner(t)) || !toks[0].cap {
+        return None;
+    }
+    if !toks.iter().any(joiner) {
+        return None;
+    }
+    if toks.windows(2).any(|w| joiner(&w[0]) && joiner(&w[1]))
+        || joiner(&toks[0])
+        || joiner(&toks[toks.len() - 1])
+    {
+        return None;
+    }
+    let head = toks
+        .iter()
+        .position(|t| matches!(t.lower.as_str(), "of" | "for"))
+        .map_or(toks.len() - 1, |p| p - 1);
+    let last = toks[toks.len() - 1].lower.as_str();
+    let firm = toks.iter().any(|t| t.lower == "&");
+    if !firm
+        && !lexicon::org_word(&toks[head].lower)
+        && !lexicon::org_word(last)
+        && last != "executive"
+    {
+        return None;
+    }
+    Some(text_of(toks, chars))
 }
 
 fn named(
@@ -679,6 +863,91 @@ mod tests {
         match read(s).remove(0) {
             Ref::Named(n) => n,
             other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_role_in_apposition_becomes_title_and_affiliation_either_way_round() {
+        let n = person("Jane Doe, Acme Corp's finance director");
+        assert_eq!(n.name, "Jane Doe");
+        assert_eq!(n.titles, ["finance director"]);
+        assert_eq!(n.affiliation.as_deref(), Some("Acme Corp"));
+        // The comma closing the apposition is not part of it.
+        let n = person("Ann Lee, senior editor for Acme Press,");
+        assert_eq!(n.name, "Ann Lee");
+        let n = person("the bank's chief economist, John Roe");
+        assert_eq!(n.name, "John Roe");
+        assert_eq!(n.titles, ["chief economist"]);
+        // Two names side by side are not a name and its role.
+        assert_eq!(read("Anna Bell, Tom Hart").len(), 2);
+    }
+
+    #[test]
+    fn a_body_keeps_its_whole_name_across_and_of_and_ampersand() {
+        for (text, name) in [
+            (
+                "the Trade and Industry Department",
+                "Trade and Industry Department",
+            ),
+            ("the Bank of Scotland", "Bank of Scotland"),
+            ("Marks & Spencer", "Marks & Spencer"),
+            (
+                "the Food and Drug Administration",
+                "Food and Drug Administration",
+            ),
+        ] {
+            let refs = read(text);
+            assert_eq!(refs.len(), 1, "{text}: {refs:?}");
+            match &refs[0] {
+                Ref::Named(n) => {
+                    assert_eq!(n.name, name);
+                    assert_eq!(n.kind, SpeakerKind::Organization);
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // Two people joined by "and" stay two.
+        assert_eq!(read("Anna Bell and Tom Hart").len(), 2);
+        // A joining word first or last is no body's name (and no panic).
+        for text in ["Of Counsel", "For Britain", "Of", "Bank of"] {
+            let _ = read(text);
+        }
+    }
+
+    #[test]
+    fn sentence_adverbs_and_weekdays_before_a_subject_are_not_its_name() {
+        assert_eq!(person("Separately Anna Bell").name, "Anna Bell");
+        assert_eq!(person("Tuesday Mr Hart").name, "Hart");
+        assert!(matches!(read("Frankly I")[0], Ref::Pronoun { .. }));
+        assert!(matches!(read("Meanwhile")[0], Ref::Anonymous));
+        // A month is a given name too: kept unless a title follows it.
+        assert_eq!(person("April Ryan").name, "April Ryan");
+        assert_eq!(person("June Lord Hart").name, "Hart");
+        // A particle may open a surname.
+        assert_eq!(person("Mr de Lisle").name, "de Lisle");
+    }
+
+    #[test]
+    fn descriptions_of_people_and_bodies_are_read_as_such() {
+        for text in [
+            "the archbishop",
+            "her husband",
+            "the 41-year-old",
+            "the ship's captain",
+            "Consulate spokeswoman",
+        ] {
+            assert!(
+                matches!(read(text)[0], Ref::Description { plural: false, .. }),
+                "{text}: {:?}",
+                read(text)
+            );
+        }
+        for text in ["the firm", "the newspaper"] {
+            assert!(
+                matches!(read(text)[0], Ref::Body { .. }),
+                "{text}: {:?}",
+                read(text)
+            );
         }
     }
 

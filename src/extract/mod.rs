@@ -65,6 +65,10 @@ pub struct LocalSpeaker {
     pub aliases: Vec<String>,
     pub titles: Vec<String>,
     pub affiliation: Option<String>,
+    /// Known only by a description ("the cardinal"): never matched to
+    /// another article's speaker by name.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub described: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +121,7 @@ pub fn extract(text: &str) -> Extraction {
                     aliases: ent.aliases.clone(),
                     titles: ent.titles.clone(),
                     affiliation: ent.affiliation.clone().filter(|a| a != &ent.name),
+                    described: ent.described,
                 });
             }
             if !ids.contains(&remap[e]) {
@@ -166,7 +171,9 @@ fn entities_of(
             out.push((e.to_string(), from.to_string()));
         }
     };
-    for &i in &c.speakers {
+    // A speaker known only by a description ("the monitoring group") is
+    // nobody another article can name.
+    for &i in c.speakers.iter().filter(|&&i| !speakers[i].described) {
         let s = &speakers[i];
         add(&s.name, &s.name);
         if let Some(a) = &s.affiliation {

@@ -20,6 +20,9 @@ pub struct Entity {
     pub gender: Gender,
     /// Only a surname is known so far.
     pub partial: bool,
+    /// Known only by a description the article never resolves ("the
+    /// cardinal"): a speaker of this article alone, never matched by name.
+    pub described: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -166,11 +169,59 @@ impl Registry {
                     affiliation: n.affiliation.clone(),
                     gender: n.gender,
                     partial: n.partial,
+                    described: false,
                 });
                 (self.entities.len() - 1, "new-name")
             }
         }
     }
+}
+
+impl Registry {
+    /// The article's speaker known only by a description, one per wording.
+    fn described(
+        &mut self,
+        kind: SpeakerKind,
+        text: String,
+        head: &str,
+        affiliation: Option<String>,
+    ) -> usize {
+        let key = normalise_name(&text);
+        if let Some(k) = self
+            .entities
+            .iter()
+            .position(|e| e.described && normalise_name(&e.name) == key)
+        {
+            return k;
+        }
+        self.entities.push(Entity {
+            kind,
+            name: text,
+            aliases: Vec::new(),
+            titles: vec![head.to_string()],
+            affiliation,
+            gender: Gender::Unknown,
+            partial: false,
+            described: true,
+        });
+        self.entities.len() - 1
+    }
+}
+
+/// The person named most often as a subject before `pos`, the latest on a
+/// tie: whom an article's descriptions by age mean.
+fn salient_person(seen: &[Seen], reg: &Registry, pos: usize) -> Option<usize> {
+    let mut count: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    for s in seen.iter().filter(|s| s.pos < pos && s.entities.len() == 1) {
+        let k = s.entities[0];
+        let e = &reg.entities[k];
+        if e.kind == SpeakerKind::Person && !e.described {
+            let c = count.entry(k).or_default();
+            c.0 += 1 + usize::from(s.subject);
+            c.1 = s.pos;
+        }
+    }
+    count.into_iter().max_by_key(|(_, c)| *c).map(|(k, _)| k)
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
@@ -330,6 +381,24 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                     plural |= *pl;
                     let found = if *pl {
                         count.and_then(|n| group_members(&seen, &reg, m.start, n))
+                    } else if lexicon::relation_noun(head) {
+                        // "Michael Jackson's mother" is someone else than
+                        // the people named near her: she stays described.
+                        None
+                    } else if head.ends_with("-year-old") {
+                        // "the 28-year-old": the one described so before,
+                        // else the person the article is about.
+                        let age = head.as_str();
+                        reg.entities
+                            .iter()
+                            .rposition(|e| {
+                                e.described && e.name.to_lowercase().split(' ').any(|w| w == age)
+                            })
+                            .or_else(|| salient_person(&seen, &reg, m.start))
+                            .map(|k| {
+                                rule.get_or_insert("description-age");
+                                vec![k]
+                            })
                     } else {
                         describe(&seen, &reg, m.start, head, affiliation.as_deref())
                             .map(|k| (k, "description-match"))
@@ -350,7 +419,46 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                         speakers.extend(found);
                         rule.get_or_insert("group-members");
                         confidence = confidence.min(0.7);
+                    } else {
+                        // Nobody in the article answers it: the speaker is
+                        // the description itself, as the article gives it.
+                        let k = reg.described(
+                            SpeakerKind::Person,
+                            surface(doc, m.clone()),
+                            head,
+                            affiliation.clone(),
+                        );
+                        speakers.push(k);
+                        rule.get_or_insert("description-unresolved");
+                        confidence = confidence.min(0.5);
                     }
+                }
+                Ref::Body { head } => {
+                    // "the company": the body named last before it.
+                    let k = seen
+                        .iter()
+                        .rev()
+                        .filter(|s| s.pos < m.start && s.entities.len() == 1)
+                        .map(|s| s.entities[0])
+                        .find(|&k| reg.entities[k].kind == SpeakerKind::Organization);
+                    let k = match k {
+                        Some(k) => {
+                            rule.get_or_insert("description-organisation");
+                            confidence = confidence.min(0.7);
+                            k
+                        }
+                        None => {
+                            rule.get_or_insert("description-unresolved");
+                            confidence = confidence.min(0.5);
+                            reg.described(
+                                SpeakerKind::Organization,
+                                surface(doc, m.clone()),
+                                head,
+                                None,
+                            )
+                        }
+                    };
+                    speakers.push(k);
                 }
                 Ref::Document => {
                     document = true;
@@ -373,7 +481,13 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
         speakers.dedup();
         seen.push(Seen {
             pos: m.start,
-            entities: speakers.clone(),
+            // A speaker known only by a description is nobody's antecedent:
+            // "he" after "the nominee" is whoever the article named.
+            entities: speakers
+                .iter()
+                .copied()
+                .filter(|&k| !reg.entities[k].described)
+                .collect(),
             subject: true,
             plural,
             document,

@@ -407,17 +407,14 @@ impl Claim {
             })
             .collect())
     }
-    /// How many independent sources (other publishers, other texts) support this claim.
+    /// How many independent sources support this claim: other publishers'
+    /// articles whose claims say the same in their own words. Supporters
+    /// that repeat one text, or share a publisher, count once.
     async fn corroboration_count(&self, ctx: &Context<'_>) -> Result<u64> {
-        let links = st(store(ctx).corroborations(self.0.id))?;
-        let mut articles: Vec<domain::ArticleId> = links
-            .iter()
-            .filter(|l| l.independent && l.stance == domain::Stance::Supports)
-            .map(|l| l.claim.article)
-            .collect();
-        articles.sort();
-        articles.dedup();
-        Ok(articles.len() as u64)
+        st(crate::app::claims::independent_sources(
+            store(ctx).as_ref(),
+            self.0.id,
+        ))
     }
     /// Verdicts recorded on this claim with `reviewClaim`, oldest first.
     async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<super::fact_checks::FactCheck>> {

@@ -27,6 +27,9 @@ const CANDIDATES: usize = 20;
 const COPY_OVERLAP: f32 = 0.6;
 /// Claims shorter than this many terms are too thin to corroborate.
 const MIN_TERMS: usize = 3;
+/// What two linked claims share must name something (a name, a figure) or
+/// weigh this much (about two uncommon words): less is a shared topic.
+const SPECIFIC_WEIGHT: f32 = 8.0;
 
 /// The text a claim is matched on: its cue ("rejected") and its content.
 pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> Features {
@@ -142,7 +145,8 @@ struct PreparedClaim {
     /// the articles stored when it was prepared.
     lists: Vec<(String, Vec<ClaimId>)>,
     /// Comparisons with the best of those candidates, done outside the lock.
-    compared: HashMap<ClaimId, crate::corroborate::score::Comparison>,
+    /// Each candidate's comparison, and whether its text nearly repeats this one's.
+    compared: HashMap<ClaimId, (crate::corroborate::score::Comparison, bool)>,
 }
 
 /// A new article's linking work done against the store as it was (every
@@ -177,6 +181,19 @@ fn top_shared<'a, I: Copy + Eq + std::hash::Hash + Ord + 'a>(
 
 fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
     top_shared(lists.iter().map(|(_, l)| l.as_slice()))
+}
+
+/// Compare a new claim with a stored one as the store links them: a link
+/// needs what they share to be specific; and whether the two texts are
+/// one text repeated.
+fn judge(f: &Features, g: &Features) -> (crate::corroborate::score::Comparison, bool) {
+    use crate::corroborate::score::{near_copy, specific};
+    let mut cmp = compare(f, g);
+    if cmp.stance.is_some() && !specific(f, g, SPECIFIC_WEIGHT) {
+        cmp.stance = None;
+    }
+    let copy = cmp.stance.is_some() && near_copy(&f.text, &g.text);
+    (cmp, copy)
 }
 
 fn source_of(
@@ -254,11 +271,11 @@ pub fn prepare(
             let known = stored_features(store, search, &ids)?;
             for id in ids {
                 if let Some(g) = known.get(&id) {
-                    let cmp = compare(&f, g);
+                    let (cmp, copy) = judge(&f, g);
                     if cmp.stance.is_some() {
                         source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
                     }
-                    pc.compared.insert(id, cmp);
+                    pc.compared.insert(id, (cmp, copy));
                 }
             }
         }
@@ -324,10 +341,10 @@ pub fn finish(
             .collect();
         let known = stored_features(store, search, &fresh)?;
         for (other, _) in ranked {
-            let cmp = match pc.compared.remove(&other) {
+            let (cmp, copied_claim) = match pc.compared.remove(&other) {
                 Some(c) => c,
                 None => match known.get(&other) {
-                    Some(g) => compare(f, g),
+                    Some(g) => judge(f, g),
                     None => continue,
                 },
             };
@@ -347,6 +364,8 @@ pub fn finish(
             }
             if copy {
                 evidence.push("not independent: the articles are copies of one text".into());
+            } else if copied_claim {
+                evidence.push("not independent: the claims repeat one text".into());
             }
             plan.edges.push((
                 ordinal,
@@ -355,7 +374,7 @@ pub fn finish(
                     score: cmp.score,
                     stance,
                     evidence,
-                    independent: !(same_publisher || copy),
+                    independent: !(same_publisher || copy || copied_claim),
                 },
             ));
         }

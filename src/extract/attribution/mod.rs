@@ -27,7 +27,10 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
     quotes::attribute(doc, &mut claims, &mut used_cue);
     // Tokens inside attributed direct quotes hold no reported speech of their own.
     reported::attribute(doc, &mut claims, &used_cue);
-    tidy::finish(doc, claims)
+    let mut claims = tidy::finish(doc, claims);
+    // A quote left without a speaker may go on from the claim before it.
+    quotes::continue_speaker(doc, &mut claims);
+    claims
 }
 
 #[cfg(test)]

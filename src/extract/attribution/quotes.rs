@@ -221,16 +221,38 @@ fn leading(doc: &Doc, q: &Quote, s_open: &Sentence) -> Option<Found> {
         if c < q.open && c > s_open.tokens.start {
             let cue_end = c;
             // the cue is the last word(s) before the colon
-            if let Some(cs) = (s_open.tokens.start..cue_end).rev().take(4).find(|&x| {
-                cue_at(tokens, x).is_some_and(|(r, _)| {
-                    r.end == cue_end
-                        || (r.end + 1 == cue_end
-                            && matches!(
-                                tokens[r.end].lower.as_str(),
-                                "him" | "her" | "them" | "us" | "reporters"
-                            ))
+            if let Some(cs) = (s_open.tokens.start..cue_end)
+                .rev()
+                .take(4)
+                .find(|&x| {
+                    cue_at(tokens, x).is_some_and(|(r, _)| {
+                        r.end == cue_end
+                            || (r.end + 1 == cue_end
+                                && matches!(
+                                    tokens[r.end].lower.as_str(),
+                                    "him" | "her" | "them" | "us" | "reporters"
+                                ))
+                    })
                 })
-            }) {
+                .or_else(|| {
+                    // The cue further back, with only where, when or to whom it
+                    // was said before the colon: `told BBC Radio 4's Today
+                    // programme:`, `said at a rally in Leeds on Monday:`.
+                    (s_open.tokens.start..cue_end).rev().take(12).find(|&x| {
+                        cue_at(tokens, x).is_some_and(|(r, _)| {
+                            r.end < cue_end
+                                && (r.end..cue_end).all(|y| {
+                                    tokens[y].kind != TokKind::Quote
+                                        && !matches!(
+                                            tokens[y].lower.as_str(),
+                                            "that" | "." | ";" | "?" | "!"
+                                        )
+                                        && cue_at(tokens, y).is_none()
+                                })
+                        })
+                    })
+                })
+            {
                 let (cue, _) = cue_at(tokens, cs).unwrap();
                 if let Some(m) = subject_left(tokens, s_open.tokens.start, cs) {
                     found = Some((cue, Some(m), "quote-leading-attribution"));
@@ -383,4 +405,55 @@ fn has_own_attribution(doc: &Doc, q: &Quote, current: &Range<usize>) -> bool {
         && (so.tokens.start..q.open)
             .any(|c| !current.contains(&c) && cue_at(&doc.tokens, c).is_some());
     after || before
+}
+
+/// A quote nobody is named beside, right after a claim whose speaker is
+/// known (same or next paragraph, a few words of narration at most and no
+/// other cue between): the same speaker goes on. Catches `he said: "A. "B.`
+/// in copy whose paragraph breaks were lost, and `"A," she said.` followed
+/// by a paragraph that opens with a quote and goes on after it.
+pub(super) fn continue_speaker(doc: &Doc, claims: &mut [RawClaim]) {
+    let tokens = &doc.tokens;
+    let para_of = |t: usize| doc.sents[sent_of(&doc.sents, t).min(doc.sents.len() - 1)].para;
+    for k in 1..claims.len() {
+        if claims[k].rule != "quote-unattributed" {
+            continue;
+        }
+        let prev = &claims[k - 1];
+        if prev.mention.is_none() && prev.inherit_from.is_none()
+            || prev.rule.starts_with("headline")
+        {
+            continue;
+        }
+        let open = claims[k].first_token();
+        let prev_end = prev
+            .content
+            .iter()
+            .map(|r| r.end)
+            .chain(prev.cue.iter().map(|r| r.end))
+            .chain(prev.mention.iter().map(|r| r.end))
+            .max()
+            .unwrap_or(0);
+        if prev_end > open || para_of(open) > para_of(prev_end.saturating_sub(1)) + 1 {
+            continue;
+        }
+        let gap = prev_end..open;
+        let words = gap.clone().filter(|&x| tokens[x].is_word()).count();
+        let spoken = gap.clone().any(|x| cue_at(tokens, x).is_some());
+        // Someone named in the narration between may be the next speaker.
+        let named = gap.clone().any(|x| {
+            tokens[x].cap
+                && tokens[x].is_word()
+                && x > doc.sents[sent_of(&doc.sents, x)].tokens.start
+        });
+        if words > 12 || spoken || named {
+            continue;
+        }
+        let mention = prev.mention.clone();
+        let c = &mut claims[k];
+        c.mention = mention;
+        c.inherit_from = Some(k - 1);
+        c.rule = "quote-continuation";
+        c.confidence = 0.6;
+    }
 }
