@@ -469,18 +469,6 @@ pub fn compare_with(
     }
     // A year against a year, a share against a share: numbers of one kind
     // that never agree are a different figure for the same thing.
-    let numbers_differ = a.numbers.iter().any(|(_, _, k)| {
-        let of = |f: &Features| {
-            f.numbers
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.2 == *k)
-                .map(|(i, _)| figure_of(f, i))
-                .collect::<Vec<Figure>>()
-        };
-        let (x, y) = (of(a), of(b));
-        !y.is_empty() && !x.iter().any(|v| y.iter().any(|w| consistent(*v, *w)))
-    });
     let differing: Vec<NumKind> = {
         let mut v: Vec<NumKind> = a.numbers.iter().map(|n| n.2).collect();
         v.sort_by_key(|k| *k as u8);
@@ -488,6 +476,7 @@ pub fn compare_with(
         v.retain(|k| differs(a, b, *k));
         v
     };
+    let numbers_differ = !differing.is_empty();
     let denial = super::features::denial_conflict(a, b);
     let polarity_differs = denial.is_some();
     let conflict = numbers_differ || polarity_differs;

@@ -1505,6 +1505,12 @@ pub fn discourse_word(word: &str) -> bool {
     )
 }
 
+/// The last word of a body's name joined by "and": an organisation word,
+/// or "Executive" ("the Health and Safety Executive").
+pub fn body_head(word: &str) -> bool {
+    org_word(word) || word == "executive"
+}
+
 /// Kin and acquaintance: a person named only through someone else ("his
 /// mother"), never the one named beside them.
 pub fn relation_noun(word: &str) -> bool {
@@ -1533,6 +1539,7 @@ pub fn relation_noun(word: &str) -> bool {
 /// "his mother", "the cardinal"). A mention headed by one is someone.
 pub fn person_noun(word: &str) -> bool {
     is_person_head(word)
+        || relation_noun(word)
         || matches!(
             word,
             "analyst"
@@ -1569,20 +1576,6 @@ pub fn person_noun(word: &str) -> bool {
                 | "politician"
                 | "campaigner"
                 | "activist"
-                | "mother"
-                | "father"
-                | "wife"
-                | "husband"
-                | "son"
-                | "daughter"
-                | "brother"
-                | "sister"
-                | "widow"
-                | "friend"
-                | "colleague"
-                | "neighbour"
-                | "neighbor"
-                | "partner"
                 | "victim"
                 | "witness"
                 | "resident"

@@ -352,9 +352,7 @@ pub fn parse(tokens: &[Token], chars: &[char], r: Range<usize>) -> Vec<Ref> {
         return vec![Ref::Named(n)];
     }
     // "the Finance and Economy Ministry": one body, not two.
-    if toks
-        .last()
-        .is_some_and(|t| lexicon::org_word(&t.lower) || t.lower == "executive")
+    if toks.last().is_some_and(|t| lexicon::body_head(&t.lower))
         && toks.iter().any(|t| t.lower == "and" || t.lower == "&")
         && !toks.iter().any(|t| t.is_punct(','))
     {
@@ -819,11 +817,7 @@ fn body_name(toks: &[Token], chars: &[char]) -> Option<String> {
         .map_or(toks.len() - 1, |p| p - 1);
     let last = toks[toks.len() - 1].lower.as_str();
     let firm = toks.iter().any(|t| t.lower == "&");
-    if !firm
-        && !lexicon::org_word(&toks[head].lower)
-        && !lexicon::org_word(last)
-        && last != "executive"
-    {
+    if !firm && !lexicon::org_word(&toks[head].lower) && !lexicon::body_head(last) {
         return None;
     }
     Some(text_of(toks, chars))
