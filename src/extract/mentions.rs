@@ -22,8 +22,11 @@ pub enum Ref {
         plural: bool,
         count: Option<usize>,
     },
-    /// "the communique", "the report": speaks for whoever issued it.
-    Document,
+    /// "the communique", "the report": speaks for whoever issued it,
+    /// named in it ("Chelsea's statement", "an IAAF statement") or before.
+    Document {
+        owner: Option<Named>,
+    },
     /// "the company", "the newspaper": an organisation named before.
     Body {
         head: String,
@@ -505,6 +508,11 @@ fn place_or_org(toks: &[Token], k: usize, chars: &[char]) -> Option<(String, usi
 }
 
 pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
+    read_one(toks, chars, true)
+}
+
+/// One mention read; `inside` the fallback, without another fallback.
+fn read_one(toks: &[Token], chars: &[char], top: bool) -> Ref {
     // Sentence adverbs and dates before a subject are not its name:
     // "Similarly", "Personally I", "Wednesday Mr Straw", "March Lord Goldsmith".
     let mut lead = 0;
@@ -516,10 +524,16 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         let titled = next.is_some_and(|n| {
             n.cap && (lexicon::honorific(&n.lower).is_some() || lexicon::is_role(&n.lower))
         });
+        // "Tuesday the chancellor", "Wednesday, Mr Botin": a weekday also
+        // before a determiner or a comma.
+        let weekday = w.ends_with("day");
         let date = lexicon::is_weekday_or_month(w)
-            && next.is_some_and(|n| n.cap)
-            && (w.ends_with("day") || titled);
-        if !(date || lexicon::discourse_word(w) && toks[lead].cap) {
+            && next.is_some_and(|n| {
+                n.cap || weekday && (lexicon::determiner(&n.lower) || n.is_punct(','))
+            })
+            && (weekday || titled);
+        let comma = lead > 0 && toks[lead].is_punct(',');
+        if !(date || comma || lexicon::discourse_word(w) && toks[lead].cap) {
             break;
         }
         lead += 1;
@@ -541,6 +555,7 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         determiner = true;
         k += 1;
     }
+    let whole = toks;
     // "the UN peace envoy for Syria": the phrase after the preposition is a
     // complement of the head, not the name.
     let toks = match toks
@@ -551,10 +566,12 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
         _ => toks,
     };
     let mut affiliation: Option<String> = None;
+    let mut owner_range: Option<Range<usize>> = None;
     // "Turkey's X", "the UN's X"
     if let Some(p) = toks[k..].iter().position(|t| t.lower == "'s") {
         let owner = &toks[k..k + p];
         if !owner.is_empty() && k + p + 1 < toks.len() {
+            owner_range = Some(k..k + p);
             let owner_text = text_of(owner, chars);
             let lower = owner_text.to_lowercase();
             affiliation = Some(
@@ -745,14 +762,61 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             return named(kind, what, titles, None, gender, false);
         }
     }
+    // The capitalised words right before the head: "an IAAF statement",
+    // "the Financial Times newspaper", "Reuters news agency".
+    let modifier = {
+        let mut e = toks.len() - 1;
+        if e > k + 1 && !toks[e - 1].cap && toks[e - 1].lower == "news" {
+            e -= 1;
+        }
+        let mut b = e;
+        while b > k && toks[b - 1].cap && !lexicon::determiner(&toks[b - 1].lower) {
+            b -= 1;
+        }
+        (b < e).then_some(b..e)
+    };
     if lexicon::document_noun(head) {
-        return Ref::Document;
+        // "Chelsea's statement", "an IAAF statement": whoever issued it.
+        let owner = owner_range
+            .or(modifier)
+            .and_then(|r| match read_one(&toks[r], chars, false) {
+                // A lone capitalised word that issues statements is a body.
+                Ref::Named(mut n) => {
+                    if n.kind == SpeakerKind::Person
+                        && n.partial
+                        && n.titles.is_empty()
+                        && n.gender == Gender::Unknown
+                    {
+                        n.kind = SpeakerKind::Organization;
+                        n.partial = false;
+                    }
+                    Some(n)
+                }
+                _ => None,
+            });
+        return Ref::Document { owner };
     }
-    // "the UN peace envoy for Syria": the head is before "for"/"of".
-    let head_idx = toks
-        .iter()
-        .rposition(|t| matches!(t.lower.as_str(), "for" | "of" | "at"))
-        .map(|p| p.saturating_sub(1))
+    if lexicon::body_noun(head) {
+        if let Some(r) = modifier.filter(|r| r.start == k || owner_range.is_none()) {
+            let name = text_of(&toks[r], chars);
+            let lower = name.to_lowercase();
+            let name = lexicon::known_org(&lower).map_or(name, str::to_string);
+            return named(
+                SpeakerKind::Organization,
+                name,
+                Vec::new(),
+                affiliation,
+                Gender::Unknown,
+                false,
+            );
+        }
+    }
+    // "the UN peace envoy for Syria": the head is before "for"/"of"; in
+    // "A Department for Education source" the "for" is inside a name.
+    let head_idx = (1..toks.len())
+        .rev()
+        .find(|&p| matches!(toks[p].lower.as_str(), "for" | "of" | "at") && !toks[p - 1].cap)
+        .map(|p| p - 1)
         .unwrap_or(toks.len() - 1);
     let head2 = toks[head_idx].lower.as_str();
     let determined = determiner || affiliation.is_some();
@@ -764,17 +828,44 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
     // "Embassy spokesman": a capitalised word before the noun stands for
     // its determiner.
     let modified = toks.len() - k >= 2 && head_idx > k && toks[head_idx - 1].cap;
-    if lexicon::person_noun(head2) && (determined || modified) && !lexicon::anonymous_head(head2)
-        || lexicon::is_person_head(head2) && (determiner || modified)
+    // "chief executive of SK Telecom": the complement determines the role.
+    let complemented = head_idx + 1 < whole.len() && lexicon::is_role(head2);
+    if complemented {
+        if let Some(n) = named_after_role(whole, chars) {
+            return n;
+        }
+    }
+    // An anonymous head is still a description once its body is given:
+    // "Mr Blair's official spokesman", "a Department for Health source".
+    let anonymous = lexicon::anonymous_head(head2) && affiliation.is_none() && !modified;
+    if (lexicon::person_noun(head2)
+        || lexicon::agent_noun(head2)
+        || lexicon::anonymous_head(head2) && !head2.ends_with('s'))
+        && (determined || modified || complemented)
+        && !anonymous
+        || lexicon::is_person_head(head2) && (determiner || modified || complemented)
     {
+        let affiliation = affiliation.or_else(|| {
+            complemented.then(|| {
+                let rest = &whole[head_idx + 2..];
+                let skip = rest
+                    .iter()
+                    .take_while(|t| lexicon::determiner(&t.lower))
+                    .count();
+                text_of(&rest[skip..], chars)
+            })
+        });
         return Ref::Description {
             head: head2.to_string(),
-            affiliation,
+            affiliation: affiliation.filter(|a| !a.is_empty()),
             plural: false,
             count: None,
         };
     }
-    if lexicon::plural_person_head(head) && count.is_some() {
+    let singular = head.strip_suffix('s').unwrap_or(head);
+    let plural_head = lexicon::plural_person_head(head)
+        || head != singular && (lexicon::person_noun(singular) || lexicon::agent_noun(singular));
+    if plural_head && count.is_some() {
         return Ref::Description {
             head: head.to_string(),
             affiliation,
@@ -782,7 +873,18 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             count,
         };
     }
-    if lexicon::plural_person_head(head) && determiner && !lexicon::anonymous_head(head) {
+    // "the judges", "the researchers": definite, so someone in particular;
+    // "some analysts" and "officials" stay anonymous.
+    let definite = toks[..k].iter().any(|t| {
+        matches!(
+            t.lower.as_str(),
+            "the" | "his" | "her" | "their" | "its" | "our" | "these" | "those"
+        )
+    });
+    if plural_head
+        && (determiner && !lexicon::anonymous_head(head)
+            || (definite || modified || affiliation.is_some()) && head != singular)
+    {
         return Ref::Description {
             head: head.to_string(),
             affiliation,
@@ -790,7 +892,70 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
             count: None,
         };
     }
-    Ref::Anonymous
+    if top {
+        fallback(whole, chars).unwrap_or(Ref::Anonymous)
+    } else {
+        Ref::Anonymous
+    }
+}
+
+/// A name of two words or more closing a role with its complement:
+/// "director of rugby Nigel Melville".
+fn named_after_role(toks: &[Token], chars: &[char]) -> Option<Ref> {
+    let mut b = toks.len();
+    while b > 0 && toks[b - 1].cap {
+        b -= 1;
+    }
+    // The run must not be the complement itself ("chief executive of SK Telecom").
+    if toks.len() - b < 2
+        || b == 0
+        || toks[b - 1].cap
+        || matches!(toks[b - 1].lower.as_str(), "of" | "for" | "at" | "the")
+    {
+        return None;
+    }
+    match read_one(&toks[b..], chars, false) {
+        Ref::Named(mut n) if n.kind == SpeakerKind::Person => {
+            let role = text_of(&toks[..b], chars);
+            if !n.titles.iter().any(|t| t.eq_ignore_ascii_case(&role)) {
+                n.titles.push(role);
+            }
+            Some(Ref::Named(n))
+        }
+        _ => None,
+    }
+}
+
+/// When the mention as a whole is nobody, the speaker inside it:
+/// "Nadal afterwards", "Cara Diemont of Acme", "Rangers manager Alex
+/// McLeish of the ban" (a name before an adverb or a complement); "a 0-0
+/// tie at Old Trafford and Ancelotti" (the conjunct that is someone).
+fn fallback(toks: &[Token], chars: &[char]) -> Option<Ref> {
+    for e in 1..toks.len() {
+        let w = toks[e].lower.as_str();
+        let after_name = toks[e - 1].cap
+            && (lexicon::discourse_word(w)
+                || lexicon::np_boundary(w)
+                || matches!(w, "of" | "ahead"));
+        if after_name {
+            if let Ref::Named(n) = read_one(&toks[..e], chars, false) {
+                if n.kind == SpeakerKind::Person {
+                    return Some(Ref::Named(n));
+                }
+            }
+        }
+    }
+    // "X and Y" where X is nobody.
+    let and = toks.iter().rposition(|t| t.lower == "and")?;
+    if and > 0 && and + 1 < toks.len() {
+        let right = read_one(&toks[and + 1..], chars, false);
+        if matches!(right, Ref::Named(_) | Ref::Description { .. })
+            && matches!(read_one(&toks[..and], chars, false), Ref::Anonymous)
+        {
+            return Some(right);
+        }
+    }
+    None
 }
 
 /// A body's whole name, kept whole: "the Finance and Economy Ministry",
@@ -994,7 +1159,7 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(read("The communique")[0], Ref::Document);
+        assert_eq!(read("The communique")[0], Ref::Document { owner: None });
         assert_eq!(read("a source")[0], Ref::Anonymous);
         assert!(
             matches!(&read("The United Nations")[0], Ref::Named(n) if n.kind == SpeakerKind::Organization && n.name == "United Nations")
@@ -1064,5 +1229,63 @@ mod subject_tests {
             subject("The Turkish leader said he feared", "said"),
             "The Turkish leader"
         );
+    }
+}
+
+#[cfg(test)]
+mod named_inside_tests {
+    use super::super::text::Text;
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn read(s: &str) -> Ref {
+        let t = Text::new(s);
+        let toks = tokenize(&t);
+        parse(&toks, &t.chars, 0..toks.len()).remove(0)
+    }
+
+    fn name(s: &str) -> String {
+        match read(s) {
+            Ref::Named(n) => n.name,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_name_inside_a_longer_mention_is_still_the_speaker() {
+        assert_eq!(name("Jones afterwards"), "Jones");
+        assert_eq!(name("coach Ann Smith of the club's defeat"), "Ann Smith");
+        assert_eq!(name("head of research Mark Lee"), "Mark Lee");
+        assert_eq!(name("a late goal at Old Park and Rossi"), "Rossi");
+        assert_eq!(name("the Evening Courier newspaper"), "Evening Courier");
+    }
+
+    #[test]
+    fn descriptions_and_documents_stay_described_not_anonymous() {
+        assert!(matches!(
+            read("the researchers"),
+            Ref::Description { plural: true, .. }
+        ));
+        assert!(matches!(read("The goalkeeper"), Ref::Description { .. }));
+        assert!(matches!(
+            read("the 30-year-old comedian"),
+            Ref::Description { .. }
+        ));
+        assert!(matches!(
+            read("Acme's official spokesman"),
+            Ref::Description { .. }
+        ));
+        match read("A FIFA statement") {
+            Ref::Document { owner: Some(n) } => assert_eq!(n.name, "FIFA"),
+            other => panic!("{other:?}"),
+        }
+        // Unnamed, unaffiliated sources stay anonymous.
+        assert_eq!(read("officials"), Ref::Anonymous);
+        assert_eq!(read("some analysts"), Ref::Anonymous);
+        // A role's complement is not a person's name.
+        assert!(matches!(
+            read("chief executive of Acme Telecom"),
+            Ref::Description { .. }
+        ));
     }
 }

@@ -422,12 +422,13 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                     } else {
                         // Nobody in the article answers it: the speaker is
                         // the description itself, as the article gives it.
-                        let k = reg.described(
-                            SpeakerKind::Person,
-                            surface(doc, m.clone()),
-                            head,
-                            affiliation.clone(),
-                        );
+                        let kind = if *pl {
+                            SpeakerKind::Group
+                        } else {
+                            SpeakerKind::Person
+                        };
+                        let k =
+                            reg.described(kind, surface(doc, m.clone()), head, affiliation.clone());
                         speakers.push(k);
                         rule.get_or_insert("description-unresolved");
                         confidence = confidence.min(0.5);
@@ -460,9 +461,15 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                     };
                     speakers.push(k);
                 }
-                Ref::Document => {
+                Ref::Document { owner } => {
                     document = true;
-                    if let Some(s) = seen.iter().rev().find(|s| {
+                    if let Some(n) = owner {
+                        // "Chelsea's statement": its issuer is named in it.
+                        let (k, how) = reg.find_or_add(n, &n.name.clone());
+                        speakers.push(k);
+                        rule.get_or_insert(how);
+                        confidence = confidence.min(0.7);
+                    } else if let Some(s) = seen.iter().rev().find(|s| {
                         s.pos < m.start
                             && s.subject
                             && (s.plural
@@ -473,6 +480,18 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                         speakers.extend(s.entities.iter().copied());
                         rule.get_or_insert("document-author");
                         confidence = confidence.min(0.6);
+                    } else {
+                        // Nobody named issued it: "the report" is the source.
+                        let head = doc.tokens[m.end - 1].lower.clone();
+                        let k = reg.described(
+                            SpeakerKind::Organization,
+                            surface(doc, m.clone()),
+                            &head,
+                            None,
+                        );
+                        speakers.push(k);
+                        rule.get_or_insert("description-unresolved");
+                        confidence = confidence.min(0.5);
                     }
                 }
                 Ref::Anonymous => {}
