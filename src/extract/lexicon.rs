@@ -508,7 +508,7 @@ pub fn agent_noun(word: &str) -> bool {
         return true;
     }
     AGENTS.contains(&word)
-        || ["er", "or", "ist", "ian", "man", "woman", "-half", "-back"]
+        || ["er", "or", "ist", "ian", "man", "-half", "-back"]
             .iter()
             .any(|s| word.len() > s.len() + 2 && word.ends_with(s))
 }

@@ -589,16 +589,7 @@ fn read_one(toks: &[Token], chars: &[char], top: bool) -> Ref {
         _ => toks,
     };
     if let Some(name) = body_name(&toks[k..], chars) {
-        let lower = name.to_lowercase();
-        let name = lexicon::known_org(&lower).map_or(name, str::to_string);
-        return named(
-            SpeakerKind::Organization,
-            name,
-            Vec::new(),
-            affiliation,
-            Gender::Unknown,
-            false,
-        );
+        return organisation(name, affiliation);
     }
     // The name is the trailing run of capitalised words; capitalised words
     // before a lower-case one describe ("Republican vice-presidential nominee").
@@ -798,17 +789,7 @@ fn read_one(toks: &[Token], chars: &[char], top: bool) -> Ref {
     }
     if lexicon::body_noun(head) {
         if let Some(r) = modifier.filter(|r| r.start == k || owner_range.is_none()) {
-            let name = text_of(&toks[r], chars);
-            let lower = name.to_lowercase();
-            let name = lexicon::known_org(&lower).map_or(name, str::to_string);
-            return named(
-                SpeakerKind::Organization,
-                name,
-                Vec::new(),
-                affiliation,
-                Gender::Unknown,
-                false,
-            );
+            return organisation(text_of(&toks[r], chars), affiliation);
         }
     }
     // "the UN peace envoy for Syria": the head is before "for"/"of"; in
@@ -986,6 +967,19 @@ fn body_name(toks: &[Token], chars: &[char]) -> Option<String> {
         return None;
     }
     Some(text_of(toks, chars))
+}
+
+/// A body by its name, in its canonical spelling when the lexicon knows it.
+fn organisation(name: String, affiliation: Option<String>) -> Ref {
+    let name = lexicon::known_org(&name.to_lowercase()).map_or(name, str::to_string);
+    named(
+        SpeakerKind::Organization,
+        name,
+        Vec::new(),
+        affiliation,
+        Gender::Unknown,
+        false,
+    )
 }
 
 fn named(
