@@ -246,6 +246,13 @@ pub struct Polarity {
     /// if- or whether-clause, not a question), each with the content stems
     /// of its clause.
     pub asserted: std::collections::HashMap<String, std::collections::HashSet<String>>,
+    /// One per denial: whether a modal of will or duty governs it ("would
+    /// not apologise", "should ... not resign"): it then also meets a call
+    /// or wish for the same thing ("urged him to apologise").
+    pub modal: Vec<bool>,
+    /// Predicates called for or wished rather than stated ("him to
+    /// apologise"), each with the content stems of its clause.
+    pub wished: std::collections::HashMap<String, std::collections::HashSet<String>>,
 }
 
 /// Denials of a predicate: what can contradict a statement.
@@ -357,6 +364,30 @@ fn polarity(text: &str) -> Polarity {
             })
             .map(|w| stem(&w[1].0))
             .collect();
+        // "Livingstone to apologise", "urged him to resign": the person
+        // called on, then what is called for.
+        for w in ws.windows(3) {
+            let called = w[0].1.chars().next().is_some_and(char::is_uppercase)
+                || matches!(
+                    w[0].0.as_str(),
+                    "him" | "her" | "them" | "us" | "me" | "you"
+                );
+            if called && w[1].0 == "to" && !STOPWORDS.contains(&w[2].0.as_str()) {
+                let s = stem(&w[2].0);
+                let mut c = content.clone();
+                c.remove(&s);
+                p.wished.entry(s).or_insert(c);
+            }
+        }
+        if ws.first().is_some_and(|w| w.0 == "to") && p.asserted.is_empty() && p.wished.is_empty() {
+            // A text that is only what was called for: "to apologise".
+            if let Some(w) = ws.get(1).filter(|w| !STOPWORDS.contains(&w.0.as_str())) {
+                let s = stem(&w.0);
+                let mut c = content.clone();
+                c.remove(&s);
+                p.wished.entry(s).or_insert(c);
+            }
+        }
         if !supposed {
             for s in p
                 .affirmed
@@ -374,7 +405,8 @@ fn polarity(text: &str) -> Polarity {
 
 fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
     let (denied, affirmed) = (&mut p.denied, &mut p.affirmed);
-    let predicate = &mut p.predicate;
+    let (predicate, modal) = (&mut p.predicate, &mut p.modal);
+    let opening = denied.is_empty() && affirmed.is_empty();
     // Pieces of a hyphenated word follow the joined word: they share its fate.
     let mut part = vec![false; ws.len()];
     for (k, w) in ws.iter().enumerate() {
@@ -393,12 +425,34 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         e
     };
     let mut scoped = vec![false; ws.len()];
+    let mut cancelled = vec![false; ws.len()];
     for i in 0..ws.len() {
         let w = ws[i].0.as_str();
         if part[i] {
             continue;
         }
-        let start = if NEGATIONS.contains(&w) || DENIERS.contains(&w) {
+        // "ruled out taking part"; a text opening on "out" lost its "ruled".
+        let ruled_out = w == "out"
+            && (i == 0 && opening
+                || i > 0
+                    && !scoped[i - 1]
+                    && matches!(ws[i - 1].0.as_str(), "rule" | "rules" | "ruled" | "ruling"));
+        // "was also denied gold": deprived of, not a denial of.
+        let passive = i > 0
+            && matches!(w, "denied" | "refused")
+            && ws[..i]
+                .iter()
+                .rev()
+                .take(3)
+                .map(|w| w.0.as_str())
+                .find(|w| !(w.ends_with("ly") || matches!(*w, "also" | "again" | "then")))
+                .is_some_and(|w| {
+                    matches!(w, "was" | "were" | "been" | "be" | "is" | "are" | "being")
+                });
+        if cancelled[i] || passive {
+            continue;
+        }
+        let start = if NEGATIONS.contains(&w) || DENIERS.contains(&w) || ruled_out {
             i + 1
         } else if DENYING_VERBS.contains(&w) {
             // "declined to comment", "declined comment"
@@ -410,6 +464,16 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         } else {
             continue;
         };
+        // "failed to deny", "did not deny": two denials assert.
+        if let Some(n) = ws.get(start).map(|n| n.0.as_str()) {
+            if matches!(
+                n,
+                "deny" | "denies" | "denied" | "denying" | "dispute" | "disputed"
+            ) {
+                cancelled[start] = true;
+                continue;
+            }
+        }
         scoped[i] = true;
         // "found no blood", "said nothing": the verb before an absent object
         // is denied too.
@@ -458,7 +522,8 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         // suspects"), a time ("not expected until 2005") or a degree ("not
         // improved enough").
         let after = ws.get(j + 1).map_or("", |n| n.0.as_str());
-        let outright = denies_predicate(w)
+        // "no longer a member" denies as "not" does.
+        let outright = (denies_predicate(w) || ruled_out || w == "no" && next == "longer")
             && !matches!(
                 next,
                 "for" | "in" | "on" | "at" | "from" | "with" | "by" | "as" | "because" | "since"
@@ -472,6 +537,43 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
                 "sure" | "certain" | "convinced" | "think" | "believe" | "feel" | "expect" | "know"
             );
         predicate.push(outright);
+        // "would not", "should stick to his guns and not": will or duty.
+        let willed = ws[..i].iter().any(|w| {
+            matches!(
+                w.0.as_str(),
+                "would" | "will" | "wo" | "should" | "must" | "shall" | "ought"
+            )
+        });
+        modal.push(willed);
+        // "did not detect anti-Semitism", "does not think he will resign":
+        // what is not found or not believed is what is denied.
+        let mut raised: Vec<usize> = Vec::new();
+        if outright
+            && matches!(
+                ws[j].0.as_str(),
+                "detect" | "find" | "see" | "think" | "believe" | "accept"
+            )
+        {
+            let mut k = j + 1;
+            while k < ws.len() && raised.iter().filter(|&&r| !part[r]).count() < 3 {
+                let n = ws[k].0.as_str();
+                let content = n.chars().all(char::is_alphabetic)
+                    && !STOPWORDS.contains(&n)
+                    && !DENIAL_SKIP.contains(&n)
+                    && !ws[k].1.chars().next().is_some_and(char::is_uppercase);
+                if content {
+                    raised.push(k);
+                } else if !raised.is_empty() && !part[k] {
+                    break;
+                }
+                k += 1;
+            }
+        }
+        for &k in &raised {
+            denied.push(stem(&ws[k].0));
+            predicate.push(true);
+            modal.push(willed);
+        }
         let mut end = j;
         let mut reached = 0;
         while end + 1 < ws.len() && reached < DENIAL_REACH {
@@ -484,6 +586,13 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         for p in (j + 1..=compound_end(j)).filter(|&p| part[p]) {
             denied.push(stem(&ws[p].0));
             predicate.push(outright);
+            modal.push(willed);
+        }
+        if let Some(&last) = raised.last() {
+            let end = compound_end(last).min(ws.len() - 1);
+            for s in scoped.iter_mut().take(end + 1).skip(start) {
+                *s = true;
+            }
         }
     }
     // Only words a denial can bear on are worth remembering as stated.
@@ -527,6 +636,36 @@ pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
     one_way(a, b).or_else(|| one_way(b, a))
 }
 
+/// The words of a text past what opens a reported claim: "that" and a
+/// reporting verb carried with it ("pleaded not guilty").
+fn opening_words(text: &str) -> Vec<String> {
+    let ws = words(text);
+    let mut it = ws.iter().map(|w| w.0.clone()).peekable();
+    while it.peek().is_some_and(|w| w == "that") {
+        it.next();
+    }
+    let rest: Vec<String> = it.collect();
+    match rest.first() {
+        Some(w) if w.len() > 4 && w.ends_with("ed") && rest.len() > 1 => rest[1..]
+            .iter()
+            .skip_while(|w| *w == "that")
+            .cloned()
+            .collect(),
+        _ => rest,
+    }
+}
+
+/// Whether the text says whom or what it is about: it does not open on a
+/// pronoun or an infinitive ("It is also paying", "to pay $300m").
+pub fn subject_given(f: &Features) -> bool {
+    !opening_words(&f.text).first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "it" | "he" | "she" | "they" | "we" | "i" | "you" | "this" | "these" | "those" | "to"
+        )
+    })
+}
+
 /// A denial of what the other text asserts about the same matter: the
 /// denial negates a predicate, the other text states it outside any if-
 /// or whether-clause or question, and the two clauses share something
@@ -536,24 +675,50 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
     if !a.may_deny && !b.may_deny {
         return None;
     }
+    // "not guilty to charges" against "guilty to fraud": neither says of
+    // whom, so nothing aligns the two.
+    let opens_on = |f: &Features, d: &str| {
+        let ws = opening_words(&f.text);
+        let mut it = ws.iter().map(String::as_str);
+        let first = it.next().unwrap_or("");
+        let first = if NEGATIONS.contains(&first) || DENIERS.contains(&first) {
+            it.next().unwrap_or("")
+        } else {
+            first
+        };
+        stem(first) == d
+    };
     let one_way = |fx: &Features, fy: &Features| {
         let (x, y) = (fx.polarity(), fy.polarity());
         x.denied.iter().enumerate().find_map(|(i, d)| {
+            if opens_on(fx, d) && opens_on(fy, d) {
+                return None;
+            }
             if !x.predicate.get(i).copied().unwrap_or(false)
                 || x.affirmed.contains(d)
                 || y.denied.contains(d)
             {
                 return None;
             }
-            // The counterpart: the same stem, or a synonym, stated by y.
-            let counterpart = y.asserted.get(d).or_else(|| {
+            let ctx = x.context.get(i)?;
+            // What a modal denial refuses can also be what the other calls for.
+            let willed = x.modal.get(i).copied().unwrap_or(false);
+            let stated = |s: &String| {
+                y.asserted
+                    .get(s)
+                    .or_else(|| willed.then(|| y.wished.get(s)).flatten())
+            };
+            // The counterpart: the same stem, or a synonym, stated by y; a
+            // synonym the denying clause itself uses stands for something
+            // else ("can't chase ... with dogs" is not denied by "dogs").
+            let counterpart = stated(d).or_else(|| {
                 let cs = lexicon::concepts(d);
                 fy.terms
                     .iter()
                     .filter(|t| !cs.is_empty() && t.concepts.iter().any(|c| cs.contains(c)))
-                    .find_map(|t| y.asserted.get(&t.stem))
+                    .filter(|t| !ctx.contains(&t.stem) && !x.affirmed.contains(&t.stem))
+                    .find_map(|t| stated(&t.stem))
             })?;
-            let ctx = x.context.get(i)?;
             let mut shared: Vec<String> = ctx.intersection(counterpart).cloned().collect();
             // Two words in common, or a name: one common word is a topic.
             let named = |s: &String| fx.terms.iter().any(|t| t.name && t.stem == *s);
@@ -969,7 +1134,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
     let ws = words(&marked);
     let may_deny = ws.iter().any(|w| {
         let w = w.0.as_str();
-        NEGATIONS.contains(&w) || DENIERS.contains(&w) || DENYING_VERBS.contains(&w)
+        NEGATIONS.contains(&w) || DENIERS.contains(&w) || DENYING_VERBS.contains(&w) || w == "out"
     });
     let mut f = Features {
         text: text.to_string(),

@@ -347,7 +347,15 @@ fn aligned_figures(a: &Features, b: &Features, differing: &[NumKind]) -> Option<
             .iter()
             .any(|w| super::features::moving_word(&w.0))
     };
-    if (ta.is_empty() || tb.is_empty()) && (reading(a) || reading(b)) {
+    // "Last week" and "yesterday" are relative to a publication date the
+    // text does not carry: they do not pin a reading down.
+    let anchored = |t: &std::collections::BTreeSet<String>| {
+        split_days(t).0.iter().any(|m| {
+            !(m.ends_with(" week") || m.ends_with(" month"))
+                || m.starts_with(|c: char| c.is_ascii_digit())
+        })
+    };
+    if (!anchored(&ta) || !anchored(&tb)) && (reading(a) || reading(b)) {
         return None;
     }
     // "42.7 trillion calculations" and "42.7 teraflops": the same figure in
@@ -360,6 +368,33 @@ fn aligned_figures(a: &Features, b: &Features, differing: &[NumKind]) -> Option<
             .collect()
     };
     if digits(a).iter().any(|x| digits(b).contains(x)) {
+        return None;
+    }
+    // "It is also paying $500,000", "to pay $300m": a figure whose subject
+    // the text does not give cannot be held against another's.
+    if !super::features::subject_given(a) || !super::features::subject_given(b) {
+        return None;
+    }
+    // Two figures a side ("$881m for one, $576m for the other"): which
+    // belongs to what cannot be told, so none is set against another.
+    let main = |f: &Features| {
+        let mut text = String::new();
+        let mut depth = 0usize;
+        for c in f.text.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => text.push(c),
+                _ => {}
+            }
+        }
+        super::features::features(&text, &[])
+            .numbers
+            .iter()
+            .filter(|n| n.2 == kind)
+            .count()
+    };
+    if main(a) > 1 && main(b) > 1 {
         return None;
     }
     let (na, nb) = (subject_names(a), subject_names(b));
@@ -715,6 +750,79 @@ mod tests {
         assert!(!contradicts(
             "The sequel was not delayed by the strike",
             "Fans complained about delays at the stadium"
+        ));
+    }
+
+    #[test]
+    fn what_is_not_found_or_no_longer_so_is_denied() {
+        // Not finding or not believing something denies it.
+        assert!(contradicts(
+            "There was widespread fraud in the election",
+            "The observers did not find widespread fraud in the election"
+        ));
+        assert!(contradicts(
+            "The drummer is one of the members of the Ashford band",
+            "The drummer is no longer a member of the Ashford band"
+        ));
+        // "ruled out" denies what follows; "haven't ruled out" does not.
+        assert!(contradicts(
+            "The mayor will stand for a third term in office",
+            "The mayor ruled out standing for a third term in office"
+        ));
+        assert!(!contradicts(
+            "We have not ruled out standing for a third term in office",
+            "The mayor will stand for a third term in office"
+        ));
+    }
+
+    #[test]
+    fn a_refusal_contradicts_a_call_for_the_same_thing() {
+        assert!(contradicts(
+            "Mr Okafor should ignore his critics and not resign over the housing report",
+            "Councillors urged Mr Okafor to resign over the housing report"
+        ));
+        // An ability denied is not a call refused: "dogs to chase" is a purpose.
+        assert!(!contradicts(
+            "You can't chase wild deer with a pack of hounds",
+            "These events involve the use of hounds to chase wild deer"
+        ));
+    }
+
+    #[test]
+    fn two_denials_and_a_deprivation_are_not_denials() {
+        // "failed to deny" leaves the claim standing.
+        assert!(!contradicts(
+            "The minister failed to deny that he had leaked the memo to the press",
+            "The minister had leaked the memo to the press"
+        ));
+        // "was denied a medal" says what he did not get, not what he denied.
+        assert!(!contradicts(
+            "Okoye was also denied a medal in the relay when he fell on the final bend",
+            "The relay medallists Ade and Brennan will meet again in the 200m"
+        ));
+    }
+
+    #[test]
+    fn claims_that_do_not_say_of_whom_do_not_contradict() {
+        // Two pleas, neither saying whose.
+        assert!(!contradicts(
+            "pleaded not guilty to charges of fraud and bribery",
+            "pleaded guilty to fraud charges stemming from the audit"
+        ));
+        // A figure for "it" is nobody's in particular.
+        assert!(!contradicts(
+            "It is also paying $2m to the regulator to settle the charges",
+            "The bank agreed to pay $40m to the regulator to settle the charges"
+        ));
+        // Two figures a side: which belongs to what cannot be told.
+        assert!(!contradicts(
+            "Toy Story 3 took $400m, compared with $300m for Cars 2",
+            "Toy Story 3 and Cars 2 took $250m while Cars 2 took $180m"
+        ));
+        // A chart position "last week" in two articles is two weeks.
+        assert!(!contradicts(
+            "The Firm knocked last week's top film down to third place with $12.5m",
+            "There were no big releases last week, and the top film finished second with $14.7m"
         ));
     }
 

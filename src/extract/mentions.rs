@@ -511,10 +511,10 @@ pub fn parse_one(toks: &[Token], chars: &[char]) -> Ref {
     read_one(toks, chars, true)
 }
 
-/// One mention read; `inside` the fallback, without another fallback.
-fn read_one(toks: &[Token], chars: &[char], top: bool) -> Ref {
-    // Sentence adverbs and dates before a subject are not its name:
-    // "Similarly", "Personally I", "Wednesday Mr Straw", "March Lord Goldsmith".
+/// How many tokens open a mention without being part of it: sentence
+/// adverbs and dates before a subject ("Similarly", "Personally I",
+/// "Wednesday Mr Straw", "March Lord Goldsmith", "Tuesday the chancellor").
+pub fn lead_len(toks: &[Token]) -> usize {
     let mut lead = 0;
     while lead < toks.len() {
         let w = toks[lead].lower.as_str();
@@ -538,6 +538,12 @@ fn read_one(toks: &[Token], chars: &[char], top: bool) -> Ref {
         }
         lead += 1;
     }
+    lead
+}
+
+/// One mention read; `inside` the fallback, without another fallback.
+fn read_one(toks: &[Token], chars: &[char], top: bool) -> Ref {
+    let lead = lead_len(toks);
     if lead == toks.len() {
         return Ref::Anonymous;
     }

@@ -340,7 +340,10 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
             match r {
                 Ref::Named(n) => {
                     let text = if refs.len() == 1 {
-                        surface(doc, m.clone())
+                        surface(
+                            doc,
+                            m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
+                        )
                     } else {
                         n.name.clone()
                     };
@@ -427,8 +430,15 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                         } else {
                             SpeakerKind::Person
                         };
-                        let k =
-                            reg.described(kind, surface(doc, m.clone()), head, affiliation.clone());
+                        let k = reg.described(
+                            kind,
+                            surface(
+                                doc,
+                                m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
+                            ),
+                            head,
+                            affiliation.clone(),
+                        );
                         speakers.push(k);
                         rule.get_or_insert("description-unresolved");
                         confidence = confidence.min(0.5);
@@ -453,7 +463,10 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                             confidence = confidence.min(0.5);
                             reg.described(
                                 SpeakerKind::Organization,
-                                surface(doc, m.clone()),
+                                surface(
+                                    doc,
+                                    m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
+                                ),
                                 head,
                                 None,
                             )
@@ -485,7 +498,10 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                         let head = doc.tokens[m.end - 1].lower.clone();
                         let k = reg.described(
                             SpeakerKind::Organization,
-                            surface(doc, m.clone()),
+                            surface(
+                                doc,
+                                m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
+                            ),
                             &head,
                             None,
                         );

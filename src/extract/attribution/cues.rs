@@ -124,9 +124,21 @@ fn after_determiner(tokens: &[Token], i: usize) -> bool {
 /// not cues of the subject.
 fn passive(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i].lower;
-    i > 0
+    // "was also denied", "were repeatedly told": an adverb may come between.
+    let mut k = i;
+    while k > 1
+        && i - k < 2
+        && (tokens[k - 1].lower.ends_with("ly")
+            || matches!(
+                tokens[k - 1].lower.as_str(),
+                "also" | "not" | "never" | "still" | "just" | "then" | "again" | "already" | "once"
+            ))
+    {
+        k -= 1;
+    }
+    k > 0
         && matches!(
-            tokens[i - 1].lower.as_str(),
+            tokens[k - 1].lower.as_str(),
             "was" | "were" | "been" | "be" | "is" | "are" | "being"
         )
         && (t.ends_with("ed") || t.ends_with("told"))

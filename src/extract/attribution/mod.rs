@@ -146,5 +146,18 @@ mod tests {
         let e =
             extract("Title\n\nRubio was asked by the moderator whether his plan was conservative.");
         assert!(!spoken_by(&e, |n| n == "Rubio"), "{:?}", e.claims);
+        // An adverb between "was" and the participle leaves it a passive.
+        let e = extract("Title\n\nKeller was also denied a medal in the relay when he fell.");
+        assert!(!spoken_by(&e, |n| n == "Keller"), "{:?}", e.claims);
+        assert!(e.claims.iter().all(|c| c.cue.is_none()), "{:?}", e.claims);
+    }
+
+    #[test]
+    fn a_date_before_a_description_is_not_part_of_the_speaker() {
+        let e = extract(
+            "Title\n\nBefore he flew to Lima on Friday the treasurer told reporters: \"Of course I back the plan.\"",
+        );
+        assert!(spoken_by(&e, |n| n == "the treasurer"), "{:?}", e.speakers);
+        assert!(!spoken_by(&e, |n| n.contains("Friday")), "{:?}", e.speakers);
     }
 }
