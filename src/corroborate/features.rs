@@ -504,6 +504,20 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
             }
             continue;
         }
+        // "denied the campaign was racist": what is denied is the clause's
+        // predicate, not its subject.
+        let start = if matches!(w, "deny" | "denies" | "denied" | "denying") {
+            (start..ws.len().min(start + 5))
+                .find(|&k| {
+                    matches!(
+                        ws[k].0.as_str(),
+                        "is" | "are" | "was" | "were" | "had" | "has" | "have" | "would" | "will"
+                    )
+                })
+                .map_or(start, |k| k + 1)
+        } else {
+            start
+        };
         let focus = (start..ws.len().min(start + 8)).find(|&j| {
             let n = ws[j].0.as_str();
             let capitalised = ws[j].1.chars().next().is_some_and(char::is_uppercase);

@@ -776,6 +776,18 @@ mod tests {
     }
 
     #[test]
+    fn a_denied_clause_is_denied_in_its_predicate_not_its_subject() {
+        assert!(contradicts(
+            "The party spokesman denied the election leaflet was offensive",
+            "The election leaflet was offensive to many voters"
+        ));
+        assert!(!contradicts(
+            "The party spokesman denied the election leaflet was offensive",
+            "The election leaflet was handed to many voters by the party"
+        ));
+    }
+
+    #[test]
     fn a_refusal_contradicts_a_call_for_the_same_thing() {
         assert!(contradicts(
             "Mr Okafor should ignore his critics and not resign over the housing report",
