@@ -293,6 +293,79 @@ fn denies_predicate(w: &str) -> bool {
     )
 }
 
+/// Whether the denial at `i` is inside a relative clause ("households that
+/// do not own one", "fans who did not travel"): it qualifies a noun and
+/// denies nothing the sentence asserts. "said that it did not" is a
+/// reported denial, not a relative clause.
+fn relative_clause(ws: &[(String, String)], i: usize) -> bool {
+    let mut k = i;
+    while k > 0
+        && matches!(
+            ws[k - 1].0.as_str(),
+            "do" | "does"
+                | "did"
+                | "have"
+                | "has"
+                | "had"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "should"
+        )
+    {
+        k -= 1;
+    }
+    if k == 0 {
+        return false;
+    }
+    match ws[k - 1].0.as_str() {
+        "who" | "which" | "whose" => true,
+        "that" => {
+            k >= 2 && {
+                let (before, raw) = (ws[k - 2].0.as_str(), ws[k - 2].1.as_str());
+                !REPORTING_BEFORE_THAT.contains(&before)
+                    && !before.ends_with("ed")
+                    && (before.ends_with('s') || raw.starts_with(char::is_uppercase))
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Verbs whose "that" opens what they report, not a relative clause.
+const REPORTING_BEFORE_THAT: &[&str] = &[
+    "says",
+    "claims",
+    "insists",
+    "argues",
+    "believes",
+    "thinks",
+    "warns",
+    "adds",
+    "admits",
+    "denies",
+    "suggests",
+    "shows",
+    "means",
+    "hopes",
+    "knows",
+    "feels",
+    "fears",
+    "accepts",
+    "agrees",
+    "is",
+    "was",
+    "says",
+    "maintains",
+    "stresses",
+    "notes",
+];
+
 /// Content stems of a clause: what it is about, function words aside.
 fn clause_content(ws: &[(String, String)]) -> std::collections::HashSet<String> {
     ws.iter()
@@ -537,7 +610,13 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         // improved enough").
         let after = ws.get(j + 1).map_or("", |n| n.0.as_str());
         // "no longer a member" denies as "not" does.
+        // "has not played since the final": a period's denial, not the act's.
+        let since = ws[j..ws.len().min(j + DENIAL_REACH + 2)]
+            .iter()
+            .any(|w| w.0 == "since");
         let outright = (denies_predicate(w) || ruled_out || w == "no" && next == "longer")
+            && !since
+            && !relative_clause(ws, i)
             && !matches!(
                 next,
                 "for" | "in" | "on" | "at" | "from" | "with" | "by" | "as" | "because" | "since"

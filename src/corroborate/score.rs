@@ -788,6 +788,24 @@ mod tests {
     }
 
     #[test]
+    fn a_denial_in_a_relative_clause_or_of_a_period_denies_nothing_asserted() {
+        // "households that do not own one" qualify households.
+        assert!(!contradicts(
+            "more than half of all Irish households own a home broadband line",
+            "the firm will target those households in Ireland that do not own a home broadband line"
+        ));
+        assert!(contradicts(
+            "most Irish households own a home broadband line",
+            "Irish households do not own a home broadband line, the survey says"
+        ));
+        // "has not played since the final" is about the time after it.
+        assert!(!contradicts(
+            "He played for Wales in every game of the 2019 Six Nations",
+            "The winger has not played for Wales since the 2019 Six Nations"
+        ));
+    }
+
+    #[test]
     fn a_refusal_contradicts_a_call_for_the_same_thing() {
         assert!(contradicts(
             "Mr Okafor should ignore his critics and not resign over the housing report",

@@ -261,9 +261,14 @@ pub fn prepare(
         };
         if f.terms.len() >= MIN_TERMS {
             for t in query_terms(&f) {
-                let mut list = search.postings(t, POSTINGS_PER_TERM);
-                // Whatever was stored after the snapshot is `finish`'s.
-                list.retain(|id| snapshot.is_some_and(|s| id.article <= s));
+                // The newest entries up to the snapshot; whatever was stored
+                // after it is `finish`'s.
+                let list = match snapshot {
+                    Some(s) => {
+                        search.newest_postings(t, Some(ArticleId(s.0 + 1)), POSTINGS_PER_TERM)
+                    }
+                    None => Vec::new(),
+                };
                 pc.lists.push((t.to_string(), list));
             }
             let ranked = rank_candidates(&pc.lists);
@@ -307,13 +312,13 @@ pub fn finish(
         if pc.lists.is_empty() {
             continue;
         }
-        // The lists as they stand now: the snapshot's entries come first
-        // in key order, so the newer ones only fill what the cap leaves.
+        // The lists as they stand now: what was stored since the snapshot
+        // is newer still, and the cap keeps the newest.
         for (term, list) in pc.lists.iter_mut() {
-            if list.len() < POSTINGS_PER_TERM {
-                let more = search.postings_from(term, since, POSTINGS_PER_TERM - list.len());
-                list.extend(more.into_iter().filter(|id| id.article != article));
-            }
+            let more = search.postings_from(term, since, POSTINGS_PER_TERM);
+            list.extend(more.into_iter().filter(|id| id.article != article));
+            let cut = list.len().saturating_sub(POSTINGS_PER_TERM);
+            list.drain(..cut);
         }
         let from = ClaimId { article, ordinal };
         let f = &pc.features;
@@ -419,7 +424,7 @@ pub fn plan_fact_check(
     if f.terms.len() >= MIN_TERMS {
         let ids = shared_candidates(
             &query_terms(&f),
-            |t| Ok(search.postings(t, POSTINGS_PER_TERM)),
+            |t| Ok(search.newest_postings(t, None, POSTINGS_PER_TERM)),
             |c: &ClaimId| Some(*c) != new.claim,
         )?;
         let known = stored_features(store, search, &ids)?;

@@ -190,6 +190,25 @@ impl Search {
             .collect()
     }
 
+    /// The newest claims indexed under a term, at most `limit`, of articles
+    /// before `before` (none: of all).
+    pub fn newest_postings(
+        &self,
+        term: &str,
+        before: Option<ArticleId>,
+        limit: usize,
+    ) -> Vec<ClaimId> {
+        let before = before.map(|article| ClaimId {
+            article,
+            ordinal: 0,
+        });
+        self.claims
+            .newest(term, before, limit)
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    }
+
     /// Claims of articles from `from` on indexed under a term, at most `limit`.
     pub fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Vec<ClaimId> {
         let from = ClaimId {
@@ -203,12 +222,12 @@ impl Search {
             .collect()
     }
 
-    /// Calls `f` once with the first `limit` claim postings of a term (none: not called).
+    /// Calls `f` once with the newest `limit` claim postings of a term (none: not called).
     pub fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>])) {
         self.claims.with(term, limit, f)
     }
 
-    /// Calls `f` once with the first `limit` fact-check postings of a term.
+    /// Calls `f` once with the newest `limit` fact-check postings of a term.
     pub fn with_fact_check_postings(
         &self,
         term: &str,

@@ -78,11 +78,26 @@ impl<I: Copy + Ord> MemIndex<I> {
             .unwrap_or_default()
     }
 
-    /// Calls `f` with the first `limit` postings of a term, in place.
+    /// The newest `limit` postings of a term before `before` (none: of all),
+    /// in key order: a long list is read from its recent end, so a lookup
+    /// costs the same however long the list has grown and still reaches
+    /// the newest entries.
+    pub fn newest(&self, term: &str, before: Option<I>, limit: usize) -> Vec<Posting<I>> {
+        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
+        lists
+            .get(term)
+            .map(|l| {
+                let end = before.map_or(l.len(), |b| l.partition_point(|p| p.id < b));
+                l[end.saturating_sub(limit)..end].to_vec()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Calls `f` with the newest `limit` postings of a term, in place.
     pub fn with(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<I>])) {
         let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
         if let Some(l) = lists.get(term) {
-            f(&l[..l.len().min(limit)]);
+            f(&l[l.len().saturating_sub(limit)..]);
         }
     }
 
@@ -110,5 +125,10 @@ mod tests {
         assert_eq!(ids, [3, 4, 5]);
         assert_eq!(m.get("a", 2).len(), 2);
         assert!(m.get("b", 2).is_empty());
+        // Read from the recent end, before a bound or from the very end.
+        let ids = |v: Vec<Posting<u64>>| v.iter().map(|p| p.id).collect::<Vec<_>>();
+        assert_eq!(ids(m.newest("a", None, 2)), [4, 5]);
+        assert_eq!(ids(m.newest("a", Some(5), 2)), [3, 4]);
+        assert_eq!(ids(m.newest("a", Some(3), 2)), Vec::<u64>::new());
     }
 }
