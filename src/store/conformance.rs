@@ -282,6 +282,19 @@ pub fn an_article_is_committed_whole_and_read_back_every_way(b: &dyn Backend) {
         ..Default::default()
     };
     assert_eq!(by(text), w.claims[1..]);
+    let search = |q: &str| {
+        by(ClaimFilter {
+            search: Some(q.into()),
+            ..Default::default()
+        })
+    };
+    // Words across a space, any case; a field name of the stored value
+    // ("text") is not the claim's text; punctuation is matched as written.
+    assert_eq!(search("will STRIKE"), w.claims[1..]);
+    assert_eq!(search("Taxes would"), w.claims[..1]);
+    assert!(search("text").is_empty());
+    assert!(search("strike,").is_empty());
+    assert_eq!(search("will strike"), search("WILL strike"));
     let confident = ClaimFilter {
         min_confidence: Some(0.55),
         ..Default::default()

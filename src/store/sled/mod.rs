@@ -326,6 +326,37 @@ fn write_speaker(
     Ok(())
 }
 
+/// A search for plain words ruled out on a claim's stored bytes, before
+/// decoding it: JSON writes ASCII letters, digits and spaces as they are,
+/// so a value whose bytes, lower-cased, lack the words has a text that
+/// lacks them too. A listing filtered by search then decodes only the
+/// claims that may match.
+struct RawSearch {
+    /// The words, lower-cased.
+    needle: Vec<u8>,
+}
+
+impl RawSearch {
+    fn new(q: &str) -> Option<Self> {
+        (!q.is_empty() && q.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')).then(|| {
+            RawSearch {
+                needle: q.to_ascii_lowercase().into_bytes(),
+            }
+        })
+    }
+
+    /// Whether the bytes hold the words in any case: each place the first
+    /// letter occurs (either case) is compared, the value is not copied.
+    fn may_contain(&self, value: &[u8]) -> bool {
+        let n = &self.needle;
+        memchr::memchr2_iter(n[0], n[0].to_ascii_uppercase(), value).any(|i| {
+            value
+                .get(i..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        })
+    }
+}
+
 impl Store for SledStore {
     fn article(&self, id: ArticleId) -> Result<Option<Article>> {
         Self::get(&self.articles, &keys::article(id))
@@ -403,6 +434,7 @@ impl Store for SledStore {
             (Some(a), None) => self.claims.range(keys::article(a).to_vec()..),
             (None, None) => self.claims.iter(),
         };
+        let raw = filter.search.as_deref().and_then(RawSearch::new);
         for kv in iter {
             let (k, v) = kv.map_err(io)?;
             if after_key.as_ref().is_some_and(|a| a[..] == k[..]) {
@@ -412,6 +444,9 @@ impl Store for SledStore {
                 if !k.starts_with(&keys::article(a)) {
                     break;
                 }
+            }
+            if raw.as_ref().is_some_and(|r| !r.may_contain(&v)) {
+                continue;
             }
             let c: Claim = decode(&v)?;
             if filter.matches(&c) {
