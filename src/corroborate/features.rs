@@ -240,19 +240,21 @@ pub struct Polarity {
     /// "denied", "failed to") rather than a noun ("no plans", "without").
     /// Only a predicate's denial can contradict what another text asserts.
     pub predicate: Vec<bool>,
-    /// One per denial: the content stems of its clause, the denied one aside.
-    pub context: Vec<std::collections::HashSet<String>>,
+    /// The content stems of each clause, held once: what a denial or an
+    /// assertion shares with the other text is read from its clause.
+    pub clauses: Vec<std::collections::HashSet<String>>,
+    /// One per denial: its clause (in `clauses`).
+    pub context: Vec<usize>,
     /// Stems stated outside every denial in a clause that asserts (not an
-    /// if- or whether-clause, not a question), each with the content stems
-    /// of its clause.
-    pub asserted: std::collections::HashMap<String, std::collections::HashSet<String>>,
+    /// if- or whether-clause, not a question), each with its clause.
+    pub asserted: std::collections::HashMap<String, usize>,
     /// One per denial: whether a modal of will or duty governs it ("would
     /// not apologise", "should ... not resign"): it then also meets a call
     /// or wish for the same thing ("urged him to apologise").
     pub modal: Vec<bool>,
     /// Predicates called for or wished rather than stated ("him to
-    /// apologise"), each with the content stems of its clause.
-    pub wished: std::collections::HashMap<String, std::collections::HashSet<String>>,
+    /// apologise"), each with its clause.
+    pub wished: std::collections::HashMap<String, usize>,
 }
 
 /// Denials of a predicate: what can contradict a statement.
@@ -417,15 +419,12 @@ fn polarity(text: &str) -> Polarity {
                 .iter()
                 .any(|w| matches!(w.0.as_str(), "would" | "could" | "might") || w.1 == "may");
         let before = p.affirmed.clone();
-        let content = clause_content(&ws);
+        let ci = p.clauses.len();
+        p.clauses.push(clause_content(&ws));
         let from = p.denied.len();
         clause_polarity(&ws, &mut p);
-        for _ in from..p.denied.len() {
-            let d = p.denied[p.context.len()].clone();
-            let mut c = content.clone();
-            c.remove(&d);
-            p.context.push(c);
-        }
+        p.context
+            .extend(std::iter::repeat_n(ci, p.denied.len() - from));
         // "the chance to tackle", "he could resign": not said to be so.
         let irrealis: std::collections::HashSet<String> = ws
             .windows(2)
@@ -446,19 +445,13 @@ fn polarity(text: &str) -> Polarity {
                     "him" | "her" | "them" | "us" | "me" | "you"
                 );
             if called && w[1].0 == "to" && !STOPWORDS.contains(&w[2].0.as_str()) {
-                let s = stem(&w[2].0);
-                let mut c = content.clone();
-                c.remove(&s);
-                p.wished.entry(s).or_insert(c);
+                p.wished.entry(stem(&w[2].0)).or_insert(ci);
             }
         }
         if ws.first().is_some_and(|w| w.0 == "to") && p.asserted.is_empty() && p.wished.is_empty() {
             // A text that is only what was called for: "to apologise".
             if let Some(w) = ws.get(1).filter(|w| !STOPWORDS.contains(&w.0.as_str())) {
-                let s = stem(&w.0);
-                let mut c = content.clone();
-                c.remove(&s);
-                p.wished.entry(s).or_insert(c);
+                p.wished.entry(stem(&w.0)).or_insert(ci);
             }
         }
         if !supposed {
@@ -467,9 +460,7 @@ fn polarity(text: &str) -> Polarity {
                 .difference(&before)
                 .filter(|s| !irrealis.contains(*s))
             {
-                let mut c = content.clone();
-                c.remove(s);
-                p.asserted.entry(s.clone()).or_insert(c);
+                p.asserted.entry(s.clone()).or_insert(ci);
             }
         }
     }
@@ -793,13 +784,14 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
             {
                 return None;
             }
-            let ctx = x.context.get(i)?;
+            let clause = &x.clauses[*x.context.get(i)?];
             // What a modal denial refuses can also be what the other calls for.
             let willed = x.modal.get(i).copied().unwrap_or(false);
             let stated = |s: &String| {
                 y.asserted
                     .get(s)
                     .or_else(|| willed.then(|| y.wished.get(s)).flatten())
+                    .map(|&c| (s.clone(), c))
             };
             // The counterpart: the same stem, or a synonym, stated by y; a
             // synonym the denying clause itself uses stands for something
@@ -809,10 +801,19 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
                 fy.terms
                     .iter()
                     .filter(|t| !cs.is_empty() && t.concepts.iter().any(|c| cs.contains(c)))
-                    .filter(|t| !ctx.contains(&t.stem) && !x.affirmed.contains(&t.stem))
+                    .filter(|t| {
+                        let own = t.stem != *d && clause.contains(&t.stem);
+                        !own && !x.affirmed.contains(&t.stem)
+                    })
                     .find_map(|t| stated(&t.stem))
             })?;
-            let mut shared: Vec<String> = ctx.intersection(counterpart).cloned().collect();
+            // What the two clauses share besides the denied word and its counterpart.
+            let (said, cy) = counterpart;
+            let mut shared: Vec<String> = clause
+                .intersection(&y.clauses[cy])
+                .filter(|w| *w != d && **w != said)
+                .cloned()
+                .collect();
             // Two words in common, or a name: one common word is a topic.
             let named = |s: &String| fx.terms.iter().any(|t| t.name && t.stem == *s);
             if shared.len() < 2 && !shared.iter().any(named) {
