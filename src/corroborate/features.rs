@@ -257,6 +257,11 @@ pub struct Polarity {
     pub wished: std::collections::HashMap<String, usize>,
 }
 
+/// "deny" in its forms: a denier of what follows it.
+fn deny_verb(w: &str) -> bool {
+    matches!(w, "deny" | "denies" | "denied" | "denying")
+}
+
 /// Denials of a predicate: what can contradict a statement.
 fn denies_predicate(w: &str) -> bool {
     matches!(
@@ -339,7 +344,8 @@ fn relative_clause(ws: &[(String, String)], i: usize) -> bool {
     }
 }
 
-/// Verbs whose "that" opens what they report, not a relative clause.
+/// Words whose "that" opens what they report or state ("says that", "is
+/// that"), not a relative clause.
 const REPORTING_BEFORE_THAT: &[&str] = &[
     "says",
     "claims",
@@ -362,7 +368,6 @@ const REPORTING_BEFORE_THAT: &[&str] = &[
     "agrees",
     "is",
     "was",
-    "says",
     "maintains",
     "stresses",
     "notes",
@@ -497,6 +502,7 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         }
         // "ruled out taking part"; a text opening on "out" lost its "ruled".
         let ruled_out = w == "out"
+            && ws.get(i + 1).is_none_or(|n| n.0 != "of")
             && (i == 0 && opening
                 || i > 0
                     && !scoped[i - 1]
@@ -530,10 +536,7 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         };
         // "failed to deny", "did not deny": two denials assert.
         if let Some(n) = ws.get(start).map(|n| n.0.as_str()) {
-            if matches!(
-                n,
-                "deny" | "denies" | "denied" | "denying" | "dispute" | "disputed"
-            ) {
+            if deny_verb(n) || matches!(n, "dispute" | "disputed") {
                 cancelled[start] = true;
                 continue;
             }
@@ -570,7 +573,7 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         }
         // "denied the campaign was racist": what is denied is the clause's
         // predicate, not its subject.
-        let start = if matches!(w, "deny" | "denies" | "denied" | "denying") {
+        let start = if deny_verb(w) {
             (start..ws.len().min(start + 5))
                 .find(|&k| {
                     matches!(
@@ -720,23 +723,20 @@ pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
     one_way(a, b).or_else(|| one_way(b, a))
 }
 
-/// The words of a text past what opens a reported claim: "that" and a
-/// reporting verb carried with it ("pleaded not guilty").
+/// The first two words of a text past what opens a reported claim: "that"
+/// and a reporting verb carried with it ("pleaded not guilty").
 fn opening_words(text: &str) -> Vec<String> {
     let ws = words(text);
-    let mut it = ws.iter().map(|w| w.0.clone()).peekable();
-    while it.peek().is_some_and(|w| w == "that") {
-        it.next();
-    }
-    let rest: Vec<String> = it.collect();
-    match rest.first() {
-        Some(w) if w.len() > 4 && w.ends_with("ed") && rest.len() > 1 => rest[1..]
-            .iter()
+    let mut rest = ws.iter().map(|w| w.0.as_str()).skip_while(|w| *w == "that");
+    let mut out: Vec<&str> = rest.by_ref().take(2).collect();
+    if out.len() == 2 && out[0].len() > 4 && out[0].ends_with("ed") {
+        out = std::iter::once(out[1])
+            .chain(rest)
             .skip_while(|w| *w == "that")
-            .cloned()
-            .collect(),
-        _ => rest,
+            .take(2)
+            .collect();
     }
+    out.into_iter().map(str::to_string).collect()
 }
 
 /// Whether the text says whom or what it is about: it does not open on a
@@ -760,22 +760,23 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
         return None;
     }
     // "not guilty to charges" against "guilty to fraud": neither says of
-    // whom, so nothing aligns the two.
-    let opens_on = |f: &Features, d: &str| {
+    // whom, so nothing aligns the two. The predicate a text opens on, past
+    // a denial, read once per text.
+    let opening = |f: &Features| {
         let ws = opening_words(&f.text);
-        let mut it = ws.iter().map(String::as_str);
-        let first = it.next().unwrap_or("");
-        let first = if NEGATIONS.contains(&first) || DENIERS.contains(&first) {
-            it.next().unwrap_or("")
-        } else {
-            first
+        let first = match ws.first() {
+            Some(w) if NEGATIONS.contains(&w.as_str()) || DENIERS.contains(&w.as_str()) => {
+                ws.get(1)
+            }
+            w => w,
         };
-        stem(first) == d
+        first.map(|w| stem(w)).unwrap_or_default()
     };
-    let one_way = |fx: &Features, fy: &Features| {
+    let (oa, ob) = (opening(a), opening(b));
+    let one_way = |fx: &Features, fy: &Features, ox: &str, oy: &str| {
         let (x, y) = (fx.polarity(), fy.polarity());
         x.denied.iter().enumerate().find_map(|(i, d)| {
-            if opens_on(fx, d) && opens_on(fy, d) {
+            if ox == d && oy == d {
                 return None;
             }
             if !x.predicate.get(i).copied().unwrap_or(false)
@@ -823,7 +824,7 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
             Some((d.clone(), shared))
         })
     };
-    one_way(a, b).or_else(|| one_way(b, a))
+    one_way(a, b, &oa, &ob).or_else(|| one_way(b, a, &ob, &oa))
 }
 
 const MONTHS: [&str; 12] = [
@@ -1441,6 +1442,17 @@ mod tests {
             features("They left without paying", &[]).polarity().denied,
             ["pay"]
         );
+        // "ruled out" denies; "out of" counts.
+        assert_eq!(
+            features("The mayor ruled out standing again", &[])
+                .polarity()
+                .denied,
+            ["stand"]
+        );
+        assert!(features("Out of ten voters, six back the plan", &[])
+            .polarity()
+            .denied
+            .is_empty());
         // Not denials: "not until", a compound, a sentence adverb.
         assert!(features("The vote is not until March", &[])
             .polarity()

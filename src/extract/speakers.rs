@@ -230,6 +230,15 @@ fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
+/// A mention as the article words it, without the adverbs and dates that
+/// open it ("Tuesday the chancellor" is "the chancellor").
+fn mention_surface(doc: &Doc, m: std::ops::Range<usize>) -> String {
+    surface(
+        doc,
+        m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
+    )
+}
+
 fn surface(doc: &Doc, r: std::ops::Range<usize>) -> String {
     let t = &doc.tokens;
     doc.text
@@ -340,10 +349,7 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
             match r {
                 Ref::Named(n) => {
                     let text = if refs.len() == 1 {
-                        surface(
-                            doc,
-                            m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
-                        )
+                        mention_surface(doc, m.clone())
                     } else {
                         n.name.clone()
                     };
@@ -432,10 +438,7 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                         };
                         let k = reg.described(
                             kind,
-                            surface(
-                                doc,
-                                m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
-                            ),
+                            mention_surface(doc, m.clone()),
                             head,
                             affiliation.clone(),
                         );
@@ -463,10 +466,7 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                             confidence = confidence.min(0.5);
                             reg.described(
                                 SpeakerKind::Organization,
-                                surface(
-                                    doc,
-                                    m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
-                                ),
+                                mention_surface(doc, m.clone()),
                                 head,
                                 None,
                             )
@@ -498,10 +498,7 @@ pub fn resolve(doc: &Doc, claims: &[RawClaim]) -> (Vec<Entity>, Vec<Resolution>)
                         let head = doc.tokens[m.end - 1].lower.clone();
                         let k = reg.described(
                             SpeakerKind::Organization,
-                            surface(
-                                doc,
-                                m.start + mentions::lead_len(&doc.tokens[m.clone()])..m.end,
-                            ),
+                            mention_surface(doc, m.clone()),
                             &head,
                             None,
                         );

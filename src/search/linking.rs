@@ -264,9 +264,7 @@ pub fn prepare(
                 // The newest entries up to the snapshot; whatever was stored
                 // after it is `finish`'s.
                 let list = match snapshot {
-                    Some(s) => {
-                        search.newest_postings(t, Some(ArticleId(s.0 + 1)), POSTINGS_PER_TERM)
-                    }
+                    Some(s) => search.postings(t, Some(ArticleId(s.0 + 1)), POSTINGS_PER_TERM),
                     None => Vec::new(),
                 };
                 pc.lists.push((t.to_string(), list));
@@ -424,7 +422,7 @@ pub fn plan_fact_check(
     if f.terms.len() >= MIN_TERMS {
         let ids = shared_candidates(
             &query_terms(&f),
-            |t| Ok(search.newest_postings(t, None, POSTINGS_PER_TERM)),
+            |t| Ok(search.postings(t, None, POSTINGS_PER_TERM)),
             |c: &ClaimId| Some(*c) != new.claim,
         )?;
         let known = stored_features(store, search, &ids)?;

@@ -52,6 +52,14 @@ pub struct Search {
     follow: Mutex<()>,
 }
 
+/// The key of an article's first claim: where its claims start in a list.
+fn first_claim(article: ArticleId) -> ClaimId {
+    ClaimId {
+        article,
+        ordinal: 0,
+    }
+}
+
 impl Search {
     /// Build the indexes from everything the store holds.
     pub fn open(store: &dyn Store) -> Result<Search> {
@@ -181,29 +189,12 @@ impl Search {
         self.claims.mark().map(ArticleId)
     }
 
-    /// Claims indexed under a term, the first `limit`.
-    pub fn postings(&self, term: &str, limit: usize) -> Vec<ClaimId> {
-        self.claims
-            .get(term, limit)
-            .into_iter()
-            .map(|p| p.id)
-            .collect()
-    }
-
     /// The newest claims indexed under a term, at most `limit`, of articles
-    /// before `before` (none: of all).
-    pub fn newest_postings(
-        &self,
-        term: &str,
-        before: Option<ArticleId>,
-        limit: usize,
-    ) -> Vec<ClaimId> {
-        let before = before.map(|article| ClaimId {
-            article,
-            ordinal: 0,
-        });
+    /// before `before` (none: of all): a long list is read from its recent
+    /// end.
+    pub fn postings(&self, term: &str, before: Option<ArticleId>, limit: usize) -> Vec<ClaimId> {
         self.claims
-            .newest(term, before, limit)
+            .newest(term, before.map(first_claim), limit)
             .into_iter()
             .map(|p| p.id)
             .collect()
@@ -211,12 +202,8 @@ impl Search {
 
     /// Claims of articles from `from` on indexed under a term, at most `limit`.
     pub fn postings_from(&self, term: &str, from: ArticleId, limit: usize) -> Vec<ClaimId> {
-        let from = ClaimId {
-            article: from,
-            ordinal: 0,
-        };
         self.claims
-            .get_from(term, from, limit)
+            .get_from(term, first_claim(from), limit)
             .into_iter()
             .map(|p| p.id)
             .collect()
@@ -224,7 +211,7 @@ impl Search {
 
     /// Calls `f` once with the newest `limit` claim postings of a term (none: not called).
     pub fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>])) {
-        self.claims.with(term, limit, f)
+        self.claims.with(term, None, limit, f)
     }
 
     /// Calls `f` once with the newest `limit` fact-check postings of a term.
@@ -234,12 +221,12 @@ impl Search {
         limit: usize,
         f: &mut dyn FnMut(&[Posting<FactCheckId>]),
     ) {
-        self.fact_checks.with(term, limit, f)
+        self.fact_checks.with(term, None, limit, f)
     }
 
-    /// Fact-checks indexed under a term, the first `limit`.
+    /// Fact-checks indexed under a term, the newest `limit`.
     pub fn fact_check_postings(&self, term: &str, limit: usize) -> Vec<Posting<FactCheckId>> {
-        self.fact_checks.get(term, limit)
+        self.fact_checks.newest(term, None, limit)
     }
 
     /// The dot product of `v` with each fact-check's embedding, one answer
@@ -291,17 +278,17 @@ mod tests {
             .unwrap();
         let bridge = crate::corroborate::features::stem("bridge");
         let bridge = bridge.as_str();
-        assert!(follower.postings(bridge, 10).is_empty());
+        assert!(follower.postings(bridge, None, 10).is_empty());
         assert_eq!(follower.catch_up(store.as_ref()).unwrap(), 1);
         assert_eq!(
-            follower.postings(bridge, 10),
-            writer.search().postings(bridge, 10)
+            follower.postings(bridge, None, 10),
+            writer.search().postings(bridge, None, 10)
         );
-        assert!(!follower.postings(bridge, 10).is_empty());
+        assert!(!follower.postings(bridge, None, 10).is_empty());
         assert_eq!(follower.last_article(), Some(ArticleId(1)));
         // Nothing new: nothing applied twice.
         assert_eq!(follower.catch_up(store.as_ref()).unwrap(), 1);
-        assert_eq!(follower.postings(bridge, 10).len(), 1);
+        assert_eq!(follower.postings(bridge, None, 10).len(), 1);
     }
 
     #[test]
@@ -317,9 +304,9 @@ mod tests {
         let rebuilt = Search::open(store.as_ref()).unwrap();
         for word in ["taxes", "fall", "year"] {
             let term = crate::corroborate::features::stem(word);
-            let kept = writer.search().postings(&term, 100);
+            let kept = writer.search().postings(&term, None, 100);
             assert!(!kept.is_empty(), "{term}");
-            assert_eq!(rebuilt.postings(&term, 100), kept, "{term}");
+            assert_eq!(rebuilt.postings(&term, None, 100), kept, "{term}");
         }
         assert_eq!(rebuilt.applied(), writer.search().applied());
     }

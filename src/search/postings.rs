@@ -83,31 +83,25 @@ impl<I: Copy + Ord> MemIndex<I> {
     /// costs the same however long the list has grown and still reaches
     /// the newest entries.
     pub fn newest(&self, term: &str, before: Option<I>, limit: usize) -> Vec<Posting<I>> {
-        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
-        lists
-            .get(term)
-            .map(|l| {
-                let end = before.map_or(l.len(), |b| l.partition_point(|p| p.id < b));
-                l[end.saturating_sub(limit)..end].to_vec()
-            })
-            .unwrap_or_default()
+        let mut out = Vec::new();
+        self.with(term, before, limit, &mut |l| out = l.to_vec());
+        out
     }
 
-    /// Calls `f` with the newest `limit` postings of a term, in place.
-    pub fn with(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<I>])) {
+    /// Calls `f` with the newest `limit` postings of a term before `before`
+    /// (none: of all), in place; not called for a term with no list.
+    pub fn with(
+        &self,
+        term: &str,
+        before: Option<I>,
+        limit: usize,
+        f: &mut dyn FnMut(&[Posting<I>]),
+    ) {
         let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
         if let Some(l) = lists.get(term) {
-            f(&l[l.len().saturating_sub(limit)..]);
+            let end = before.map_or(l.len(), |b| l.partition_point(|p| p.id < b));
+            f(&l[end.saturating_sub(limit)..end]);
         }
-    }
-
-    /// The first `limit` postings of a term, in key order.
-    pub fn get(&self, term: &str, limit: usize) -> Vec<Posting<I>> {
-        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
-        lists
-            .get(term)
-            .map(|l| l[..l.len().min(limit)].to_vec())
-            .unwrap_or_default()
     }
 }
 
@@ -121,10 +115,10 @@ mod tests {
         let p = |id| Posting { id, tf: 1, len: 1 };
         m.extend([("a".to_string(), p(3)), ("a".to_string(), p(5))]);
         m.extend([("a".to_string(), p(4)), ("a".to_string(), p(5))]);
-        let ids: Vec<u64> = m.get("a", 10).iter().map(|p| p.id).collect();
+        let ids: Vec<u64> = m.newest("a", None, 10).iter().map(|p| p.id).collect();
         assert_eq!(ids, [3, 4, 5]);
-        assert_eq!(m.get("a", 2).len(), 2);
-        assert!(m.get("b", 2).is_empty());
+        assert_eq!(m.newest("a", None, 2).len(), 2);
+        assert!(m.newest("b", None, 2).is_empty());
         // Read from the recent end, before a bound or from the very end.
         let ids = |v: Vec<Posting<u64>>| v.iter().map(|p| p.id).collect::<Vec<_>>();
         assert_eq!(ids(m.newest("a", None, 2)), [4, 5]);
