@@ -145,13 +145,13 @@ impl Application {
         let running = tokio::spawn(self.server);
         handle.stop(true).await;
         let _ = running.await;
-        self.app.store().flush()?;
+        self.app.flush()?;
         Ok(())
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let r = self.server.await;
-        if let Err(e) = self.app.store().flush() {
+        if let Err(e) = self.app.flush() {
             tracing::error!(error = %e, "flushing the store at shutdown failed");
         }
         r

@@ -37,9 +37,14 @@ pub struct App {
 }
 
 impl App {
-    /// Serve a store: the derived indexes are built from its change feed.
+    /// Serve a store: the derived indexes are read from their snapshot
+    /// beside it, if it has one that fits, and brought up to date from its
+    /// change feed.
     pub fn open(store: Arc<dyn Store>) -> Result<App, StoreError> {
-        let search = Arc::new(Search::open(store.as_ref())?);
+        let search = Arc::new(match snapshot_path(store.as_ref()) {
+            Some(path) => Search::open_saved(store.as_ref(), &path)?,
+            None => Search::open(store.as_ref())?,
+        });
         Ok(App {
             store,
             search,
@@ -70,13 +75,45 @@ impl App {
         self.write.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// After a commit: the indexes take the unit just written.
+    /// After a commit: the indexes take the unit just written, and are
+    /// saved once enough has changed that replaying it at open would show.
     fn committed(&self, seq: u64, unit: Unit) -> Result<(), StoreError> {
         self.search
-            .committed(self.store.as_ref(), Change { seq, unit })
-            .map(|_| ())
+            .committed(self.store.as_ref(), Change { seq, unit })?;
+        if self.search.unsaved() >= SAVE_EVERY {
+            self.save_indexes();
+        }
+        Ok(())
+    }
+
+    /// Flush the store and save the derived indexes beside it (at the end
+    /// of an ingest, at shutdown): the next open reads them, not the log.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.flush()?;
+        self.save_indexes();
+        Ok(())
+    }
+
+    /// A snapshot that cannot be written costs only time at the next open.
+    fn save_indexes(&self) {
+        let Some(path) = snapshot_path(self.store.as_ref()) else {
+            return;
+        };
+        if let Err(e) = self.search.save(self.store.as_ref(), &path) {
+            tracing::warn!("saving the index snapshot {}: {e}", path.display());
+        }
     }
 }
+
+/// The derived indexes' file, beside a store on disk.
+fn snapshot_path(store: &dyn Store) -> Option<std::path::PathBuf> {
+    store
+        .local_dir()
+        .map(|d| d.join("claimgraph-indexes.snapshot"))
+}
+
+/// Changes after which the indexes are saved again while writing.
+const SAVE_EVERY: u64 = 20_000;
 
 /// The one clock: seconds since the Unix epoch, as stored.
 pub fn now() -> u64 {

@@ -69,7 +69,7 @@ pub fn import_claim_reviews(app: &App, file: &Path) -> anyhow::Result<()> {
         bar.inc(batch.len() as u64);
     }
     bar.finish_and_clear();
-    app.store().flush()?;
+    app.flush()?;
     println!(
         "imported {created} new fact-checks ({matched} links to stored claims), {existing} already stored, {failed} skipped, in {:.1}s",
         start.elapsed().as_secs_f64()

@@ -132,7 +132,7 @@ pub fn ingest_paths(
         }
     });
     bar.finish_and_clear();
-    app.store().flush()?;
+    app.flush()?;
     let secs = start.elapsed().as_secs_f64();
     println!(
         "ingested {created} new articles ({claims} claims), {existing} already stored, {failed} skipped, in {secs:.1}s ({:.0} articles/s)",

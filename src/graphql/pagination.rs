@@ -18,7 +18,7 @@ pub struct TotalCount(Count);
 
 enum Count {
     Known(u64),
-    Claims(Arc<dyn Store>, ClaimFilter),
+    Claims(Arc<crate::app::App>, ClaimFilter),
     Speakers(Arc<dyn Store>, Option<String>),
 }
 
@@ -28,7 +28,7 @@ impl TotalCount {
     async fn total_count(&self) -> Result<u64> {
         match &self.0 {
             Count::Known(n) => Ok(*n),
-            Count::Claims(store, filter) => st(store.count_claims(filter)),
+            Count::Claims(app, filter) => st(app.count_claims(filter)),
             Count::Speakers(store, search) => st(store.count_speakers(search.as_deref())),
         }
     }
@@ -101,13 +101,13 @@ pub fn articles_page(
 }
 
 pub fn claims_page(
-    store: &Arc<dyn Store>,
+    app: &Arc<crate::app::App>,
     page: Page<String>,
     filter: &ClaimFilter,
 ) -> Result<Connection<String, Claim, TotalCount>> {
     let after = page.parse::<ClaimId>()?;
-    let items = st(store.list_claims(after, page.first + 1, filter))?;
-    let total = TotalCount(Count::Claims(store.clone(), filter.clone()));
+    let items = st(app.list_claims(after, page.first + 1, filter))?;
+    let total = TotalCount(Count::Claims(app.clone(), filter.clone()));
     Ok(connection(
         items.into_iter().map(Claim).collect(),
         page.first,

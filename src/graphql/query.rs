@@ -81,7 +81,7 @@ impl ClaimQuery {
         filter: Option<ClaimFilterInput>,
     ) -> Result<Connection<String, Claim, TotalCount>> {
         let filter = filter.unwrap_or_default().to_filter()?;
-        pagination::claims_page(store(ctx), Page::new(first, after)?, &filter)
+        pagination::claims_page(super::types::app(ctx), Page::new(first, after)?, &filter)
     }
     /// One claim by id, or null if there is none.
     async fn claim(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Claim>> {

@@ -507,7 +507,7 @@ impl Speaker {
             speaker: Some(self.0.id),
             ..Default::default()
         };
-        pagination::claims_page(store(ctx), Page::new(first, after)?, &filter)
+        pagination::claims_page(app(ctx), Page::new(first, after)?, &filter)
     }
     /// The speaker's record: claims, verdicts on them, corroborated and contradicted.
     async fn track_record(&self, ctx: &Context<'_>) -> Result<super::fact_checks::TrackRecord> {

@@ -179,18 +179,19 @@ fn bm25<I: Copy + Eq + std::hash::Hash + Ord>(
     query: &[(String, u16)],
     docs: u64,
     total_len: u64,
-    postings: impl Fn(&str, &mut dyn FnMut(&[Posting<I>])),
+    postings: impl Fn(&str, &mut dyn FnMut(&[Posting<I>], u32)),
 ) -> Result<Ranked<I>> {
     let n = docs.max(1) as f32;
     let avg = (total_len as f32 / n).max(1.0);
     let mut acc: HashMap<I, f32, IdHash> = HashMap::default();
     let mut idfs = HashMap::new();
     for (term, _) in query {
-        postings(term, &mut |list| {
+        postings(term, &mut |list, count| {
             if list.is_empty() {
                 return;
             }
-            let df = list.len() as f32;
+            // The whole list's length, though only its newest part is read.
+            let df = count.max(list.len() as u32) as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             idfs.insert(term.clone(), idf);
             for p in list {

@@ -11,7 +11,9 @@ pub mod cache;
 pub mod crosscheck;
 pub mod linking;
 pub mod postings;
+pub mod snapshot;
 pub mod vectors;
+pub mod words;
 
 pub use cache::DerivedCache;
 pub use postings::Posting;
@@ -19,10 +21,13 @@ pub use postings::Posting;
 use crate::corroborate::Features;
 use crate::domain::{ArticleId, ClaimId, FactCheckId};
 use crate::store::{Change, Result, Store, Unit};
-use postings::MemIndex;
+use postings::{IndexSize, MemIndex};
+use snapshot::SnapshotError;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use vectors::VecIndex;
+use words::WordIndex;
 
 /// What a cached derived value was derived from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,10 +49,14 @@ const FEED_BATCH: usize = 1_024;
 pub struct Search {
     claims: MemIndex<ClaimId>,
     fact_checks: MemIndex<FactCheckId>,
+    /// The words of claims' texts, for the search filter.
+    words: WordIndex,
     vectors: VecIndex,
     features: DerivedCache<Derived, Arc<Features>>,
     /// The last change applied.
     applied: AtomicU64,
+    /// The last change held by the snapshot on disk (0: none).
+    saved: AtomicU64,
     /// One follower at a time, so changes apply in order.
     follow: Mutex<()>,
 }
@@ -63,16 +72,124 @@ fn first_claim(article: ArticleId) -> ClaimId {
 impl Search {
     /// Build the indexes from everything the store holds.
     pub fn open(store: &dyn Store) -> Result<Search> {
-        let s = Search {
+        let s = Search::empty(VecIndex::default());
+        s.catch_up(store)?;
+        Ok(s)
+    }
+
+    fn empty(vectors: VecIndex) -> Search {
+        Search {
             claims: MemIndex::default(),
             fact_checks: MemIndex::default(),
-            vectors: VecIndex::default(),
+            words: WordIndex::default(),
+            vectors,
             features: DerivedCache::new(FEATURE_CACHE),
             applied: AtomicU64::new(0),
+            saved: AtomicU64::new(0),
             follow: Mutex::new(()),
+        }
+    }
+
+    /// Open from the snapshot at `path` when it holds a change the store
+    /// still has, then apply what was committed after it; without a usable
+    /// snapshot, build from the whole change log as `open` does.
+    pub fn open_saved(store: &dyn Store, path: &Path) -> Result<Search> {
+        let s = match Self::load(store, path) {
+            Ok(Some(s)) => s,
+            Ok(None) => Search::empty(VecIndex::default()),
+            Err(e) => {
+                tracing::warn!(
+                    "{}: {e}; rebuilding the indexes from the change log",
+                    path.display()
+                );
+                Search::empty(VecIndex::default())
+            }
         };
         s.catch_up(store)?;
         Ok(s)
+    }
+
+    fn load(store: &dyn Store, path: &Path) -> std::result::Result<Option<Search>, SnapshotError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let loaded = snapshot::decode::<ClaimId, FactCheckId>(&bytes)?;
+        drop(bytes);
+        if loaded.seq > 0 {
+            let change = store.changes_since(loaded.seq - 1, 1)?;
+            let held = change
+                .first()
+                .filter(|c| c.seq == loaded.seq)
+                .is_some_and(|c| snapshot::fingerprint(c) == loaded.fingerprint);
+            if !held {
+                return Err(SnapshotError::Format(
+                    "it holds a change this store does not have",
+                ));
+            }
+        }
+        let mut s = Search::empty(loaded.vectors);
+        s.words = loaded.words;
+        let (claims, mark) = loaded.claims;
+        *s.claims.lists.write().unwrap_or_else(|p| p.into_inner()) = claims;
+        s.claims.mark.store(mark, Ordering::SeqCst);
+        let (fact_checks, mark) = loaded.fact_checks;
+        *s.fact_checks
+            .lists
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = fact_checks;
+        s.fact_checks.mark.store(mark, Ordering::SeqCst);
+        s.applied.store(loaded.seq, Ordering::SeqCst);
+        s.saved.store(loaded.seq, Ordering::SeqCst);
+        Ok(Some(s))
+    }
+
+    /// Save the indexes as they are to `path`, after flushing the store so
+    /// the snapshot never holds more than it does; returns the last change held.
+    pub fn save(&self, store: &dyn Store, path: &Path) -> std::result::Result<u64, SnapshotError> {
+        let bytes = {
+            let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
+            store.flush()?;
+            let seq = self.applied();
+            if seq > 0 && seq == self.saved.load(Ordering::SeqCst) {
+                return Ok(seq);
+            }
+            let fingerprint = match seq {
+                0 => 0,
+                _ => store
+                    .changes_since(seq - 1, 1)?
+                    .first()
+                    .filter(|c| c.seq == seq)
+                    .map(snapshot::fingerprint)
+                    .ok_or(SnapshotError::Format(
+                        "the last change applied is not in the store",
+                    ))?,
+            };
+            let bytes = snapshot::encode(
+                seq,
+                fingerprint,
+                &self.claims,
+                &self.fact_checks,
+                &self.words,
+                &self.vectors,
+            );
+            (seq, bytes)
+        };
+        snapshot::write_file(path, &bytes.1)?;
+        self.saved.store(bytes.0, Ordering::SeqCst);
+        Ok(bytes.0)
+    }
+
+    /// Changes applied since the snapshot on disk was saved.
+    pub fn unsaved(&self) -> u64 {
+        self.applied()
+            .saturating_sub(self.saved.load(Ordering::SeqCst))
+    }
+
+    /// What the postings hold: claims', then fact-checks'.
+    pub fn sizes(&self) -> (IndexSize, IndexSize) {
+        (self.claims.size(), self.fact_checks.size())
     }
 
     /// Apply every change committed since the last one applied; returns the
@@ -95,7 +212,7 @@ impl Search {
             return self.read_feed(store);
         }
         let mut vectors = Vec::new();
-        self.apply(vec![change], &mut vectors);
+        self.apply(store, vec![change], &mut vectors)?;
         self.vectors.extend(vectors);
         self.applied.store(seq, Ordering::SeqCst);
         Ok(seq)
@@ -109,7 +226,7 @@ impl Search {
             let Some(last) = changes.last().map(|c| c.seq) else {
                 break;
             };
-            self.apply(changes, &mut vectors);
+            self.apply(store, changes, &mut vectors)?;
             self.applied.store(last, Ordering::SeqCst);
         }
         // Vectors go in together: the index re-clusters each time it doubles,
@@ -118,14 +235,27 @@ impl Search {
         Ok(self.applied())
     }
 
-    fn apply(&self, changes: Vec<Change>, vectors: &mut Vec<(u64, Vec<f32>)>) {
+    fn apply(
+        &self,
+        store: &dyn Store,
+        changes: Vec<Change>,
+        vectors: &mut Vec<(u64, Vec<f32>)>,
+    ) -> Result<()> {
         let mut claim_postings = Vec::new();
+        let mut texts = Vec::new();
         let mut last_article = None;
         let mut fc_postings = Vec::new();
         for change in changes {
             match change.unit {
                 Unit::Article { id, terms } => {
                     last_article = Some(id.0);
+                    // The words are the text's, which the change does not carry.
+                    texts.extend(
+                        store
+                            .claims_of_article(id)?
+                            .into_iter()
+                            .map(|c| (c.id, c.text)),
+                    );
                     for c in terms {
                         let cid = ClaimId {
                             article: id,
@@ -174,8 +304,17 @@ impl Search {
                 }
             }
         }
+        self.words
+            .add(texts.iter().map(|(id, t)| (*id, t.as_str())));
         self.claims.extend_through(claim_postings, last_article);
         self.fact_checks.extend(fc_postings);
+        Ok(())
+    }
+
+    /// Claims whose text may hold `query` (case-insensitive), in id order:
+    /// all that do are among them. None: the query has nothing to narrow by.
+    pub fn claims_with_text(&self, query: &str) -> Option<Vec<ClaimId>> {
+        self.words.candidates(query)
     }
 
     /// The last change applied: what was read under one value is current
@@ -209,17 +348,24 @@ impl Search {
             .collect()
     }
 
-    /// Calls `f` once with the newest `limit` claim postings of a term (none: not called).
-    pub fn with_postings(&self, term: &str, limit: usize, f: &mut dyn FnMut(&[Posting<ClaimId>])) {
+    /// Calls `f` once with the newest `limit` claim postings of a term and
+    /// the number of claims under it (no claims: not called).
+    pub fn with_postings(
+        &self,
+        term: &str,
+        limit: usize,
+        f: &mut dyn FnMut(&[Posting<ClaimId>], u32),
+    ) {
         self.claims.with(term, None, limit, f)
     }
 
-    /// Calls `f` once with the newest `limit` fact-check postings of a term.
+    /// Calls `f` once with the newest `limit` fact-check postings of a term
+    /// and the number of fact-checks under it.
     pub fn with_fact_check_postings(
         &self,
         term: &str,
         limit: usize,
-        f: &mut dyn FnMut(&[Posting<FactCheckId>]),
+        f: &mut dyn FnMut(&[Posting<FactCheckId>], u32),
     ) {
         self.fact_checks.with(term, None, limit, f)
     }
@@ -253,10 +399,98 @@ impl Search {
 }
 
 #[cfg(test)]
+impl Search {
+    /// The same postings and position in the feed.
+    fn same_as(&self, other: &Search) -> bool {
+        let lists = |m: &MemIndex<ClaimId>| m.lists.read().unwrap().clone();
+        let fc = |m: &MemIndex<FactCheckId>| m.lists.read().unwrap().clone();
+        let words = |w: &WordIndex| w.lists.read().unwrap().clone();
+        self.applied() == other.applied()
+            && words(&self.words) == words(&other.words)
+            && self.claims.mark() == other.claims.mark()
+            && lists(&self.claims) == lists(&other.claims)
+            && fc(&self.fact_checks) == fc(&other.fact_checks)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::App;
     use crate::domain::NewArticle;
+
+    const BODIES: [&str; 4] = [
+        "\"Taxes will fall next year,\" the finance minister said on Monday.",
+        "The finance minister said taxes would fall next year, officials said.",
+        "\"The bridge will reopen in March after repairs,\" the mayor said.",
+        "Officials said the bridge would reopen in March, the mayor added.",
+    ];
+
+    fn snapshot_of(dir: &std::path::Path) -> std::path::PathBuf {
+        dir.join("claimgraph-indexes.snapshot")
+    }
+
+    #[test]
+    fn a_store_reopened_from_its_snapshot_has_the_indexes_a_full_rebuild_has() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let app = App::open(crate::store::open(dir.path()).unwrap()).unwrap();
+            for body in &BODIES[..2] {
+                app.ingest(article(body)).unwrap();
+            }
+            app.flush().unwrap();
+            // Committed after the snapshot: the next open reads it from the log.
+            app.ingest(article(BODIES[2])).unwrap();
+            app.store().flush().unwrap();
+        }
+        assert!(snapshot_of(dir.path()).exists());
+        let store = crate::store::open(dir.path()).unwrap();
+        let reopened = Search::open_saved(store.as_ref(), &snapshot_of(dir.path())).unwrap();
+        assert_eq!(
+            reopened.saved.load(Ordering::SeqCst),
+            2,
+            "read from the snapshot"
+        );
+        let rebuilt = Search::open(store.as_ref()).unwrap();
+        assert_eq!(rebuilt.applied(), 3);
+        assert!(reopened.same_as(&rebuilt));
+        let bridge = crate::corroborate::features::stem("bridge");
+        assert_eq!(reopened.postings(&bridge, None, 10).len(), 1);
+    }
+
+    #[test]
+    fn a_snapshot_that_does_not_fit_the_store_is_ignored() {
+        let (one, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        for (dir, bodies) in [(&one, &BODIES[..2]), (&other, &BODIES[2..])] {
+            let app = App::open(crate::store::open(dir.path()).unwrap()).unwrap();
+            for body in bodies {
+                app.ingest(article(body)).unwrap();
+            }
+            app.flush().unwrap();
+        }
+        let path = snapshot_of(other.path());
+        let store = crate::store::open(other.path()).unwrap();
+        let rebuilt = Search::open(store.as_ref()).unwrap();
+        // Another store's snapshot: same sequence numbers, other changes.
+        std::fs::copy(snapshot_of(one.path()), &path).unwrap();
+        let opened = Search::open_saved(store.as_ref(), &path).unwrap();
+        assert_eq!(opened.saved.load(Ordering::SeqCst), 0);
+        assert!(opened.same_as(&rebuilt));
+        // A damaged one: a byte flipped, then cut short.
+        let good = {
+            let app = App::open(store.clone()).unwrap();
+            app.search().save(store.as_ref(), &path).unwrap();
+            std::fs::read(&path).unwrap()
+        };
+        let mut flipped = good.clone();
+        flipped[good.len() / 2] ^= 0x40;
+        for bytes in [flipped, good[..good.len() - 9].to_vec(), b"CGIX".to_vec()] {
+            std::fs::write(&path, bytes).unwrap();
+            let opened = Search::open_saved(store.as_ref(), &path).unwrap();
+            assert_eq!(opened.saved.load(Ordering::SeqCst), 0);
+            assert!(opened.same_as(&rebuilt));
+        }
+    }
 
     fn article(body: &str) -> NewArticle {
         NewArticle {

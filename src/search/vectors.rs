@@ -130,6 +130,96 @@ impl VecIndex {
         }
     }
 
+    /// The index as it is, clusters included, for a snapshot: a large
+    /// collection is opened without clustering it again.
+    pub(super) fn write_to(&self, out: &mut Vec<u8>) {
+        use super::postings::put;
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        let floats = |out: &mut Vec<u8>, v: &[f32]| {
+            for x in v {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        };
+        put(out, inner.dim as u64);
+        put(out, inner.ids.len() as u64);
+        for id in &inner.ids {
+            put(out, *id);
+        }
+        floats(out, &inner.data);
+        put(out, inner.clustered_at as u64);
+        put(out, inner.centroids.len() as u64);
+        for c in &inner.centroids {
+            floats(out, c);
+        }
+        put(out, inner.groups.len() as u64);
+        for g in &inner.groups {
+            put(out, g.len() as u64);
+            for &i in g {
+                put(out, u64::from(i));
+            }
+        }
+    }
+
+    /// Reads what `write_to` wrote; none if it does not hold together.
+    pub(super) fn read_from(buf: &[u8], at: &mut usize) -> Option<VecIndex> {
+        use super::postings::get;
+        let num = |at: &mut usize| get(buf, at).and_then(|n| usize::try_from(n).ok());
+        let floats = |at: &mut usize, n: usize| -> Option<Vec<f32>> {
+            let end = at
+                .checked_add(n.checked_mul(4)?)
+                .filter(|&e| e <= buf.len())?;
+            let v = buf[*at..end]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            *at = end;
+            Some(v)
+        };
+        let dim = num(at)?;
+        let n = num(at)?;
+        let mut ids = Vec::with_capacity(n.min(buf.len()));
+        for _ in 0..n {
+            ids.push(get(buf, at)?);
+        }
+        let data = floats(at, n.checked_mul(dim)?)?;
+        let clustered_at = num(at)?;
+        let k = num(at)?;
+        let mut centroids = Vec::with_capacity(k.min(buf.len()));
+        for _ in 0..k {
+            centroids.push(floats(at, dim)?);
+        }
+        let g = num(at)?;
+        let mut groups = Vec::with_capacity(g.min(buf.len()));
+        for _ in 0..g {
+            let len = num(at)?;
+            let mut group = Vec::with_capacity(len.min(buf.len()));
+            for _ in 0..len {
+                let i = u32::try_from(get(buf, at)?).ok()?;
+                if i as usize >= n {
+                    return None;
+                }
+                group.push(i);
+            }
+            groups.push(group);
+        }
+        let positions = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u32))
+            .collect();
+        Some(VecIndex {
+            inner: RwLock::new(Inner {
+                ids,
+                positions,
+                data,
+                dim,
+                centroids,
+                groups,
+                clustered_at,
+            }),
+        })
+    }
+
     #[cfg(test)]
     fn len(&self) -> usize {
         self.inner
@@ -248,5 +338,32 @@ mod tests {
             assert_eq!(got.len(), 20);
         }
         assert!(hit * 10 >= total * 9, "recall {hit}/{total}");
+    }
+
+    #[test]
+    fn an_index_read_back_from_its_bytes_searches_as_it_did_without_clustering_again() {
+        let all = vectors(3000, 24);
+        let index = VecIndex::default();
+        index.extend(all.clone());
+        let mut bytes = Vec::new();
+        index.write_to(&mut bytes);
+        let mut at = 0;
+        let back = VecIndex::read_from(&bytes, &mut at).unwrap();
+        assert_eq!(at, bytes.len());
+        {
+            let (a, b) = (index.inner.read().unwrap(), back.inner.read().unwrap());
+            assert_eq!((&a.ids, &a.data, &a.groups), (&b.ids, &b.data, &b.groups));
+            assert_eq!(
+                (&a.centroids, a.clustered_at),
+                (&b.centroids, b.clustered_at)
+            );
+        }
+        for (_, q) in all.iter().step_by(211) {
+            assert_eq!(index.nearest(q, 10), back.nearest(q, 10));
+        }
+        // Cut short anywhere: refused, not misread.
+        for cut in [1, bytes.len() / 3, bytes.len() - 1] {
+            assert!(VecIndex::read_from(&bytes[..cut], &mut 0).is_none());
+        }
     }
 }

@@ -315,4 +315,8 @@ pub trait Store: Send + Sync + 'static {
     fn import(&self, input: &mut dyn std::io::BufRead) -> Result<u64>;
 
     fn flush(&self) -> Result<()>;
+
+    /// A directory of this machine the store lives in, where derived indexes
+    /// may keep files of their own (none: a store in memory or elsewhere).
+    fn local_dir(&self) -> Option<&Path>;
 }

@@ -111,6 +111,8 @@ pub struct SledStore {
     changes: ::sled::Tree,
     /// Commits one at a time, so each sees the counters the last one left.
     write: Mutex<()>,
+    /// Where it lives on disk (none: in memory).
+    dir: Option<std::path::PathBuf>,
 }
 
 fn io(e: ::sled::Error) -> StoreError {
@@ -165,7 +167,9 @@ impl SledStore {
                 }
                 _ => io(e),
             })?;
-        Self::from_db(db)
+        let mut store = Self::from_db(db)?;
+        store.dir = Some(dir.to_path_buf());
+        Ok(store)
     }
 
     /// A store that lives in memory and disappears on drop (tests, benchmarks).
@@ -193,6 +197,7 @@ impl SledStore {
             changes: t(keys::CHANGES)?,
             db,
             write: Mutex::new(()),
+            dir: None,
         };
         match store.meta.get(keys::META_FORMAT).map_err(io)? {
             None => {
@@ -799,6 +804,10 @@ impl Store for SledStore {
 
     fn flush(&self) -> Result<()> {
         self.db.flush().map(|_| ()).map_err(io)
+    }
+
+    fn local_dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 }
 
