@@ -6,13 +6,16 @@ article; then, on the full store, the time to open it (server start to its
 first answer), its peak RSS, and the latencies of the nested claim query, a
 lexical crossCheck and a search filter (sequential requests, p50 and p99).
 
-    scripts/scale-bench.py [--articles 20000] [--data-dir DIR] [--keep] [--requests 300]
+    scripts/scale-bench.py [--articles 20000] [--shuffle] [--data-dir DIR] [--keep] [--requests 300]
 
 The corpus, in this order: the BBC corpus (2,225 articles), the Reuters-21578
 stories (19,043), then generated articles for more. A generated article is
 new text recombined from the pooled paragraphs of both corpora: a title and
 three to eight paragraphs drawn at random (seeded, so every run builds the
-same corpus), with its own url `https://generated.example/N`. Every tenth is a fresh
+same corpus), with its own url `https://generated.example/N`. In that order the
+tenths differ in kind (short Reuters stories early, longer generated articles
+late); `--shuffle` mixes the whole corpus first (seeded) so each tenth has the
+same mix and only the store's size differs between them. Every tenth is a fresh
 process, so each also pays for opening the store as it then is.
 """
 import argparse
@@ -173,6 +176,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the store (default: removed unless --data-dir)")
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--queries-only", action="store_true", help="only open and query the store in --data-dir")
+    ap.add_argument("--shuffle", action="store_true", help="shuffle the corpus (seeded) so every tenth has the same mix of sources and lengths")
     args = ap.parse_args()
     if args.queries_only:
         report_queries(args.data_dir, args.requests)
@@ -183,9 +187,12 @@ def main():
     if os.path.exists(data) and os.listdir(data):
         sys.exit(f"{data} is not empty: the benchmark starts from an empty store")
     arts = corpus(args.articles)
+    if args.shuffle:
+        random.Random(20261204).shuffle(arts)
     tenth = len(arts) // 10
-    print(f"{len(arts)} articles ({min(len(arts), 2225)} BBC, then Reuters, then generated); one ingest run per tenth of {tenth}")
-    print(f"{'tenth':>5} {'articles':>9} {'articles/s':>10} {'ms/article':>10} {'peak RSS MB':>11} {'disk MB':>8} {'KB/article':>10}")
+    order = "shuffled" if args.shuffle else "in that order"
+    print(f"{len(arts)} articles ({min(len(arts), 2225)} BBC, Reuters, then generated; {order}); one ingest run per tenth of {tenth}", flush=True)
+    print(f"{'tenth':>5} {'articles':>9} {'articles/s':>10} {'ms/article':>10} {'ms/claim':>8} {'peak RSS MB':>11} {'disk MB':>8} {'KB/article':>10}", flush=True)
     rows = []
     try:
         for t in range(10):
@@ -195,17 +202,18 @@ def main():
                 for a in part:
                     f.write(json.dumps(a) + "\n")
             out, secs, rss = timed([BIN, "ingest", "--data-dir", data, chunk])
-            m = re.search(r"ingested (\d+) new articles.*?(\d+) skipped", out)
-            if not m or int(m.group(2)):
+            m = re.search(r"ingested (\d+) new articles \((\d+) claims\).*?(\d+) skipped", out)
+            if not m or int(m.group(3)):
                 sys.exit(f"tenth {t + 1}: articles were skipped:\n{out}")
             new = int(m.group(1))
             total = sum(r[1] for r in rows) + new
             disk = du(data)
             rate = len(part) / secs
-            rows.append((t + 1, new, rate, rss, disk))
-            print(f"{t + 1:>5} {total:>9} {rate:>10.1f} {1000 / rate:>10.2f} {rss:>11.0f} {disk / 2**20:>8.1f} {disk / max(1, total) / 1024:>10.1f}", flush=True)
-        first, last = rows[0][2], rows[-1][2]
-        print(f"last tenth's time per article / first tenth's: {first / last:.2f}")
+            per_claim = 1000 * secs / max(1, int(m.group(2)))
+            rows.append((t + 1, new, rate, rss, disk, per_claim))
+            print(f"{t + 1:>5} {total:>9} {rate:>10.1f} {1000 / rate:>10.2f} {per_claim:>8.3f} {rss:>11.0f} {disk / 2**20:>8.1f} {disk / max(1, total) / 1024:>10.1f}", flush=True)
+        first, last = rows[0], rows[-1]
+        print(f"last tenth's time per article / first tenth's: {first[2] / last[2]:.2f}; per claim: {last[5] / first[5]:.2f}")
         report_queries(data, args.requests)
     finally:
         if not args.keep and not args.data_dir:

@@ -253,6 +253,7 @@ impl App {
             links: links.edges,
             fact_check_matches: links.fact_checks,
         };
+        let features = links.features;
         let done = match store.commit_article(&write)? {
             Outcome::Existing(id) => Ingested::existing(
                 store
@@ -269,6 +270,7 @@ impl App {
                     ..
                 } = write;
                 self.committed(seq, Unit::Article { id, terms })?;
+                self.search.remember_features(id, features);
                 Ingested {
                     claims: claims.into_iter().map(|c| (c.id, c.speakers)).collect(),
                     corroborations: links

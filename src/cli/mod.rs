@@ -261,24 +261,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export { data_dir, file } => {
             let store = open_store(&data_dir)?;
+            let bar =
+                maintenance::spinner("{spinner} exported {bytes} ({bytes_per_sec}, {elapsed})");
             let n = match file.filter(|f| f.as_os_str() != "-") {
                 Some(f) => {
-                    let mut out = std::io::BufWriter::new(
-                        std::fs::File::create(&f)
-                            .with_context(|| format!("cannot create {}", f.display()))?,
-                    );
+                    let file = std::fs::File::create(&f)
+                        .with_context(|| format!("cannot create {}", f.display()))?;
+                    let mut out = std::io::BufWriter::new(bar.wrap_write(file));
                     let n = store.export(&mut out)?;
                     std::io::Write::flush(&mut out)?;
                     n
                 }
                 None => {
                     let stdout = std::io::stdout();
-                    let mut out = std::io::BufWriter::new(stdout.lock());
+                    let mut out = std::io::BufWriter::new(bar.wrap_write(stdout.lock()));
                     let n = store.export(&mut out)?;
                     std::io::Write::flush(&mut out)?;
                     n
                 }
             };
+            bar.finish_and_clear();
             eprintln!("exported {n} entries from {}", data_dir.display());
             Ok(())
         }
@@ -289,7 +291,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 let f = std::fs::File::open(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
-                store.import(&mut std::io::BufReader::new(f))?
+                let bar =
+                    maintenance::spinner("{spinner} imported {bytes} ({bytes_per_sec}, {elapsed})");
+                let n = store.import(&mut std::io::BufReader::new(bar.wrap_read(f)))?;
+                bar.finish_and_clear();
+                n
             };
             eprintln!("imported {n} entries into {}", data_dir.display());
             verify(store.as_ref(), &data_dir)

@@ -65,25 +65,51 @@ pub fn stored_features(
     Ok(out)
 }
 
-fn shingles(body: &str) -> HashSet<u64> {
-    use std::hash::{Hash, Hasher};
-    let words: Vec<String> = body.split_whitespace().map(|w| w.to_lowercase()).collect();
-    words
+/// The text's runs of four words (lower-cased), as sorted distinct hashes:
+/// what two copies of one text share. Hashed as read, without a string per word.
+fn shingles(body: &str) -> Vec<u64> {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let words: Vec<u64> = body
+        .split_whitespace()
+        .map(|w| {
+            let mut h = 0xCBF2_9CE4_8422_2325u64;
+            for c in w.chars().flat_map(char::to_lowercase) {
+                h = (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01B3);
+            }
+            h
+        })
+        .collect();
+    let mut out: Vec<u64> = words
         .windows(4)
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
+            w.iter()
+                .fold(0u64, |h, &x| (h.rotate_left(23) ^ x).wrapping_mul(K))
         })
-        .collect()
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
-    let u = a.union(b).count();
-    if u == 0 {
+/// Shared runs over all runs (Jaccard) of two sorted sets.
+fn overlap(a: &[u64], b: &[u64]) -> f32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    if union == 0 {
         0.0
     } else {
-        a.intersection(b).count() as f32 / u as f32
+        shared as f32 / union as f32
     }
 }
 
@@ -156,7 +182,7 @@ struct PreparedClaim {
 pub struct Prepared {
     snapshot: Option<ArticleId>,
     claims: Vec<PreparedClaim>,
-    shingles: HashSet<u64>,
+    shingles: Vec<u64>,
     publisher: Option<String>,
     /// Per stored article: is it the same publisher, is it a copy of this text.
     sources: HashMap<ArticleId, (bool, bool)>,
@@ -167,13 +193,14 @@ pub struct Prepared {
 fn top_shared<'a, I: Copy + Eq + std::hash::Hash + Ord + 'a>(
     lists: impl Iterator<Item = &'a [I]>,
 ) -> Vec<(I, u32)> {
-    let mut hits: HashMap<I, u32> = HashMap::new();
-    for list in lists {
-        for &id in list {
-            *hits.entry(id).or_default() += 1;
-        }
-    }
-    let mut ranked: Vec<(I, u32)> = hits.into_iter().filter(|(_, n)| *n >= 2).collect();
+    // Sorted together, an id's entries are one run: no hashing.
+    let mut all: Vec<I> = lists.flat_map(|l| l.iter().copied()).collect();
+    all.sort_unstable();
+    let mut ranked: Vec<(I, u32)> = all
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .map(|run| (run[0], run.len() as u32))
+        .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(CANDIDATES);
     ranked
@@ -201,7 +228,7 @@ fn source_of(
     sources: &mut HashMap<ArticleId, (bool, bool)>,
     article: ArticleId,
     publisher: &Option<String>,
-    shingled: &HashSet<u64>,
+    shingled: &[u64],
 ) -> Result<(bool, bool)> {
     if let Some(&v) = sources.get(&article) {
         return Ok(v);
@@ -225,6 +252,9 @@ pub struct Links {
     pub terms: Vec<ClaimTerms>,
     pub edges: Vec<(u32, Corroboration)>,
     pub fact_checks: Vec<FactCheckMatch>,
+    /// The new claims' match features (by ordinal), for the cache once
+    /// committed: the claims just stored are the likeliest candidates next.
+    pub features: Vec<(u32, Arc<Features>)>,
 }
 
 /// The linking work that needs no lock: features, candidates among the
@@ -300,7 +330,9 @@ pub fn finish(
     let since = ArticleId(p.snapshot.map_or(0, |s| s.0 + 1));
     for (ordinal, pc) in p.claims.iter_mut().enumerate() {
         let ordinal = ordinal as u32;
-        if !pc.postings.is_empty() {
+        // Only an indexed claim can be a candidate: its features are worth keeping.
+        let indexed = !pc.postings.is_empty();
+        if indexed {
             plan.terms.push(ClaimTerms {
                 ordinal,
                 len: pc.len,
@@ -308,6 +340,10 @@ pub fn finish(
             });
         }
         if pc.lists.is_empty() {
+            if indexed {
+                plan.features
+                    .push((ordinal, Arc::new(std::mem::take(&mut pc.features))));
+            }
             continue;
         }
         // The lists as they stand now: what was stored since the snapshot
@@ -380,6 +416,10 @@ pub fn finish(
                     independent: !(same_publisher || copy || copied_claim),
                 },
             ));
+        }
+        if indexed {
+            plan.features
+                .push((ordinal, Arc::new(std::mem::take(&mut pc.features))));
         }
     }
     Ok(plan)

@@ -391,6 +391,14 @@ impl Search {
             .collect()
     }
 
+    /// Keeps the match features of an article's claims just committed.
+    pub fn remember_features(&self, article: ArticleId, features: Vec<(u32, Arc<Features>)>) {
+        for (ordinal, f) in features {
+            self.features
+                .insert(Derived::Claim(ClaimId { article, ordinal }), f);
+        }
+    }
+
     /// Match features of stored claims and fact-checks, derived once and kept
     /// (what they derive from never changes).
     pub fn feature_cache(&self) -> &DerivedCache<Derived, Arc<Features>> {

@@ -113,7 +113,7 @@ fn terms(ordinal: u32, words: &[&str]) -> ClaimTerms {
 }
 
 /// Article 1: two claims by two new speakers.
-fn first_article() -> ArticleWrite {
+pub(crate) fn first_article() -> ArticleWrite {
     let mut a = article(
         1,
         "The minister said taxes would fall. The union warned of strikes.",
@@ -146,7 +146,7 @@ fn first_article() -> ArticleWrite {
 }
 
 /// Article 2: one claim by the first article's minister, linked to her earlier claim.
-fn second_article() -> ArticleWrite {
+pub(crate) fn second_article() -> ArticleWrite {
     let mut a = article(2, "Taxes will fall next year, Ms Berg said again.");
     a.claim_count = 1;
     ArticleWrite {

@@ -308,7 +308,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Check every invariant: values decode, references point at what
     /// exists, indexes match what they index, counters match.
-    fn verify(&self) -> Result<Report>;
+    fn verify(&self) -> Result<Report> {
+        self.verify_with(&|_, _| {})
+    }
+    /// `verify`, telling `progress` each phase and the entries read in it,
+    /// with memory that stays small however large the store.
+    fn verify_with(&self, progress: &dyn Fn(&'static str, u64)) -> Result<Report>;
     /// The whole store as JSON Lines (lossless); returns the entries written.
     fn export(&self, out: &mut dyn std::io::Write) -> Result<u64>;
     /// Load an export into this store, which must be empty.

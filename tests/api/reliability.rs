@@ -201,7 +201,12 @@ fn verify_reports_a_broken_store_and_exits_non_zero() {
     );
     {
         // Remove one claim behind the store's back.
-        let db = sled::open(&store).unwrap();
+        // New stores compress their pages, and sled must be told so.
+        let db = sled::Config::new()
+            .path(&store)
+            .use_compression(true)
+            .open()
+            .unwrap();
         let claims = db.open_tree("claims").unwrap();
         let (k, _) = claims.first().unwrap().unwrap();
         claims.remove(k).unwrap();

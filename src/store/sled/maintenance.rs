@@ -5,7 +5,6 @@ use super::codec::{decode, VERSION};
 use super::{io, keys, Counters, SledStore};
 use crate::domain::{
     Article, Claim, ClaimId, Corroboration, FactCheck, FactCheckId, FactCheckMatch, Speaker,
-    SpeakerId,
 };
 use crate::store::{Report, Result, Store, StoreError, Unit};
 use std::collections::{HashMap, HashSet};
@@ -26,16 +25,28 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// Check every invariant of the store: values decode, references point
 /// at what exists, each index matches what it indexes, counters match.
-pub(super) fn verify(store: &SledStore) -> Result<Report> {
+///
+/// Memory stays small however large the store: what is held is a few
+/// numbers per article, speaker and fact-check, never their values or the
+/// claims (a claim or link is checked against the trees by key lookups).
+/// `progress` hears each phase and how many entries it has read.
+pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) -> Result<Report> {
     let mut r = Report::default();
     let t = store.trees();
-    // Articles and their hash index.
-    let mut articles: HashMap<u64, Article> = HashMap::new();
-    for kv in t.articles.iter() {
+    let tick = |phase: &'static str, n: u64| {
+        if n % 8192 == 0 {
+            progress(phase, n);
+        }
+    };
+    let exists = |tree: &::sled::Tree, key: &[u8]| tree.contains_key(key).map_err(io);
+    // Articles (their hash and claim count) and their hash index.
+    let mut articles: HashMap<u64, ([u8; 16], u32)> = HashMap::new();
+    for (n, kv) in t.articles.iter().enumerate() {
+        tick("articles", n as u64);
         let (k, v) = kv.map_err(io)?;
         match decode::<Article>(&v) {
             Ok(a) if keys::parse_u64(&k) == Some(a.id.0) => {
-                articles.insert(a.id.0, a);
+                articles.insert(a.id.0, (a.content_hash, a.claim_count));
             }
             Ok(a) => r.fail("article key matches its id", || {
                 format!("{} under key {}", a.id, hex(&k))
@@ -49,7 +60,7 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
         hashes += 1;
         let id = keys::parse_u64(&v);
         match id.and_then(|i| articles.get(&i)) {
-            Some(a) if a.content_hash[..] == k[..] => {}
+            Some((hash, _)) if hash[..] == k[..] => {}
             _ => r.fail("hash index points at the article with that hash", || {
                 hex(&k)
             }),
@@ -60,65 +71,71 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
             format!("{} articles, {hashes} hash entries", articles.len())
         });
     }
-    // Claims.
-    let mut claims: HashMap<ClaimId, Claim> = HashMap::new();
+    // Speakers, then claims with their speakers' index.
+    let mut speakers: HashSet<u64> = HashSet::new();
+    for kv in t.speakers.iter() {
+        let (k, v) = kv.map_err(io)?;
+        match decode::<Speaker>(&v) {
+            Ok(s) => {
+                speakers.insert(s.id.0);
+            }
+            Err(e) => r.fail("values decode", || format!("speakers/{}: {e}", hex(&k))),
+        }
+    }
+    let (mut claims, mut expected_links) = (0u64, 0u64);
     let mut per_article: HashMap<u64, u32> = HashMap::new();
     for kv in t.claims.iter() {
         let (k, v) = kv.map_err(io)?;
         match decode::<Claim>(&v) {
             Ok(c) if keys::parse_claim(&k) == Some(c.id) => {
+                claims += 1;
+                tick("claims", claims);
                 if !articles.contains_key(&c.id.article.0) {
                     r.fail("a claim's article exists", || c.id.to_string());
                 }
                 *per_article.entry(c.id.article.0).or_default() += 1;
-                claims.insert(c.id, c);
+                let mut own = c.speakers.clone();
+                own.sort_unstable();
+                own.dedup();
+                for s in own {
+                    if !speakers.contains(&s.0) {
+                        r.fail("a claim's speakers exist", || format!("{} -> {s}", c.id));
+                    }
+                    expected_links += 1;
+                    if !exists(t.speaker_claims, &keys::speaker_claim(s, c.id))? {
+                        r.fail("every claim is in its speakers' index", || {
+                            format!("{} -> {s}", c.id)
+                        });
+                    }
+                }
             }
             Ok(c) => r.fail("claim key matches its id", || c.id.to_string()),
             Err(e) => r.fail("values decode", || format!("claims/{}: {e}", hex(&k))),
         }
     }
-    for a in articles.values() {
-        let n = per_article.get(&a.id.0).copied().unwrap_or(0);
-        if n != a.claim_count {
+    for (id, (_, count)) in &articles {
+        let n = per_article.get(id).copied().unwrap_or(0);
+        if n != *count {
             r.fail("an article's claim count matches its claims", || {
-                format!("{}: count {} but {n} claims", a.id, a.claim_count)
+                format!("article {id}: count {count} but {n} claims")
             });
         }
     }
-    // Speakers, their names and their claims.
-    let mut speakers: HashMap<SpeakerId, Speaker> = HashMap::new();
-    for kv in t.speakers.iter() {
-        let (k, v) = kv.map_err(io)?;
-        match decode::<Speaker>(&v) {
-            Ok(s) => {
-                speakers.insert(s.id, s);
-            }
-            Err(e) => r.fail("values decode", || format!("speakers/{}: {e}", hex(&k))),
-        }
-    }
-    let mut expected_links: HashSet<(SpeakerId, ClaimId)> = HashSet::new();
-    for c in claims.values() {
-        for s in &c.speakers {
-            if !speakers.contains_key(s) {
-                r.fail("a claim's speakers exist", || format!("{} -> {s}", c.id));
-            }
-            expected_links.insert((*s, c.id));
-        }
-    }
+    drop(per_article);
+    // Every claim's pairs are in the index; as many entries as pairs means
+    // nothing else is.
     let mut found_links = 0u64;
     for kv in t.speaker_claims.iter() {
         let (k, _) = kv.map_err(io)?;
-        let pair = keys::parse_u64(&k)
-            .map(SpeakerId)
-            .zip(k.get(8..).and_then(keys::parse_claim));
-        match pair {
-            Some(p) if expected_links.contains(&p) => found_links += 1,
-            _ => r.fail("speaker index entries match claims", || hex(&k)),
+        found_links += 1;
+        let pair = keys::parse_u64(&k).zip(k.get(8..).and_then(keys::parse_claim));
+        if pair.is_none() {
+            r.fail("speaker index entries match claims", || hex(&k));
         }
     }
-    if found_links != expected_links.len() as u64 {
-        r.fail("every claim is in its speakers' index", || {
-            format!("{} expected, {found_links} found", expected_links.len())
+    if found_links != expected_links {
+        r.fail("speaker index entries match claims", || {
+            format!("{expected_links} expected, {found_links} found")
         });
     }
     for kv in t.speaker_names.iter() {
@@ -132,18 +149,22 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
         } else {
             v.chunks_exact(8).filter_map(keys::parse_u64).collect()
         };
-        if ids.iter().any(|i| !speakers.contains_key(&SpeakerId(*i))) {
+        if ids.iter().any(|i| !speakers.contains(i)) {
             r.fail("name index entries point at speakers", || hex(&k));
         }
     }
-    // Corroborations: both ways, between claims of different articles.
-    let mut edges: HashMap<(ClaimId, ClaimId), Corroboration> = HashMap::new();
+    // Corroborations: both ways alike, between claims of different articles.
+    let mut edges = 0u64;
     for kv in t.corroborations.iter() {
         let (k, v) = kv.map_err(io)?;
+        edges += 1;
+        tick("links", edges);
         let from = keys::parse_claim(&k[..k.len().min(12)]);
         match (from, decode::<Corroboration>(&v)) {
             (Some(from), Ok(c)) => {
-                if !claims.contains_key(&from) || !claims.contains_key(&c.claim) {
+                if !exists(t.claims, &keys::claim(from))?
+                    || !exists(t.claims, &keys::claim(c.claim))?
+                {
                     r.fail("a link's claims exist", || format!("{from} -> {}", c.claim));
                 }
                 if from.article == c.claim.article {
@@ -151,7 +172,19 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
                         format!("{from} -> {}", c.claim)
                     });
                 }
-                edges.insert((from, c.claim), c);
+                let back = t
+                    .corroborations
+                    .get(keys::edge(c.claim, from))
+                    .map_err(io)?;
+                match back.map(|b| decode::<Corroboration>(&b)) {
+                    Some(Ok(b))
+                        if b.claim == from
+                            && b.stance == c.stance
+                            && b.independent == c.independent => {}
+                    _ => r.fail("links are stored both ways alike", || {
+                        format!("{from} -> {}", c.claim)
+                    }),
+                }
             }
             (_, Err(e)) => r.fail("values decode", || {
                 format!("corroborations/{}: {e}", hex(&k))
@@ -159,24 +192,19 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
             (None, _) => r.fail("link keys parse", || hex(&k)),
         }
     }
-    for ((a, b), c) in &edges {
-        match edges.get(&(*b, *a)) {
-            Some(back) if back.stance == c.stance && back.independent == c.independent => {}
-            _ => r.fail("links are stored both ways alike", || format!("{a} -> {b}")),
-        }
-    }
-    // Fact-checks, their keys, reviews and matches.
-    let mut fact_checks: HashMap<FactCheckId, FactCheck> = HashMap::new();
+    // Fact-checks (the claim each reviews), their keys, reviews and matches.
+    let mut fact_checks: HashMap<FactCheckId, Option<ClaimId>> = HashMap::new();
     for kv in t.fact_checks.iter() {
         let (k, v) = kv.map_err(io)?;
+        tick("fact-checks", fact_checks.len() as u64);
         match decode::<FactCheck>(&v) {
             Ok(f) => {
                 if let Some(c) = f.claim {
-                    if !claims.contains_key(&c) {
+                    if !exists(t.claims, &keys::claim(c))? {
                         r.fail("a review's claim exists", || format!("{} -> {c}", f.id));
                     }
                 }
-                fact_checks.insert(f.id, f);
+                fact_checks.insert(f.id, f.claim);
             }
             Err(e) => r.fail("values decode", || format!("fact_checks/{}: {e}", hex(&k))),
         }
@@ -201,27 +229,35 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
         let c = keys::parse_claim(&k[..k.len().min(12)]);
         let f = k.get(12..).and_then(keys::parse_u64).map(FactCheckId);
         match (c, f.and_then(|f| fact_checks.get(&f))) {
-            (Some(c), Some(f)) if f.claim == Some(c) => {}
+            (Some(c), Some(reviewed)) if *reviewed == Some(c) => {}
             _ => r.fail("reviews index their claims", || hex(&k)),
         }
     }
-    let n_reviews = fact_checks.values().filter(|f| f.claim.is_some()).count() as u64;
+    let n_reviews = fact_checks.values().filter(|c| c.is_some()).count() as u64;
     if reviews != n_reviews {
         r.fail("every review is indexed on its claim", || {
             format!("{n_reviews} reviews, {reviews} index entries")
         });
     }
-    let mut by_claim: HashSet<(ClaimId, FactCheckId)> = HashSet::new();
+    let mut by_claim = 0u64;
     for kv in t.claim_fact_checks.iter() {
         let (k, v) = kv.map_err(io)?;
+        by_claim += 1;
         match decode::<FactCheckMatch>(&v) {
             Ok(m) => {
-                if !claims.contains_key(&m.claim) || !fact_checks.contains_key(&m.fact_check) {
+                if !exists(t.claims, &keys::claim(m.claim))?
+                    || !fact_checks.contains_key(&m.fact_check)
+                {
                     r.fail("a match's claim and fact-check exist", || {
                         format!("{} ~ {}", m.claim, m.fact_check)
                     });
                 }
-                by_claim.insert((m.claim, m.fact_check));
+                if !exists(
+                    t.fact_check_claims,
+                    &keys::fact_check_claim(m.fact_check, m.claim),
+                )? {
+                    r.fail("matches are stored both ways", || hex(&k));
+                }
             }
             Err(e) => r.fail("values decode", || {
                 format!("claim_fact_checks/{}: {e}", hex(&k))
@@ -232,14 +268,13 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
     for kv in t.fact_check_claims.iter() {
         let (k, v) = kv.map_err(io)?;
         by_fc += 1;
-        match decode::<FactCheckMatch>(&v) {
-            Ok(m) if by_claim.contains(&(m.claim, m.fact_check)) => {}
-            _ => r.fail("matches are stored both ways", || hex(&k)),
+        if decode::<FactCheckMatch>(&v).is_err() {
+            r.fail("values decode", || format!("fact_check_claims/{}", hex(&k)));
         }
     }
-    if by_fc != by_claim.len() as u64 {
+    if by_fc != by_claim {
         r.fail("matches are stored both ways", || {
-            format!("{} by claim, {by_fc} by fact-check", by_claim.len())
+            format!("{by_claim} by claim, {by_fc} by fact-check")
         });
     }
     // Every embedding has the same dimensions and finite values (which
@@ -272,10 +307,10 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
     let max = |it: &mut dyn Iterator<Item = u64>| it.max().unwrap_or(0);
     let checks: [(&'static str, u64, u64); 5] = [
         ("article count", c.articles, articles.len() as u64),
-        ("claim count", c.claims, claims.len() as u64),
+        ("claim count", c.claims, claims),
         ("speaker count", c.speakers, speakers.len() as u64),
         ("fact-check count", c.fact_checks, fact_checks.len() as u64),
-        ("link count", c.corroborations, edges.len() as u64 / 2),
+        ("link count", c.corroborations, edges / 2),
     ];
     for (name, counted, found) in checks {
         if counted != found {
@@ -285,7 +320,7 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
         }
     }
     if c.next_article < max(&mut articles.keys().copied())
-        || c.next_speaker < max(&mut speakers.keys().map(|s| s.0))
+        || c.next_speaker < max(&mut speakers.iter().copied())
         || c.next_fact_check < max(&mut fact_checks.keys().map(|f| f.0))
     {
         r.fail("id sequences are past every id", || {
@@ -304,6 +339,7 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
         };
         for (seq, unit) in batch {
             entries += 1;
+            tick("changes", entries);
             if seq != last + 1 {
                 r.fail("the change log has one entry per commit", || {
                     format!("{seq} follows {last}")
@@ -320,7 +356,7 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
                             article: id,
                             ordinal: c.ordinal,
                         };
-                        if !claims.contains_key(&cid) {
+                        if !exists(t.claims, &keys::claim(cid))? {
                             r.fail("logged terms belong to claims", || cid.to_string());
                         }
                         claim_terms += c.terms.iter().map(|t| u64::from(t.1)).sum::<u64>();
@@ -354,12 +390,11 @@ pub(super) fn verify(store: &SledStore) -> Result<Report> {
     }
     r.checked.insert("changes", entries);
     r.checked.insert("articles", articles.len() as u64);
-    r.checked.insert("claims", claims.len() as u64);
+    r.checked.insert("claims", claims);
     r.checked.insert("speakers", speakers.len() as u64);
-    r.checked.insert("links", edges.len() as u64 / 2);
+    r.checked.insert("links", edges / 2);
     r.checked.insert("fact-checks", fact_checks.len() as u64);
-    r.checked
-        .insert("fact-check matches", by_claim.len() as u64);
+    r.checked.insert("fact-check matches", by_claim);
     r.checked.insert("fact-check embeddings", vectors);
     Ok(r)
 }
