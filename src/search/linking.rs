@@ -40,6 +40,15 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
     features(&t, entities)
 }
 
+/// What a claim's features derive from, as a number: copies of one text
+/// (wire stories republished) share it, and so share their features.
+pub fn text_key(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (text, cue, entities).hash(&mut h);
+    h.finish()
+}
+
 /// Match features of stored claims, from the feature cache or derived once.
 pub fn stored_features(
     store: &dyn Store,
@@ -58,11 +67,34 @@ pub fn stored_features(
         }
     }
     for c in store.claims(&missing)?.into_iter().flatten() {
-        let f = Arc::new(claim_features(&c.text, c.cue_text.as_deref(), &c.entities));
+        let key = Derived::Text(text_key(&c.text, c.cue_text.as_deref(), &c.entities));
+        let f = cache.get(&key).unwrap_or_else(|| {
+            let f = Arc::new(claim_features(&c.text, c.cue_text.as_deref(), &c.entities));
+            cache.insert(key, f.clone());
+            f
+        });
         cache.insert(Derived::Claim(c.id), f.clone());
         out.insert(c.id, f);
     }
     Ok(out)
+}
+
+/// Judgements of one claim against stored ones, once per stored text:
+/// copies of a text share one `Arc<Features>`, so its address names the text.
+#[derive(Default)]
+struct Judged(HashMap<usize, (crate::corroborate::score::Comparison, bool)>);
+
+impl Judged {
+    fn judge(
+        &mut self,
+        f: &Features,
+        g: &Arc<Features>,
+    ) -> (crate::corroborate::score::Comparison, bool) {
+        self.0
+            .entry(Arc::as_ptr(g) as usize)
+            .or_insert_with(|| judge(f, g))
+            .clone()
+    }
 }
 
 /// The text's runs of four words (lower-cased), as sorted distinct hashes:
@@ -164,6 +196,8 @@ fn as_match(
 /// One claim of a new article, prepared for linking.
 struct PreparedClaim {
     features: Features,
+    /// What its features derive from (`text_key`).
+    key: u64,
     /// Its postings: (term, count), and its length in terms.
     postings: Vec<(String, u16)>,
     len: u16,
@@ -254,7 +288,7 @@ pub struct Links {
     pub fact_checks: Vec<FactCheckMatch>,
     /// The new claims' match features (by ordinal), for the cache once
     /// committed: the claims just stored are the likeliest candidates next.
-    pub features: Vec<(u32, Arc<Features>)>,
+    pub features: Vec<(u32, u64, Arc<Features>)>,
 }
 
 /// The linking work that needs no lock: features, candidates among the
@@ -283,6 +317,7 @@ pub fn prepare(
         let f = claim_features(&c.text, cue.as_deref(), &c.entities);
         let (postings, len) = index_terms(&[&f]);
         let mut pc = PreparedClaim {
+            key: text_key(&c.text, cue.as_deref(), &c.entities),
             postings,
             len,
             lists: Vec::new(),
@@ -302,9 +337,10 @@ pub fn prepare(
             let ranked = rank_candidates(&pc.lists);
             let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
             let known = stored_features(store, search, &ids)?;
+            let mut judged = Judged::default();
             for id in ids {
                 if let Some(g) = known.get(&id) {
-                    let (cmp, copy) = judge(&f, g);
+                    let (cmp, copy) = judged.judge(&f, g);
                     if cmp.stance.is_some() {
                         source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
                     }
@@ -342,7 +378,7 @@ pub fn finish(
         if pc.lists.is_empty() {
             if indexed {
                 plan.features
-                    .push((ordinal, Arc::new(std::mem::take(&mut pc.features))));
+                    .push((ordinal, pc.key, Arc::new(std::mem::take(&mut pc.features))));
             }
             continue;
         }
@@ -379,11 +415,12 @@ pub fn finish(
             .filter(|id| !pc.compared.contains_key(id))
             .collect();
         let known = stored_features(store, search, &fresh)?;
+        let mut judged = Judged::default();
         for (other, _) in ranked {
             let (cmp, copied_claim) = match pc.compared.remove(&other) {
                 Some(c) => c,
                 None => match known.get(&other) {
-                    Some(g) => judge(f, g),
+                    Some(g) => judged.judge(f, g),
                     None => continue,
                 },
             };
@@ -419,7 +456,7 @@ pub fn finish(
         }
         if indexed {
             plan.features
-                .push((ordinal, Arc::new(std::mem::take(&mut pc.features))));
+                .push((ordinal, pc.key, Arc::new(std::mem::take(&mut pc.features))));
         }
     }
     Ok(plan)

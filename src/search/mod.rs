@@ -38,6 +38,8 @@ pub enum Derived {
     FactCheck(FactCheckId),
     /// A fact-check's headline.
     Headline(FactCheckId),
+    /// A claim's text, cue and entities (`linking::text_key`): what copies share.
+    Text(u64),
 }
 
 /// Stored claims whose match features are kept in memory, per generation of
@@ -392,8 +394,9 @@ impl Search {
     }
 
     /// Keeps the match features of an article's claims just committed.
-    pub fn remember_features(&self, article: ArticleId, features: Vec<(u32, Arc<Features>)>) {
-        for (ordinal, f) in features {
+    pub fn remember_features(&self, article: ArticleId, features: Vec<(u32, u64, Arc<Features>)>) {
+        for (ordinal, key, f) in features {
+            self.features.insert(Derived::Text(key), f.clone());
             self.features
                 .insert(Derived::Claim(ClaimId { article, ordinal }), f);
         }

@@ -133,7 +133,8 @@ const T_FC_CLAIMS: usize = 9;
 const T_CHANGES: usize = 10;
 
 /// sled's page cache (its default is 1 GiB): bounds the server's memory as
-/// the store grows.
+/// the store grows. Measured on a 100,000-article store: 160 MB instead of
+/// 64 added 300 MB of RSS to an ingest and no speed that rose above the noise.
 const SLED_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 type TxResult<T> = std::result::Result<T, TxError<StoreError>>;
