@@ -160,7 +160,7 @@ impl App {
                     length,
                     vector,
                 };
-                self.committed(seq, unit)?;
+                self.committed(seq, unit, Vec::new())?;
                 FactCheckInserted {
                     fact_check,
                     created: true,

@@ -269,10 +269,14 @@ impl App {
                     fact_check_matches,
                     ..
                 } = write;
-                self.committed(seq, Unit::Article { id, terms })?;
+                let (texts, claims): (Vec<_>, Vec<_>) = claims
+                    .into_iter()
+                    .map(|c| ((c.id, c.text), (c.id, c.speakers)))
+                    .unzip();
+                self.committed(seq, Unit::Article { id, terms }, texts)?;
                 self.search.remember_features(id, features);
                 Ingested {
-                    claims: claims.into_iter().map(|c| (c.id, c.speakers)).collect(),
+                    claims,
                     corroborations: links
                         .into_iter()
                         .map(|(ordinal, e)| {

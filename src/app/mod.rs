@@ -77,9 +77,14 @@ impl App {
 
     /// After a commit: the indexes take the unit just written, and are
     /// saved once enough has changed that replaying it at open would show.
-    fn committed(&self, seq: u64, unit: Unit) -> Result<(), StoreError> {
+    fn committed(
+        &self,
+        seq: u64,
+        unit: Unit,
+        texts: Vec<(crate::domain::ClaimId, String)>,
+    ) -> Result<(), StoreError> {
         self.search
-            .committed(self.store.as_ref(), Change { seq, unit })?;
+            .committed(self.store.as_ref(), Change { seq, unit }, texts)?;
         if self.search.unsaved() >= SAVE_EVERY {
             self.save_indexes();
         }

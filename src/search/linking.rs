@@ -125,18 +125,7 @@ fn shingles(body: &str) -> Vec<u64> {
 
 /// Shared runs over all runs (Jaccard) of two sorted sets.
 fn overlap(a: &[u64], b: &[u64]) -> f32 {
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let shared = super::words::intersect(a, b).len();
     let union = a.len() + b.len() - shared;
     if union == 0 {
         0.0

@@ -21,7 +21,7 @@ pub use postings::Posting;
 use crate::corroborate::Features;
 use crate::domain::{ArticleId, ClaimId, FactCheckId};
 use crate::store::{Change, Result, Store, Unit};
-use postings::{IndexSize, MemIndex};
+use postings::MemIndex;
 use snapshot::SnapshotError;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,6 +61,15 @@ pub struct Search {
     saved: AtomicU64,
     /// One follower at a time, so changes apply in order.
     follow: Mutex<()>,
+}
+
+/// The fingerprint of the store's change `seq`, if it has it.
+fn fingerprint_at(store: &dyn Store, seq: u64) -> Result<Option<u32>> {
+    Ok(store
+        .changes_since(seq - 1, 1)?
+        .first()
+        .filter(|c| c.seq == seq)
+        .map(snapshot::fingerprint))
 }
 
 /// The key of an article's first claim: where its claims start in a list.
@@ -119,29 +128,15 @@ impl Search {
         };
         let loaded = snapshot::decode::<ClaimId, FactCheckId>(&bytes)?;
         drop(bytes);
-        if loaded.seq > 0 {
-            let change = store.changes_since(loaded.seq - 1, 1)?;
-            let held = change
-                .first()
-                .filter(|c| c.seq == loaded.seq)
-                .is_some_and(|c| snapshot::fingerprint(c) == loaded.fingerprint);
-            if !held {
-                return Err(SnapshotError::Format(
-                    "it holds a change this store does not have",
-                ));
-            }
+        if loaded.seq > 0 && fingerprint_at(store, loaded.seq)? != Some(loaded.fingerprint) {
+            return Err(SnapshotError::Format(
+                "it holds a change this store does not have",
+            ));
         }
         let mut s = Search::empty(loaded.vectors);
+        s.claims = loaded.claims;
+        s.fact_checks = loaded.fact_checks;
         s.words = loaded.words;
-        let (claims, mark) = loaded.claims;
-        *s.claims.lists.write().unwrap_or_else(|p| p.into_inner()) = claims;
-        s.claims.mark.store(mark, Ordering::SeqCst);
-        let (fact_checks, mark) = loaded.fact_checks;
-        *s.fact_checks
-            .lists
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = fact_checks;
-        s.fact_checks.mark.store(mark, Ordering::SeqCst);
         s.applied.store(loaded.seq, Ordering::SeqCst);
         s.saved.store(loaded.seq, Ordering::SeqCst);
         Ok(Some(s))
@@ -159,14 +154,9 @@ impl Search {
             }
             let fingerprint = match seq {
                 0 => 0,
-                _ => store
-                    .changes_since(seq - 1, 1)?
-                    .first()
-                    .filter(|c| c.seq == seq)
-                    .map(snapshot::fingerprint)
-                    .ok_or(SnapshotError::Format(
-                        "the last change applied is not in the store",
-                    ))?,
+                _ => fingerprint_at(store, seq)?.ok_or(SnapshotError::Format(
+                    "the last change applied is not in the store",
+                ))?,
             };
             let bytes = snapshot::encode(
                 seq,
@@ -189,11 +179,6 @@ impl Search {
             .saturating_sub(self.saved.load(Ordering::SeqCst))
     }
 
-    /// What the postings hold: claims', then fact-checks'.
-    pub fn sizes(&self) -> (IndexSize, IndexSize) {
-        (self.claims.size(), self.fact_checks.size())
-    }
-
     /// Apply every change committed since the last one applied; returns the
     /// sequence number now applied.
     pub fn catch_up(&self, store: &dyn Store) -> Result<u64> {
@@ -201,10 +186,16 @@ impl Search {
         self.read_feed(store)
     }
 
-    /// Apply a change this process has just committed, as it has it in hand:
-    /// no read back from the store. Anything committed before it that is not
-    /// applied yet (another writer's) is read from the feed, this one with it.
-    pub fn committed(&self, store: &dyn Store, change: Change) -> Result<u64> {
+    /// Apply a change this process has just committed, as it has it in hand
+    /// with its claims' texts: no read back from the store. Anything
+    /// committed before it that is not applied yet (another writer's) is
+    /// read from the feed, this one with it.
+    pub fn committed(
+        &self,
+        store: &dyn Store,
+        change: Change,
+        texts: Vec<(ClaimId, String)>,
+    ) -> Result<u64> {
         let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
         let seq = change.seq;
         if seq <= self.applied() {
@@ -214,7 +205,7 @@ impl Search {
             return self.read_feed(store);
         }
         let mut vectors = Vec::new();
-        self.apply(store, vec![change], &mut vectors)?;
+        self.apply(store, vec![change], Some(texts), &mut vectors)?;
         self.vectors.extend(vectors);
         self.applied.store(seq, Ordering::SeqCst);
         Ok(seq)
@@ -228,7 +219,7 @@ impl Search {
             let Some(last) = changes.last().map(|c| c.seq) else {
                 break;
             };
-            self.apply(store, changes, &mut vectors)?;
+            self.apply(store, changes, None, &mut vectors)?;
             self.applied.store(last, Ordering::SeqCst);
         }
         // Vectors go in together: the index re-clusters each time it doubles,
@@ -237,27 +228,33 @@ impl Search {
         Ok(self.applied())
     }
 
+    /// Applies changes; `known` holds their claims' texts when the caller
+    /// has them, else they are read from the store (the change log keeps
+    /// index terms, not texts).
     fn apply(
         &self,
         store: &dyn Store,
         changes: Vec<Change>,
+        known: Option<Vec<(ClaimId, String)>>,
         vectors: &mut Vec<(u64, Vec<f32>)>,
     ) -> Result<()> {
         let mut claim_postings = Vec::new();
-        let mut texts = Vec::new();
+        let read = known.is_none();
+        let mut texts = known.unwrap_or_default();
         let mut last_article = None;
         let mut fc_postings = Vec::new();
         for change in changes {
             match change.unit {
                 Unit::Article { id, terms } => {
                     last_article = Some(id.0);
-                    // The words are the text's, which the change does not carry.
-                    texts.extend(
-                        store
-                            .claims_of_article(id)?
-                            .into_iter()
-                            .map(|c| (c.id, c.text)),
-                    );
+                    if read {
+                        texts.extend(
+                            store
+                                .claims_of_article(id)?
+                                .into_iter()
+                                .map(|c| (c.id, c.text)),
+                        );
+                    }
                     for c in terms {
                         let cid = ClaimId {
                             article: id,

@@ -290,16 +290,15 @@ impl<I> Default for MemIndex<I> {
     }
 }
 
-/// What a `MemIndex` holds, for the record of what memory it takes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct IndexSize {
-    pub terms: u64,
-    pub postings: u64,
-    /// The coded postings, in bytes.
-    pub bytes: u64,
-}
-
 impl<I: PostingId> MemIndex<I> {
+    /// An index of these lists, holding writes up to `mark` (a snapshot's).
+    pub(super) fn from_parts(lists: HashMap<Box<str>, List<I>>, mark: u64) -> Self {
+        MemIndex {
+            lists: RwLock::new(lists),
+            mark: std::sync::atomic::AtomicU64::new(mark),
+        }
+    }
+
     /// Appends postings; ids arrive in increasing order per term. One
     /// already there or older than the list's last is dropped: a change is
     /// applied once, in order.
@@ -383,20 +382,6 @@ impl<I: PostingId> MemIndex<I> {
             l.count
         };
         f(&out, count);
-    }
-
-    /// Terms, postings and bytes held.
-    pub fn size(&self) -> IndexSize {
-        let lists = self.lists.read().unwrap_or_else(|p| p.into_inner());
-        let mut s = IndexSize {
-            terms: lists.len() as u64,
-            ..Default::default()
-        };
-        for l in lists.values() {
-            s.postings += u64::from(l.count);
-            s.bytes += l.bytes.len() as u64;
-        }
-        s
     }
 }
 

@@ -38,8 +38,8 @@ pub enum SnapshotError {
 pub(super) struct Loaded<A, F> {
     pub seq: u64,
     pub fingerprint: u32,
-    pub claims: (HashMap<Box<str>, List<A>>, u64),
-    pub fact_checks: (HashMap<Box<str>, List<F>>, u64),
+    pub claims: MemIndex<A>,
+    pub fact_checks: MemIndex<F>,
     pub words: WordIndex,
     pub vectors: VecIndex,
 }
@@ -159,6 +159,11 @@ fn read_index<I: PostingId, M: Default + Extend<(Box<str>, List<I>)>>(
     Ok((lists, mark))
 }
 
+fn read_mem_index<I: PostingId>(buf: &[u8], at: &mut usize) -> Result<MemIndex<I>, SnapshotError> {
+    let (lists, mark) = read_index::<I, HashMap<_, _>>(buf, at)?;
+    Ok(MemIndex::from_parts(lists, mark))
+}
+
 /// Everything in a snapshot of indexes that hold the change `seq`.
 pub(super) fn encode<A: PostingId, F: PostingId>(
     seq: u64,
@@ -202,8 +207,8 @@ pub(super) fn decode<A: PostingId, F: PostingId>(
     let seq = u64::from_le_bytes(body[5..13].try_into().map_err(|_| bad("seq"))?);
     let fingerprint = u32::from_le_bytes(body[13..17].try_into().map_err(|_| bad("fp"))?);
     let mut at = 17;
-    let claims = read_index(body, &mut at)?;
-    let fact_checks = read_index(body, &mut at)?;
+    let claims = read_mem_index(body, &mut at)?;
+    let fact_checks = read_mem_index(body, &mut at)?;
     let words = WordIndex {
         lists: std::sync::RwLock::new(read_index(body, &mut at)?.0),
     };

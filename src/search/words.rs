@@ -146,7 +146,8 @@ impl WordIndex {
     }
 }
 
-fn intersect(a: &[ClaimId], b: &[ClaimId]) -> Vec<ClaimId> {
+/// The items two sorted, distinct lists share, in order.
+pub(super) fn intersect<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
