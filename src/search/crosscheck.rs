@@ -286,7 +286,7 @@ impl Query {
     /// Its sentence embedding, computed when first needed.
     pub fn vector(&self) -> &[f32] {
         self.vector
-            .get_or_init(|| crate::corroborate::embed::Encoder::get().encode(&self.text))
+            .get_or_init(|| crate::corroborate::embed::Encoder::get().embed(&self.text))
     }
 }
 

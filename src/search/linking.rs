@@ -459,7 +459,7 @@ pub fn embed_fact_checks(new: &[&NewFactCheck]) -> Vec<Vec<f32>> {
             crate::corroborate::embed::fact_check_text(&n.claim_reviewed, n.headline.as_deref())
         })
         .collect();
-    crate::corroborate::embed::Encoder::get().encode_all(&texts)
+    crate::corroborate::embed::Encoder::get().embed_batch(&texts)
 }
 
 /// What a new fact-check adds: its index terms and length, and its matches

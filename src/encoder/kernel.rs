@@ -1,0 +1,310 @@
+//! Int8 matrix products, the encoder's hot loop, and the one module allowed
+//! unsafe code: AVX2 intrinsics, chosen at run time, with a portable path
+//! that gives bit-identical results (integer sums) on any CPU.
+//!
+//! Activations are unsigned 7-bit (0..=127) and weights signed 8-bit: AVX2's
+//! `vpmaddubsw` adds two u8 x i8 products into an i16, and with 7-bit
+//! activations that sum (at most 2 x 127 x 127) cannot saturate.
+//!
+//! Audit notes: every pointer read or write below is inside a slice whose
+//! length is asserted at the safe entry point (`gemm`); the packed weights are
+//! padded to whole panels and whole groups of four, so the kernel never
+//! reads past them; rows past `m` come from a zeroed scratch copy.
+#![allow(unsafe_code)]
+
+/// Output columns per panel: three AVX2 registers of eight i32.
+const NR: usize = 24;
+/// Rows per micro-tile.
+const MR: usize = 4;
+/// Rows per cache block: a block of activations stays in L2 while every
+/// panel of the weights passes over it.
+const ROW_BLOCK: usize = 64;
+/// The largest activation value.
+pub const QMAX: u8 = 127;
+
+/// A weight matrix (out x in, as trained) packed for the kernel: panels of
+/// `NR` output columns, each `k` deep in groups of four.
+pub struct Packed {
+    n: usize,
+    k: usize,
+    data: Vec<i8>,
+    col_sums: Vec<i32>,
+}
+
+impl Packed {
+    /// `w` holds `n` rows (outputs) of `k` int8 values (inputs).
+    pub fn new(w: &[i8], n: usize, k: usize) -> Packed {
+        assert_eq!(w.len(), n * k, "weights are n x k");
+        let kp = padded(k);
+        let panels = n.div_ceil(NR);
+        let mut data = vec![0i8; panels * kp * NR];
+        for col in 0..n {
+            let (p, c) = (col / NR, col % NR);
+            for (kk, &v) in w[col * k..(col + 1) * k].iter().enumerate() {
+                data[p * kp * NR + (kk / 4) * NR * 4 + c * 4 + kk % 4] = v;
+            }
+        }
+        let col_sums = w
+            .chunks_exact(k.max(1))
+            .map(|r| r.iter().map(|&v| i32::from(v)).sum())
+            .collect();
+        Packed {
+            n,
+            k,
+            data,
+            col_sums,
+        }
+    }
+
+    /// Outputs.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Inputs.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// The row stride activations must have: inputs rounded up to four.
+    pub fn stride(&self) -> usize {
+        padded(self.k)
+    }
+
+    /// Each output's sum of weights (to take out an activation zero point).
+    pub fn col_sums(&self) -> &[i32] {
+        &self.col_sums
+    }
+
+    fn weight(&self, col: usize, kk: usize) -> i8 {
+        let kp = self.stride();
+        self.data[(col / NR) * kp * NR + (kk / 4) * NR * 4 + (col % NR) * 4 + kk % 4]
+    }
+}
+
+/// Inputs rounded up to a whole group of four.
+pub fn padded(k: usize) -> usize {
+    k.div_ceil(4) * 4
+}
+
+/// Which kernel runs on this CPU.
+pub fn kernel_name() -> &'static str {
+    if avx2() {
+        "avx2"
+    } else {
+        "portable"
+    }
+}
+
+fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::env::var_os("CLAIMGRAPH_PORTABLE_KERNEL").is_none()
+            && std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Whether the CPU has AVX2 and FMA (and the portable path is not forced).
+fn avx2_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        avx2() && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Runs `f` compiled for AVX2 and FMA when the CPU has them: the row math
+/// around the products (quantising, epilogues, layer norm, GELU, softmax)
+/// is plain Rust that the compiler vectorises, and inlined here it gets the
+/// wide registers; elsewhere it runs as built for the baseline CPU.
+#[inline(always)]
+pub fn simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if avx2_fma() {
+        // SAFETY: the features this enables were detected on this CPU.
+        return unsafe { simd_avx2(f) };
+    }
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn simd_avx2<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// `c` (m x n, row-major) = `a` (m x stride, row-major, values 0..=127) times
+/// the weights' transpose.
+pub fn gemm(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
+    let kp = w.stride();
+    assert!(a.len() >= m * kp, "activations are m x stride");
+    assert!(c.len() >= m * w.n, "outputs are m x n");
+    debug_assert!(a.iter().all(|&v| v <= QMAX), "activations are 7-bit");
+    #[cfg(target_arch = "x86_64")]
+    if avx2() {
+        // SAFETY: AVX2 is present (checked above); bounds asserted above.
+        unsafe { gemm_avx2(a, m, w, c) };
+        return;
+    }
+    gemm_portable(a, m, w, c);
+}
+
+/// The reference every kernel must match exactly.
+pub fn gemm_portable(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
+    let kp = w.stride();
+    let cols: Vec<Vec<i32>> = (0..w.n)
+        .map(|j| (0..kp).map(|kk| i32::from(w.weight(j, kk))).collect())
+        .collect();
+    for i in 0..m {
+        let row = &a[i * kp..(i + 1) * kp];
+        for (j, col) in cols.iter().enumerate() {
+            c[i * w.n + j] = row.iter().zip(col).map(|(&x, &y)| i32::from(x) * y).sum();
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn gemm_avx2(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
+    use std::arch::x86_64::*;
+    let (n, kp) = (w.n, w.stride());
+    let groups = kp / 4;
+    let panels = n.div_ceil(NR);
+    let ones = _mm256_set1_epi16(1);
+    let mut scratch = vec![0u8; MR * kp];
+    let mut r0 = 0;
+    while r0 < m {
+        let r1 = (r0 + ROW_BLOCK).min(m);
+        for p in 0..panels {
+            let bp = w.data.as_ptr().add(p * kp * NR);
+            let mut r = r0;
+            while r < r1 {
+                let rows = MR.min(r1 - r);
+                let ap = if rows == MR {
+                    a.as_ptr().add(r * kp)
+                } else {
+                    scratch.fill(0);
+                    scratch[..rows * kp].copy_from_slice(&a[r * kp..(r + rows) * kp]);
+                    scratch.as_ptr()
+                };
+                let mut acc = [_mm256_setzero_si256(); MR * 3];
+                for g in 0..groups {
+                    let b = bp.add(g * NR * 4) as *const __m256i;
+                    let b0 = _mm256_loadu_si256(b);
+                    let b1 = _mm256_loadu_si256(b.add(1));
+                    let b2 = _mm256_loadu_si256(b.add(2));
+                    for i in 0..MR {
+                        let four = std::ptr::read_unaligned(ap.add(i * kp + g * 4) as *const i32);
+                        let x = _mm256_set1_epi32(four);
+                        acc[i * 3] = _mm256_add_epi32(
+                            acc[i * 3],
+                            _mm256_madd_epi16(_mm256_maddubs_epi16(x, b0), ones),
+                        );
+                        acc[i * 3 + 1] = _mm256_add_epi32(
+                            acc[i * 3 + 1],
+                            _mm256_madd_epi16(_mm256_maddubs_epi16(x, b1), ones),
+                        );
+                        acc[i * 3 + 2] = _mm256_add_epi32(
+                            acc[i * 3 + 2],
+                            _mm256_madd_epi16(_mm256_maddubs_epi16(x, b2), ones),
+                        );
+                    }
+                }
+                for i in 0..rows {
+                    for j in 0..3 {
+                        let col = p * NR + j * 8;
+                        if col >= n {
+                            break;
+                        }
+                        let out = &mut c[(r + i) * n + col..(r + i) * n + (col + 8).min(n)];
+                        if out.len() == 8 {
+                            _mm256_storeu_si256(out.as_mut_ptr() as *mut __m256i, acc[i * 3 + j]);
+                        } else {
+                            let mut tmp = [0i32; 8];
+                            _mm256_storeu_si256(tmp.as_mut_ptr() as *mut __m256i, acc[i * 3 + j]);
+                            let len = out.len();
+                            out.copy_from_slice(&tmp[..len]);
+                        }
+                    }
+                }
+                r += rows;
+            }
+        }
+        r0 = r1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(m: usize, n: usize, k: usize, seed: u64) {
+        let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as u32
+        };
+        let w: Vec<i8> = (0..n * k)
+            .map(|_| ((next() % 255) as i32 - 127) as i8)
+            .collect();
+        let packed = Packed::new(&w, n, k);
+        let kp = packed.stride();
+        let mut a = vec![0u8; m * kp];
+        for i in 0..m {
+            for kk in 0..k {
+                a[i * kp + kk] = (next() % 128) as u8;
+            }
+        }
+        let mut fast = vec![0i32; m * n];
+        let mut slow = vec![0i32; m * n];
+        gemm(&a, m, &packed, &mut fast);
+        gemm_portable(&a, m, &packed, &mut slow);
+        assert_eq!(fast, slow, "{m}x{n}x{k}");
+        // And both are the plain definition.
+        for (i, j) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3)] {
+            let e: i32 = (0..k)
+                .map(|kk| i32::from(a[i * kp + kk]) * i32::from(w[j * k + kk]))
+                .sum();
+            assert_eq!(slow[i * n + j], e);
+        }
+    }
+
+    #[test]
+    fn the_fast_kernel_matches_the_portable_one_at_the_model_shapes() {
+        // Extremes included: all-127 activations against all -127 weights.
+        for (m, n, k) in [
+            (1, 384, 384),
+            (27, 1152, 384),
+            (130, 384, 1536),
+            (64, 1536, 384),
+        ] {
+            check(m, n, k, (m * n + k) as u64);
+        }
+        let w = vec![-127i8; 24 * 8];
+        let p = Packed::new(&w, 24, 8);
+        let a = vec![127u8; 5 * 8];
+        let mut c = vec![0i32; 5 * 24];
+        gemm(&a, 5, &p, &mut c);
+        assert!(c.iter().all(|&v| v == -127 * 127 * 8));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn the_fast_kernel_matches_the_portable_one_at_any_shape(
+            m in 1usize..70, n in 1usize..60, k in 1usize..50, seed in any::<u64>()
+        ) {
+            check(m, n, k, seed);
+        }
+    }
+}

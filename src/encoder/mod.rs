@@ -1,0 +1,167 @@
+//! The sentence encoder runtime: all-MiniLM-L6-v2 (Apache-2.0) on the CPU,
+//! from int8 weights compiled into the binary (`models/`, written by
+//! `scripts/export-minilm.py`; nothing is fetched at build or run time).
+//!
+//! One call encodes a batch: the texts' word pieces are packed end to end
+//! (no padding), the linear layers run as int8 products on every core
+//! (`kernel`, AVX2 when the CPU has it), attention runs per text over its
+//! real length. Callers get each text's pooled embedding, and its word
+//! pieces with their source spans and hidden states when they need them.
+//! `reference` keeps the plain f32 path the fast one is tested against.
+
+pub mod kernel;
+mod model;
+pub mod reference;
+pub mod tokenize;
+mod weights;
+
+pub use tokenize::{Token, Vocab, MAX_TOKENS};
+pub use weights::ModelError;
+
+use std::sync::OnceLock;
+
+/// Dimensions of an embedding and of a hidden state.
+pub const DIM: usize = 384;
+/// Word pieces per forward pass at most: bounds a pass's memory (about
+/// 25 KB per piece at the widest layer) while keeping the products large.
+const PASS_TOKENS: usize = 4096;
+
+static WEIGHTS: &[u8] = include_bytes!("../../models/minilm.bin");
+static VOCAB: &str = include_str!("../../models/minilm-vocab.txt");
+
+/// One text through the encoder.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    /// Its word pieces, [CLS] first and [SEP] last, with their source spans.
+    pub tokens: Vec<Token>,
+    /// The last layer's state per piece: `tokens.len()` rows of `DIM`.
+    pub hidden: Vec<f32>,
+    /// The mean of the states, unit length: the sentence embedding.
+    pub embedding: Vec<f32>,
+}
+
+/// The model, loaded once.
+pub struct Encoder {
+    pub vocab: Vocab,
+    model: model::Model,
+}
+
+impl Encoder {
+    /// The shipped model, loaded on first use.
+    pub fn get() -> &'static Encoder {
+        static E: OnceLock<Encoder> = OnceLock::new();
+        E.get_or_init(|| Encoder::load().expect("the shipped embedding model loads"))
+    }
+
+    fn load() -> Result<Encoder, ModelError> {
+        let vocab = Vocab::parse(VOCAB).map_err(ModelError)?;
+        let mut t = weights::Tensors::read(WEIGHTS)?;
+        let model = model::Model::load(&mut t, vocab.len())?;
+        Ok(Encoder { vocab, model })
+    }
+
+    /// The text's word pieces.
+    pub fn tokenize(&self, text: &str) -> Vec<Token> {
+        self.vocab.tokenize(text)
+    }
+
+    /// Texts through the encoder, with their pieces and hidden states.
+    pub fn encode_batch(&self, texts: &[&str]) -> Vec<Encoded> {
+        let tokens: Vec<Vec<Token>> = texts.iter().map(|t| self.tokenize(t)).collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for (range, hidden) in self.passes(&tokens) {
+            let mut at = 0;
+            for toks in &tokens[range] {
+                let h = hidden[at * DIM..(at + toks.len()) * DIM].to_vec();
+                at += toks.len();
+                let embedding = pool(&h);
+                out.push(Encoded {
+                    tokens: toks.clone(),
+                    hidden: h,
+                    embedding,
+                });
+            }
+        }
+        out
+    }
+
+    /// Texts' sentence embeddings (mean of the last layer, unit length).
+    pub fn embed_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Vec<f32>> {
+        let tokens: Vec<Vec<Token>> = texts.iter().map(|t| self.tokenize(t.as_ref())).collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for (range, hidden) in self.passes(&tokens) {
+            let mut at = 0;
+            for toks in &tokens[range] {
+                out.push(pool(&hidden[at * DIM..(at + toks.len()) * DIM]));
+                at += toks.len();
+            }
+        }
+        out
+    }
+
+    /// One text's sentence embedding.
+    pub fn embed(&self, text: &str) -> Vec<f32> {
+        self.embed_batch(&[text]).pop().unwrap_or_default()
+    }
+
+    /// The batch in passes of at most `PASS_TOKENS` pieces, each with its
+    /// hidden states.
+    fn passes<'a>(
+        &'a self,
+        tokens: &'a [Vec<Token>],
+    ) -> impl Iterator<Item = (std::ops::Range<usize>, Vec<f32>)> + 'a {
+        let mut start = 0;
+        std::iter::from_fn(move || {
+            if start >= tokens.len() {
+                return None;
+            }
+            let mut end = start;
+            let mut n = 0;
+            while end < tokens.len() && (end == start || n + tokens[end].len() <= PASS_TOKENS) {
+                n += tokens[end].len();
+                end += 1;
+            }
+            let ids: Vec<u32> = tokens[start..end].iter().flatten().map(|t| t.id).collect();
+            let lens: Vec<usize> = tokens[start..end].iter().map(Vec::len).collect();
+            // One hand-over to the pool per pass: the layers' parallel
+            // parts then split among the pool's threads without waking a
+            // caller outside it.
+            let hidden = rayon::scope(|_| self.model.forward(&ids, &lens));
+            let range = start..end;
+            start = end;
+            Some((range, hidden))
+        })
+    }
+}
+
+/// Mean of the rows, unit length (the sum, normalised, is the same vector).
+fn pool(hidden: &[f32]) -> Vec<f32> {
+    let mut sum = vec![0f32; DIM];
+    for row in hidden.chunks_exact(DIM) {
+        sum.iter_mut().zip(row).for_each(|(m, v)| *m += v);
+    }
+    let inv = 1.0 / sum.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+    sum.iter().map(|v| v * inv).collect()
+}
+
+/// Cosine of two unit vectors: their dot product, summed in eight lanes so
+/// the compiler can vectorise it (one running sum cannot be reordered).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    let mut lanes = [0.0f32; 8];
+    for (x, y) in a8.zip(b8) {
+        for ((l, x), y) in lanes.iter_mut().zip(x).zip(y) {
+            *l += x * y;
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,535 @@
+//! The forward pass over a packed batch: every text's word pieces laid end
+//! to end as rows (no padding), the linear layers as int8 products over all
+//! rows at once, attention within each text over its real length only.
+//! Each linear layer is one parallel pass over blocks of rows that
+//! quantises its inputs, multiplies and applies the epilogue (bias, GELU, or
+//! residual and layer norm) while the block is in cache.
+
+use super::kernel::{self, Packed, QMAX};
+use super::weights::{ModelError, Rows, Tensors};
+use super::DIM;
+use rayon::prelude::*;
+
+pub const HEADS: usize = 12;
+pub const LAYERS: usize = 6;
+pub const FFN: usize = 1536;
+const HEAD_DIM: usize = DIM / HEADS;
+const EPS: f32 = 1e-12;
+/// Rows per parallel task at least: below this, splitting costs more than
+/// it saves.
+const MIN_ROWS_PER_TASK: usize = 8;
+
+pub struct Linear {
+    /// The weights again, inputs x outputs, for a row's outliers.
+    by_input: Vec<i8>,
+    w: Packed,
+    scales: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Linear {
+    /// From int8 rows (outputs x inputs) with their scales.
+    fn new(parts: &[&Rows], bias: Vec<f32>) -> Linear {
+        let k = parts[0].cols;
+        let w: Vec<i8> = parts
+            .iter()
+            .flat_map(|r| (0..r.rows()).flat_map(move |i| r.row(i)))
+            .collect();
+        let scales: Vec<f32> = parts
+            .iter()
+            .flat_map(|r| r.scales.iter().copied())
+            .collect();
+        Linear {
+            by_input: (0..k)
+                .flat_map(|kk| (0..scales.len()).map(move |j| (j, kk)))
+                .map(|(j, kk)| w[j * k + kk])
+                .collect(),
+            w: Packed::new(&w, scales.len(), k),
+            scales,
+            bias,
+        }
+    }
+
+    fn load(t: &mut Tensors, names: &[&str], out: usize, k: usize) -> Result<Linear, ModelError> {
+        let mut parts = Vec::new();
+        let mut bias = Vec::new();
+        for p in names {
+            parts.push(t.rows(&format!("{p}.weight"), out, k)?);
+            bias.extend(t.vector(&format!("{p}.bias"), out)?);
+        }
+        Ok(Linear::new(&parts.iter().collect::<Vec<_>>(), bias))
+    }
+}
+
+/// Per row, this many of the largest activations are multiplied in f32
+/// outside the int8 product: the residual stream of this model has a few
+/// channels an order of magnitude above the rest, and they would otherwise
+/// set every other channel's step.
+const OUTLIERS: usize = 8;
+/// How far above the row's root mean square an outlier is.
+const OUTLIER_RMS: f32 = 3.0;
+
+pub struct Norm {
+    g: Vec<f32>,
+    b: Vec<f32>,
+}
+
+impl Norm {
+    fn load(t: &mut Tensors, p: &str) -> Result<Norm, ModelError> {
+        Ok(Norm {
+            g: t.vector(&format!("{p}.weight"), DIM)?,
+            b: t.vector(&format!("{p}.bias"), DIM)?,
+        })
+    }
+
+    #[inline(always)]
+    fn apply(&self, row: &mut [f32]) {
+        let n = row.len() as f32;
+        let mean = sum8(row, |v| v) / n;
+        let var = sum8(row, |v| (v - mean) * (v - mean)) / n;
+        let inv = 1.0 / (var + EPS).sqrt();
+        for ((v, g), b) in row.iter_mut().zip(&self.g).zip(&self.b) {
+            *v = (*v - mean) * inv * g + b;
+        }
+    }
+}
+
+/// The sum of `f` over `x`, in eight lanes so the compiler can vectorise
+/// it (one running sum of floats cannot be reordered).
+#[inline(always)]
+fn sum8(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let chunks = x.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().map(|&v| f(v)).sum();
+    let mut lanes = [0f32; 8];
+    for c in chunks {
+        for (l, &v) in lanes.iter_mut().zip(c) {
+            *l += f(v);
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+struct Layer {
+    qkv: Linear,
+    out: Linear,
+    norm1: Norm,
+    up: Linear,
+    down: Linear,
+    norm2: Norm,
+}
+
+pub struct Model {
+    pub words: Rows,
+    positions: Vec<f32>,
+    token_type: Vec<f32>,
+    norm: Norm,
+    layers: Vec<Layer>,
+}
+
+/// What follows a linear layer, fused into its pass.
+enum Then<'a> {
+    Nothing,
+    Gelu,
+    /// Add the layer's input (the residual) and normalise.
+    AddNorm(&'a [f32], &'a Norm),
+}
+
+impl Model {
+    pub fn load(t: &mut Tensors, vocab: usize) -> Result<Model, ModelError> {
+        let words = match t.take("embeddings.word_embeddings.weight")? {
+            super::weights::Tensor::Quantised(r) if r.cols == DIM && r.rows() >= vocab => r,
+            _ => return Err(ModelError("the word table is not int8 rows".into())),
+        };
+        let (prows, pcols) = t.shape("embeddings.position_embeddings.weight")?;
+        if pcols != DIM || prows < super::tokenize::MAX_TOKENS {
+            return Err(ModelError("too few positions".into()));
+        }
+        let positions = t.vector("embeddings.position_embeddings.weight", prows * DIM)?;
+        let token_type =
+            t.vector("embeddings.token_type_embeddings.weight", 2 * DIM)?[..DIM].to_vec();
+        let norm = Norm::load(t, "embeddings.LayerNorm")?;
+        let mut layers: Vec<Layer> = Vec::new();
+        for l in 0..LAYERS {
+            let p = format!("encoder.layer.{l}");
+            let a = format!("{p}.attention");
+            let qkv = Linear::load(
+                t,
+                &[
+                    &format!("{a}.self.query"),
+                    &format!("{a}.self.key"),
+                    &format!("{a}.self.value"),
+                ],
+                DIM,
+                DIM,
+            )?;
+            let out = Linear::load(t, &[&format!("{a}.output.dense")], DIM, DIM)?;
+            let norm1 = Norm::load(t, &format!("{a}.output.LayerNorm"))?;
+            let up = Linear::load(t, &[&format!("{p}.intermediate.dense")], FFN, DIM)?;
+            let down = Linear::load(t, &[&format!("{p}.output.dense")], DIM, FFN)?;
+            let norm2 = Norm::load(t, &format!("{p}.output.LayerNorm"))?;
+            layers.push(Layer {
+                qkv,
+                out,
+                norm1,
+                up,
+                down,
+                norm2,
+            });
+        }
+        Ok(Model {
+            words,
+            positions,
+            token_type,
+            norm,
+            layers,
+        })
+    }
+
+    /// The last layer's hidden states of a batch: one row of `DIM` per word
+    /// piece, texts end to end in order. `lens` are the texts' piece counts.
+    pub fn forward(&self, ids: &[u32], lens: &[usize]) -> Vec<f32> {
+        let t = ids.len();
+        debug_assert_eq!(lens.iter().sum::<usize>(), t);
+        let mut x = vec![0f32; t * DIM];
+        let mut at = 0;
+        for &len in lens {
+            for i in 0..len {
+                let row = &mut x[(at + i) * DIM..(at + i + 1) * DIM];
+                self.words.add_row_to(ids[at + i] as usize, row);
+                let pos = &self.positions[i * DIM..(i + 1) * DIM];
+                for ((v, p), y) in row.iter_mut().zip(pos).zip(&self.token_type) {
+                    *v += p + y;
+                }
+                self.norm.apply(row);
+            }
+            at += len;
+        }
+        for l in &self.layers {
+            let qkv = linear(&x, &l.qkv, Then::Nothing);
+            let ctx = attention(&qkv, lens);
+            let h = linear(&ctx, &l.out, Then::AddNorm(&x, &l.norm1));
+            let up = linear(&h, &l.up, Then::Gelu);
+            x = linear(&up, &l.down, Then::AddNorm(&h, &l.norm2));
+        }
+        x
+    }
+}
+
+/// Rows per parallel task for `m` rows: the work split evenly over the
+/// pool, in whole micro-tiles.
+fn rows_per_task(m: usize) -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    m.div_ceil(threads).max(MIN_ROWS_PER_TASK).div_ceil(4) * 4
+}
+
+/// `x` (rows of `lin`'s inputs) through `lin`, then `then`.
+fn linear(x: &[f32], lin: &Linear, then: Then) -> Vec<f32> {
+    let (k, n) = (lin.w.k(), lin.w.n());
+    let m = x.len() / k;
+    let mut y = vec![0f32; m * n];
+    let per = rows_per_task(m);
+    y.par_chunks_mut(per * n)
+        .enumerate()
+        .for_each(|(task, out)| {
+            kernel::simd(
+                #[inline(always)]
+                || linear_rows(x, lin, &then, task * per, out),
+            )
+        });
+    y
+}
+
+/// Rows from `r0` of one linear layer, into `out`: quantise, multiply, then
+/// the epilogue, while the block is in cache.
+#[inline(always)]
+fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32]) {
+    let (k, n) = (lin.w.k(), lin.w.n());
+    let rows = out.len() / n;
+    let stride = lin.w.stride();
+    let mut q = vec![0u8; rows * stride];
+    let mut scale = vec![0f32; rows];
+    let mut zero = vec![0i32; rows];
+    let mut outliers = vec![[0usize; OUTLIERS]; rows];
+    let mut scratch = vec![0f32; k];
+    for i in 0..rows {
+        let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
+        outliers[i] = largest(xr);
+        let (s, z) = quantise(
+            xr,
+            &outliers[i],
+            &mut scratch,
+            &mut q[i * stride..i * stride + k],
+        );
+        scale[i] = s;
+        zero[i] = z;
+    }
+    let mut acc = vec![0i32; rows * n];
+    kernel::gemm(&q, rows, &lin.w, &mut acc);
+    let sums = lin.w.col_sums();
+    for i in 0..rows {
+        let row = &mut out[i * n..(i + 1) * n];
+        let (s, z) = (scale[i], zero[i]);
+        let c = &acc[i * n..(i + 1) * n];
+        for ((((v, &c), &sum), &ws), &b) in row
+            .iter_mut()
+            .zip(c)
+            .zip(sums)
+            .zip(&lin.scales)
+            .zip(&lin.bias)
+        {
+            *v = s * ws * (c - z * sum) as f32 + b;
+        }
+        let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
+        for &o in outliers[i].iter().filter(|&&o| o < k) {
+            let xo = xr[o];
+            let w = &lin.by_input[o * n..(o + 1) * n];
+            for ((v, &w), s) in row.iter_mut().zip(w).zip(&lin.scales) {
+                *v += xo * f32::from(w) * s;
+            }
+        }
+        match then {
+            Then::Nothing => {}
+            Then::Gelu => row.iter_mut().for_each(|v| *v = gelu(*v)),
+            Then::AddNorm(res, norm) => {
+                let r = &res[(r0 + i) * n..(r0 + i + 1) * n];
+                row.iter_mut().zip(r).for_each(|(v, r)| *v += r);
+                norm.apply(row);
+            }
+        }
+    }
+}
+
+/// A row's outliers, sorted: the channels above `OUTLIER_RMS` times the
+/// row's root mean square, at most `OUTLIERS` of them, the largest first.
+/// `usize::MAX` fills the unused places.
+#[inline(always)]
+fn largest(x: &[f32]) -> [usize; OUTLIERS] {
+    let rms = (sum8(x, |v| v * v) / x.len().max(1) as f32).sqrt();
+    let bar = OUTLIER_RMS * rms;
+    let mut found: Vec<(f32, usize)> = Vec::new();
+    for (k, &v) in x.iter().enumerate() {
+        if v.abs() > bar {
+            found.push((v.abs(), k));
+        }
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = [usize::MAX; OUTLIERS];
+    for (o, (_, k)) in out.iter_mut().zip(found) {
+        *o = k;
+    }
+    out.sort_unstable();
+    out
+}
+
+/// A row as unsigned 7-bit values with a scale and a zero point: value =
+/// scale x (q - zero). Zero is always in range, so it is exact.
+/// Channels in `skip` are left out of the range and get the zero point:
+/// they count for nothing. `scratch` is a buffer of the row's length.
+#[inline(always)]
+fn quantise(x: &[f32], skip: &[usize], scratch: &mut [f32], q: &mut [u8]) -> (f32, i32) {
+    scratch.copy_from_slice(x);
+    for &k in skip.iter().filter(|&&k| k < x.len()) {
+        scratch[k] = 0.0;
+    }
+    let mut lo = [0f32; 8];
+    let mut hi = [0f32; 8];
+    let chunks = scratch.chunks_exact(8);
+    for &v in chunks.remainder() {
+        lo[0] = if v < lo[0] { v } else { lo[0] };
+        hi[0] = if v > hi[0] { v } else { hi[0] };
+    }
+    for c in chunks {
+        for t in 0..8 {
+            lo[t] = if c[t] < lo[t] { c[t] } else { lo[t] };
+            hi[t] = if c[t] > hi[t] { c[t] } else { hi[t] };
+        }
+    }
+    let lo = lo.iter().fold(0f32, |a, &b| if b < a { b } else { a });
+    let hi = hi.iter().fold(0f32, |a, &b| if b > a { b } else { a });
+    let range = hi - lo;
+    if range <= 0.0 || !range.is_finite() {
+        q.fill(0);
+        return (0.0, 0);
+    }
+    let top = f32::from(QMAX);
+    let scale = range / top;
+    let inv = 1.0 / scale;
+    // Zero is in the range, so it is one of the levels, exactly.
+    let zero = (-lo * inv).round_ties_even().clamp(0.0, top);
+    for (o, &v) in q.iter_mut().zip(scratch.iter()) {
+        let t = (v * inv + zero).round_ties_even();
+        *o = t.clamp(0.0, top) as u8;
+    }
+    (scale, zero as i32)
+}
+
+/// Self-attention within each text: `qkv` holds each row's query, key and
+/// value side by side; the result is each row's context, heads side by side.
+fn attention(qkv: &[f32], lens: &[usize]) -> Vec<f32> {
+    let mut starts = Vec::with_capacity(lens.len());
+    let mut at = 0;
+    for &l in lens {
+        starts.push(at);
+        at += l;
+    }
+    // One task per text and head: a single text still uses every core.
+    let parts: Vec<(usize, usize, Vec<f32>)> = starts
+        .par_iter()
+        .zip(lens)
+        .flat_map_iter(|(&s, &l)| (0..HEADS).map(move |h| (s, l, h)))
+        .map(|(s, l, h)| {
+            (
+                s,
+                h,
+                kernel::simd(
+                    #[inline(always)]
+                    || head(qkv, s, l, h),
+                ),
+            )
+        })
+        .collect();
+    let mut ctx = vec![0f32; at * DIM];
+    for (s, h, part) in parts {
+        for (i, row) in part.chunks_exact(HEAD_DIM).enumerate() {
+            ctx[(s + i) * DIM + h * HEAD_DIM..(s + i) * DIM + (h + 1) * HEAD_DIM]
+                .copy_from_slice(row);
+        }
+    }
+    ctx
+}
+
+/// One head over one text of `len` rows from `start`.
+#[inline(always)]
+fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
+    let w = 3 * DIM;
+    let at = |row: usize, which: usize| (start + row) * w + which * DIM + h * HEAD_DIM;
+    // Fixed-width rows: each score is four vector products and one sum,
+    // with nothing carried through memory from one key to the next.
+    let keys: Vec<[f32; HEAD_DIM]> = (0..len)
+        .map(|j| {
+            qkv[at(j, 1)..at(j, 1) + HEAD_DIM]
+                .try_into()
+                .expect("a head's width")
+        })
+        .collect();
+    let values: Vec<[f32; HEAD_DIM]> = (0..len)
+        .map(|j| {
+            qkv[at(j, 2)..at(j, 2) + HEAD_DIM]
+                .try_into()
+                .expect("a head's width")
+        })
+        .collect();
+    let scale = 1.0 / (HEAD_DIM as f32).sqrt();
+    let mut out = vec![0f32; len * HEAD_DIM];
+    let mut p = vec![0f32; len];
+    for i in 0..len {
+        let q: &[f32; HEAD_DIM] = qkv[at(i, 0)..at(i, 0) + HEAD_DIM]
+            .try_into()
+            .expect("a head's width");
+        for (pj, k) in p.iter_mut().zip(&keys) {
+            let mut lanes = [0f32; 8];
+            for c in 0..HEAD_DIM / 8 {
+                for t in 0..8 {
+                    lanes[t] += q[c * 8 + t] * k[c * 8 + t];
+                }
+            }
+            *pj = lanes.iter().sum::<f32>() * scale;
+        }
+        let max = p
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        for v in p.iter_mut() {
+            *v = fast_exp(*v - max);
+        }
+        let inv = 1.0 / sum8(&p, |v| v);
+        // Fixed-width rows and a local sum: the compiler keeps it in
+        // vector registers.
+        let mut acc = [0f32; HEAD_DIM];
+        for (&pj, v) in p.iter().zip(&values) {
+            for d in 0..HEAD_DIM {
+                acc[d] += pj * v[d];
+            }
+        }
+        for (o, a) in out[i * HEAD_DIM..(i + 1) * HEAD_DIM].iter_mut().zip(acc) {
+            *o = a * inv;
+        }
+    }
+    out
+}
+
+/// e^x for x <= 0 to about 2e-7 relative: 2^n times a polynomial on the
+/// remainder, branch-free so loops over it vectorise.
+#[inline(always)]
+pub fn fast_exp(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E).round_ties_even();
+    // ln 2 in two parts (Cody and Waite), so n ln 2 is exact enough.
+    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
+    // Taylor to the 6th power on |r| <= ln2/2.
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// GELU with erf (Abramowitz and Stegun 7.1.26, error below 1.5e-7).
+#[inline(always)]
+pub fn gelu(x: f32) -> f32 {
+    let z = x * std::f32::consts::FRAC_1_SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * z.abs());
+    let y = 1.0
+        - (((((1.061_405_4 * t - 1.453_152) * t) + 1.421_413_8) * t - 0.284_496_72) * t
+            + 0.254_829_6)
+            * t
+            * fast_exp(-z * z);
+    0.5 * x * (1.0 + y.copysign(z))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_exp_and_gelu_match_the_library_functions() {
+        for i in -2000..=200 {
+            let x = i as f32 * 0.05;
+            let (e, f) = (x.exp(), fast_exp(x));
+            assert!((e - f).abs() <= 1e-6 * e.max(1e-30) + 1e-37, "{x}: {e} {f}");
+        }
+        assert!(gelu(-10.0).abs() < 1e-6 && (gelu(10.0) - 10.0).abs() < 1e-5);
+        for i in -80..=80 {
+            let x = i as f32 * 0.05;
+            let erf_gelu = 0.5 * x * (1.0 + erf(x / 2f32.sqrt()));
+            assert!((gelu(x) - erf_gelu).abs() < 1e-5, "{x}");
+        }
+    }
+
+    /// erf by its series, slow and plain, for the test only.
+    fn erf(x: f32) -> f32 {
+        let x = f64::from(x);
+        let mut sum = 0.0;
+        let mut term = x;
+        for n in 0..200 {
+            sum += term / (2 * n + 1) as f64;
+            term *= -x * x / (n + 1) as f64;
+        }
+        (sum * 2.0 / std::f64::consts::PI.sqrt()) as f32
+    }
+
+    #[test]
+    fn quantised_rows_keep_zero_exact_and_stay_within_half_a_step() {
+        let x: Vec<f32> = (0..384)
+            .map(|i| ((i * 37 % 101) as f32 - 30.0) * 0.07)
+            .collect();
+        let mut q = vec![0u8; 384];
+        let (s, z) = quantise(&x, &[], &mut vec![0.0; 384], &mut q);
+        assert!(q.iter().all(|&v| v <= QMAX));
+        for (&v, &qv) in x.iter().zip(&q) {
+            assert!((s * (i32::from(qv) - z) as f32 - v).abs() <= s * 0.5 + 1e-6);
+        }
+        let mut q = vec![9u8; 4];
+        assert_eq!(quantise(&[0.0; 4], &[], &mut [0.0; 4], &mut q), (0.0, 0));
+        assert_eq!(q, [0; 4]);
+    }
+}
