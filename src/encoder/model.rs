@@ -405,20 +405,16 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     let at = |row: usize, which: usize| (start + row) * w + which * DIM + h * HEAD_DIM;
     // Fixed-width rows: each score is four vector products and one sum,
     // with nothing carried through memory from one key to the next.
-    let keys: Vec<[f32; HEAD_DIM]> = (0..len)
-        .map(|j| {
-            qkv[at(j, 1)..at(j, 1) + HEAD_DIM]
-                .try_into()
-                .expect("a head's width")
-        })
-        .collect();
-    let values: Vec<[f32; HEAD_DIM]> = (0..len)
-        .map(|j| {
-            qkv[at(j, 2)..at(j, 2) + HEAD_DIM]
-                .try_into()
-                .expect("a head's width")
-        })
-        .collect();
+    let rows = |which: usize| -> Vec<[f32; HEAD_DIM]> {
+        (0..len)
+            .map(|j| {
+                qkv[at(j, which)..at(j, which) + HEAD_DIM]
+                    .try_into()
+                    .expect("a head's width")
+            })
+            .collect()
+    };
+    let (keys, values) = (rows(1), rows(2));
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
     let mut out = vec![0f32; len * HEAD_DIM];
     let mut p = vec![0f32; len];
