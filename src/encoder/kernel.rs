@@ -96,28 +96,38 @@ pub fn kernel_name() -> &'static str {
     }
 }
 
-fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::env::var_os("CLAIMGRAPH_PORTABLE_KERNEL").is_none()
+/// What this CPU runs, found once: the calls below are on the hot path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Portable,
+    Avx2,
+    Avx2Fma,
+}
+
+fn level() -> Level {
+    static LEVEL: std::sync::OnceLock<Level> = std::sync::OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        if std::env::var_os("CLAIMGRAPH_PORTABLE_KERNEL").is_none()
             && std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+        {
+            return if std::is_x86_feature_detected!("fma") {
+                Level::Avx2Fma
+            } else {
+                Level::Avx2
+            };
+        }
+        Level::Portable
+    })
+}
+
+fn avx2() -> bool {
+    level() != Level::Portable
 }
 
 /// Whether the CPU has AVX2 and FMA (and the portable path is not forced).
 fn avx2_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        avx2() && std::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    level() == Level::Avx2Fma
 }
 
 /// Runs `f` compiled for AVX2 and FMA when the CPU has them: the row math

@@ -68,34 +68,24 @@ impl Encoder {
     /// Texts through the encoder, with their pieces and hidden states.
     pub fn encode_batch(&self, texts: &[&str]) -> Vec<Encoded> {
         let tokens: Vec<Vec<Token>> = texts.iter().map(|t| self.tokenize(t)).collect();
-        let mut out = Vec::with_capacity(texts.len());
-        for (range, hidden) in self.passes(&tokens) {
-            let mut at = 0;
-            for toks in &tokens[range] {
-                let h = hidden[at * DIM..(at + toks.len()) * DIM].to_vec();
-                at += toks.len();
-                let embedding = pool(&h);
-                out.push(Encoded {
-                    tokens: toks.clone(),
-                    hidden: h,
-                    embedding,
-                });
-            }
-        }
-        out
+        let mut states = Vec::with_capacity(texts.len());
+        self.each(&tokens, |h| states.push((h.to_vec(), pool(h))));
+        tokens
+            .into_iter()
+            .zip(states)
+            .map(|(tokens, (hidden, embedding))| Encoded {
+                tokens,
+                hidden,
+                embedding,
+            })
+            .collect()
     }
 
     /// Texts' sentence embeddings (mean of the last layer, unit length).
     pub fn embed_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Vec<f32>> {
         let tokens: Vec<Vec<Token>> = texts.iter().map(|t| self.tokenize(t.as_ref())).collect();
         let mut out = Vec::with_capacity(texts.len());
-        for (range, hidden) in self.passes(&tokens) {
-            let mut at = 0;
-            for toks in &tokens[range] {
-                out.push(pool(&hidden[at * DIM..(at + toks.len()) * DIM]));
-                at += toks.len();
-            }
-        }
+        self.each(&tokens, |h| out.push(pool(h)));
         out
     }
 
@@ -104,17 +94,11 @@ impl Encoder {
         self.embed_batch(&[text]).pop().unwrap_or_default()
     }
 
-    /// The batch in passes of at most `PASS_TOKENS` pieces, each with its
-    /// hidden states.
-    fn passes<'a>(
-        &'a self,
-        tokens: &'a [Vec<Token>],
-    ) -> impl Iterator<Item = (std::ops::Range<usize>, Vec<f32>)> + 'a {
+    /// Runs the texts' pieces through the model in passes of at most
+    /// `PASS_TOKENS`, and hands `f` each text's hidden states, in order.
+    fn each(&self, tokens: &[Vec<Token>], mut f: impl FnMut(&[f32])) {
         let mut start = 0;
-        std::iter::from_fn(move || {
-            if start >= tokens.len() {
-                return None;
-            }
+        while start < tokens.len() {
             let mut end = start;
             let mut n = 0;
             while end < tokens.len() && (end == start || n + tokens[end].len() <= PASS_TOKENS) {
@@ -127,10 +111,13 @@ impl Encoder {
             // parts then split among the pool's threads without waking a
             // caller outside it.
             let hidden = rayon::scope(|_| self.model.forward(&ids, &lens));
-            let range = start..end;
+            let mut at = 0;
+            for len in lens {
+                f(&hidden[at * DIM..(at + len) * DIM]);
+                at += len;
+            }
             start = end;
-            Some((range, hidden))
-        })
+        }
     }
 }
 

@@ -253,7 +253,7 @@ fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32])
     let mut scratch = vec![0f32; k];
     for i in 0..rows {
         let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
-        outliers[i] = largest(xr);
+        outliers[i] = outliers_of(xr);
         let (s, z) = quantise(
             xr,
             &outliers[i],
@@ -303,7 +303,7 @@ fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32])
 /// row's root mean square, at most `OUTLIERS` of them, the largest first.
 /// `usize::MAX` fills the unused places.
 #[inline(always)]
-fn largest(x: &[f32]) -> [usize; OUTLIERS] {
+fn outliers_of(x: &[f32]) -> [usize; OUTLIERS] {
     let rms = (sum8(x, |v| v * v) / x.len().max(1) as f32).sqrt();
     let bar = OUTLIER_RMS * rms;
     let mut found: Vec<(f32, usize)> = Vec::new();

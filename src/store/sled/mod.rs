@@ -152,8 +152,8 @@ fn committed<T>(
     })
 }
 
-/// zstd level for new stores: the JSON values shrink about threefold at
-/// level 3; higher levels cost ingest time for a few percent more.
+/// zstd level for new stores: the fastest. The BBC store is 31 MB with it
+/// and 73 MB without; higher levels cost ingest time for a few percent more.
 const COMPRESSION_LEVEL: i32 = 1;
 
 /// Whether the store in `dir` compresses its pages: new stores do; one
