@@ -1,21 +1,29 @@
 //! Int8 matrix products, the encoder's hot loop, and the one module allowed
-//! unsafe code: AVX2 intrinsics, chosen at run time, with a portable path
-//! that gives bit-identical results (integer sums) on any CPU.
+//! unsafe code: AVX-512 VNNI or AVX2 intrinsics, chosen at run time, with a
+//! portable path that gives bit-identical results (integer sums) on any CPU.
 //!
 //! Activations are unsigned 7-bit (0..=127) and weights signed 8-bit: AVX2's
 //! `vpmaddubsw` adds two u8 x i8 products into an i16, and with 7-bit
-//! activations that sum (at most 2 x 127 x 127) cannot saturate.
+//! activations that sum (at most 2 x 127 x 127) cannot saturate. VNNI's
+//! `vpdpbusd` adds four products straight into an i32 (exact either way), so
+//! every kernel gives the same sums.
 //!
 //! Audit notes: every pointer read or write below is inside a slice whose
 //! length is asserted at the safe entry point (`gemm`); the packed weights are
-//! padded to whole panels and whole groups of four, so the kernel never
-//! reads past them; rows past `m` come from a zeroed scratch copy.
+//! padded to whole panels and whole groups of four, so the kernels never
+//! read past them; the AVX2 kernel reads rows past `m` from a zeroed scratch
+//! copy, the AVX-512 one runs a tile of exactly the rows left.
 #![allow(unsafe_code)]
 
-/// Output columns per panel: three AVX2 registers of eight i32.
+/// Output columns per panel for AVX2 (and portable): three registers of
+/// eight i32.
 const NR: usize = 24;
-/// Rows per micro-tile.
+/// Rows per micro-tile for AVX2: 12 accumulators of the 16 registers.
 const MR: usize = 4;
+/// Output columns per panel for AVX-512: three registers of sixteen i32.
+const NR512: usize = 48;
+/// Rows per micro-tile for AVX-512: 24 accumulators of the 32 registers.
+const MR512: usize = 8;
 /// Rows per cache block: a block of activations stays in L2 while every
 /// panel of the weights passes over it.
 const ROW_BLOCK: usize = 64;
@@ -23,10 +31,12 @@ const ROW_BLOCK: usize = 64;
 pub const QMAX: u8 = 127;
 
 /// A weight matrix (out x in, as trained) packed for the kernel: panels of
-/// `NR` output columns, each `k` deep in groups of four.
+/// `nr` output columns (the kernel's width), each `k` deep in groups of four.
 pub struct Packed {
     n: usize,
     k: usize,
+    /// Output columns per panel: the kernel's width.
+    nr: usize,
     data: Vec<i8>,
     col_sums: Vec<i32>,
 }
@@ -35,13 +45,17 @@ impl Packed {
     /// `w` holds `n` rows (outputs) of `k` int8 values (inputs).
     pub fn new(w: &[i8], n: usize, k: usize) -> Packed {
         assert_eq!(w.len(), n * k, "weights are n x k");
+        Packed::with_width(w, n, k, panel_width(level()))
+    }
+
+    fn with_width(w: &[i8], n: usize, k: usize, nr: usize) -> Packed {
         let kp = padded(k);
-        let panels = n.div_ceil(NR);
-        let mut data = vec![0i8; panels * kp * NR];
+        let panels = n.div_ceil(nr);
+        let mut data = vec![0i8; panels * kp * nr];
         for col in 0..n {
-            let (p, c) = (col / NR, col % NR);
+            let (p, c) = (col / nr, col % nr);
             for (kk, &v) in w[col * k..(col + 1) * k].iter().enumerate() {
-                data[p * kp * NR + (kk / 4) * NR * 4 + c * 4 + kk % 4] = v;
+                data[p * kp * nr + (kk / 4) * nr * 4 + c * 4 + kk % 4] = v;
             }
         }
         let col_sums = w
@@ -51,6 +65,7 @@ impl Packed {
         Packed {
             n,
             k,
+            nr,
             data,
             col_sums,
         }
@@ -77,8 +92,8 @@ impl Packed {
     }
 
     fn weight(&self, col: usize, kk: usize) -> i8 {
-        let kp = self.stride();
-        self.data[(col / NR) * kp * NR + (kk / 4) * NR * 4 + (col % NR) * 4 + kk % 4]
+        let (kp, nr) = (self.stride(), self.nr);
+        self.data[(col / nr) * kp * nr + (kk / 4) * nr * 4 + (col % nr) * 4 + kk % 4]
     }
 }
 
@@ -89,10 +104,18 @@ pub fn padded(k: usize) -> usize {
 
 /// Which kernel runs on this CPU.
 pub fn kernel_name() -> &'static str {
-    if avx2() {
-        "avx2"
-    } else {
-        "portable"
+    match level() {
+        Level::Avx512Vnni => "avx512-vnni",
+        Level::Avx2 | Level::Avx2Fma => "avx2",
+        Level::Portable => "portable",
+    }
+}
+
+/// The panel width the kernel at `level` reads.
+fn panel_width(level: Level) -> usize {
+    match level {
+        Level::Avx512Vnni => NR512,
+        _ => NR,
     }
 }
 
@@ -102,6 +125,8 @@ enum Level {
     Portable,
     Avx2,
     Avx2Fma,
+    /// AVX-512 (foundation, byte and word) with VNNI, and AVX2 and FMA.
+    Avx512Vnni,
 }
 
 fn level() -> Level {
@@ -111,6 +136,14 @@ fn level() -> Level {
         if std::env::var_os("CLAIMGRAPH_PORTABLE_KERNEL").is_none()
             && std::is_x86_feature_detected!("avx2")
         {
+            let avx512 = std::env::var_os("CLAIMGRAPH_AVX2_KERNEL").is_none()
+                && std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512vnni")
+                && std::is_x86_feature_detected!("fma");
+            if avx512 {
+                return Level::Avx512Vnni;
+            }
             return if std::is_x86_feature_detected!("fma") {
                 Level::Avx2Fma
             } else {
@@ -127,7 +160,7 @@ fn avx2() -> bool {
 
 /// Whether the CPU has AVX2 and FMA (and the portable path is not forced).
 fn avx2_fma() -> bool {
-    level() == Level::Avx2Fma
+    matches!(level(), Level::Avx2Fma | Level::Avx512Vnni)
 }
 
 /// Runs `f` compiled for AVX2 and FMA when the CPU has them: the row math
@@ -136,6 +169,11 @@ fn avx2_fma() -> bool {
 /// wide registers; elsewhere it runs as built for the baseline CPU.
 #[inline(always)]
 pub fn simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if level() == Level::Avx512Vnni {
+        // SAFETY: the features this enables were detected on this CPU.
+        return unsafe { simd_avx512(f) };
+    }
     #[cfg(target_arch = "x86_64")]
     if avx2_fma() {
         // SAFETY: the features this enables were detected on this CPU.
@@ -150,6 +188,12 @@ unsafe fn simd_avx2<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512bw")]
+unsafe fn simd_avx512<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// `c` (m x n, row-major) = `a` (m x stride, row-major, values 0..=127) times
 /// the weights' transpose.
 pub fn gemm(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
@@ -158,7 +202,14 @@ pub fn gemm(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
     assert!(c.len() >= m * w.n, "outputs are m x n");
     debug_assert!(a.iter().all(|&v| v <= QMAX), "activations are 7-bit");
     #[cfg(target_arch = "x86_64")]
-    if avx2() {
+    if w.nr == NR512 && level() == Level::Avx512Vnni {
+        // SAFETY: AVX-512 F/BW and VNNI are present (checked above); bounds
+        // asserted above; the weights are packed in panels of `NR512`.
+        unsafe { gemm_avx512(a, m, w, c) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if w.nr == NR && avx2() {
         // SAFETY: AVX2 is present (checked above); bounds asserted above.
         unsafe { gemm_avx2(a, m, w, c) };
         return;
@@ -251,6 +302,78 @@ unsafe fn gemm_avx2(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+unsafe fn gemm_avx512(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
+    let panels = w.n.div_ceil(NR512);
+    let mut r0 = 0;
+    while r0 < m {
+        let r1 = (r0 + ROW_BLOCK).min(m);
+        for p in 0..panels {
+            let mut r = r0;
+            while r < r1 {
+                // A short last tile runs a kernel of its own height: a lone
+                // row costs one row, not eight.
+                let rows = MR512.min(r1 - r);
+                match rows {
+                    8 => tile512::<8>(a, w, c, r, p),
+                    7 => tile512::<7>(a, w, c, r, p),
+                    6 => tile512::<6>(a, w, c, r, p),
+                    5 => tile512::<5>(a, w, c, r, p),
+                    4 => tile512::<4>(a, w, c, r, p),
+                    3 => tile512::<3>(a, w, c, r, p),
+                    2 => tile512::<2>(a, w, c, r, p),
+                    _ => tile512::<1>(a, w, c, r, p),
+                }
+                r += rows;
+            }
+        }
+        r0 = r1;
+    }
+}
+
+/// Rows `r..r + R` of `c` in panel `p`: `R` rows by 48 columns, the whole
+/// depth, in 3R registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+#[inline]
+unsafe fn tile512<const R: usize>(a: &[u8], w: &Packed, c: &mut [i32], r: usize, p: usize) {
+    use std::arch::x86_64::*;
+    let (n, kp) = (w.n, w.stride());
+    let groups = kp / 4;
+    debug_assert!(a.len() >= (r + R) * kp && c.len() >= (r + R) * n);
+    let bp = w.data.as_ptr().add(p * kp * NR512);
+    let ap = a.as_ptr().add(r * kp);
+    let mut acc = [[_mm512_setzero_si512(); 3]; R];
+    for g in 0..groups {
+        let b = bp.add(g * NR512 * 4) as *const __m512i;
+        let b0 = _mm512_loadu_si512(b);
+        let b1 = _mm512_loadu_si512(b.add(1));
+        let b2 = _mm512_loadu_si512(b.add(2));
+        for (i, acc) in acc.iter_mut().enumerate() {
+            let four = std::ptr::read_unaligned(ap.add(i * kp + g * 4) as *const i32);
+            let x = _mm512_set1_epi32(four);
+            acc[0] = _mm512_dpbusd_epi32(acc[0], x, b0);
+            acc[1] = _mm512_dpbusd_epi32(acc[1], x, b1);
+            acc[2] = _mm512_dpbusd_epi32(acc[2], x, b2);
+        }
+    }
+    for (i, acc) in acc.iter().enumerate() {
+        for (j, &v) in acc.iter().enumerate() {
+            let col = p * NR512 + j * 16;
+            if col >= n {
+                break;
+            }
+            let len = (n - col).min(16);
+            let out = c[(r + i) * n + col..].as_mut_ptr();
+            // A partial register is stored through a mask: no write past
+            // the row's last column.
+            let mask: __mmask16 = if len == 16 { !0 } else { (1u16 << len) - 1 };
+            _mm512_mask_storeu_epi32(out, mask, v);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,7 +390,21 @@ mod tests {
         let w: Vec<i8> = (0..n * k)
             .map(|_| ((next() % 255) as i32 - 127) as i8)
             .collect();
-        let packed = Packed::new(&w, n, k);
+        // Each kernel this CPU has: AVX-512 reads panels of 48, AVX2 of 24.
+        for nr in [NR, NR512] {
+            check_width(m, n, k, &w, &mut next, nr);
+        }
+    }
+
+    fn check_width(
+        m: usize,
+        n: usize,
+        k: usize,
+        w: &[i8],
+        next: &mut impl FnMut() -> u32,
+        nr: usize,
+    ) {
+        let packed = Packed::with_width(w, n, k, nr);
         let kp = packed.stride();
         let mut a = vec![0u8; m * kp];
         for i in 0..m {
@@ -279,7 +416,7 @@ mod tests {
         let mut slow = vec![0i32; m * n];
         gemm(&a, m, &packed, &mut fast);
         gemm_portable(&a, m, &packed, &mut slow);
-        assert_eq!(fast, slow, "{m}x{n}x{k}");
+        assert_eq!(fast, slow, "{m}x{n}x{k} in panels of {nr}");
         // And both are the plain definition.
         for (i, j) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3)] {
             let e: i32 = (0..k)
@@ -300,12 +437,14 @@ mod tests {
         ] {
             check(m, n, k, (m * n + k) as u64);
         }
-        let w = vec![-127i8; 24 * 8];
-        let p = Packed::new(&w, 24, 8);
-        let a = vec![127u8; 5 * 8];
-        let mut c = vec![0i32; 5 * 24];
-        gemm(&a, 5, &p, &mut c);
-        assert!(c.iter().all(|&v| v == -127 * 127 * 8));
+        for nr in [NR, NR512] {
+            let w = vec![-127i8; 50 * 8];
+            let p = Packed::with_width(&w, 50, 8, nr);
+            let a = vec![127u8; 9 * 8];
+            let mut c = vec![0i32; 9 * 50];
+            gemm(&a, 9, &p, &mut c);
+            assert!(c.iter().all(|&v| v == -127 * 127 * 8), "panels of {nr}");
+        }
     }
 
     proptest! {

@@ -204,71 +204,117 @@ impl Model {
             }
             at += len;
         }
+        // Every layer writes into the same buffers: zeroing fresh ones for
+        // each product cost more than a tenth of a pass.
+        let mut qkv = vec![0f32; t * 3 * DIM];
+        let mut ctx = vec![0f32; t * DIM];
+        let mut h = vec![0f32; t * DIM];
+        let mut up = vec![0f32; t * FFN];
         for l in &self.layers {
-            let qkv = linear(&x, &l.qkv, Then::Nothing);
-            let ctx = attention(&qkv, lens);
-            let h = linear(&ctx, &l.out, Then::AddNorm(&x, &l.norm1));
-            let up = linear(&h, &l.up, Then::Gelu);
-            x = linear(&up, &l.down, Then::AddNorm(&h, &l.norm2));
+            linear(&x, &l.qkv, Then::Nothing, &mut qkv);
+            attention(&qkv, lens, &mut ctx);
+            linear(&ctx, &l.out, Then::AddNorm(&x, &l.norm1), &mut h);
+            linear(&h, &l.up, Then::Gelu, &mut up);
+            linear(&up, &l.down, Then::AddNorm(&h, &l.norm2), &mut x);
         }
         x
     }
 }
 
 /// Rows per parallel task for `m` rows: the work split evenly over the
-/// pool, in whole micro-tiles.
+/// pool (a kernel's short last tile costs only its rows).
 fn rows_per_task(m: usize) -> usize {
     let threads = rayon::current_num_threads().max(1);
-    m.div_ceil(threads).max(MIN_ROWS_PER_TASK).div_ceil(4) * 4
+    m.div_ceil(threads).max(MIN_ROWS_PER_TASK).div_ceil(8) * 8
 }
 
-/// `x` (rows of `lin`'s inputs) through `lin`, then `then`.
-fn linear(x: &[f32], lin: &Linear, then: Then) -> Vec<f32> {
+/// `x` (rows of `lin`'s inputs) through `lin`, then `then`, into `y`
+/// (rows of its outputs).
+fn linear(x: &[f32], lin: &Linear, then: Then, y: &mut [f32]) {
     let (k, n) = (lin.w.k(), lin.w.n());
     let m = x.len() / k;
-    let mut y = vec![0f32; m * n];
+    debug_assert_eq!(y.len(), m * n);
     let per = rows_per_task(m);
     y.par_chunks_mut(per * n)
         .enumerate()
         .for_each(|(task, out)| {
+            // Taken out of the thread's slot and put back: the row math
+            // must be inlined into `simd`, not into the slot's accessor.
+            let mut scratch = SCRATCH.take();
             kernel::simd(
                 #[inline(always)]
-                || linear_rows(x, lin, &then, task * per, out),
-            )
+                || linear_rows(x, lin, &then, task * per, out, &mut scratch),
+            );
+            SCRATCH.set(scratch);
         });
-    y
+}
+
+/// A thread's working buffers for a block of rows, kept from one product to
+/// the next: they are overwritten before they are read, so they are never
+/// zeroed again.
+#[derive(Default)]
+struct Scratch {
+    q: Vec<u8>,
+    acc: Vec<i32>,
+    row: Vec<f32>,
+    rows: Vec<(f32, i32, [usize; OUTLIERS])>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::default();
+}
+
+/// `v` at least `len` long.
+fn at_least<T: Clone + Default>(v: &mut Vec<T>, len: usize) {
+    if v.len() < len {
+        v.resize(len, T::default());
+    }
 }
 
 /// Rows from `r0` of one linear layer, into `out`: quantise, multiply, then
 /// the epilogue, while the block is in cache.
 #[inline(always)]
-fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32]) {
+fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32], b: &mut Scratch) {
     let (k, n) = (lin.w.k(), lin.w.n());
     let rows = out.len() / n;
     let stride = lin.w.stride();
-    let mut q = vec![0u8; rows * stride];
-    let mut scale = vec![0f32; rows];
-    let mut zero = vec![0i32; rows];
-    let mut outliers = vec![[0usize; OUTLIERS]; rows];
-    let mut scratch = vec![0f32; k];
-    for i in 0..rows {
-        let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
-        outliers[i] = outliers_of(xr);
-        let (s, z) = quantise(
-            xr,
-            &outliers[i],
-            &mut scratch,
-            &mut q[i * stride..i * stride + k],
-        );
-        scale[i] = s;
-        zero[i] = z;
+    {
+        at_least(&mut b.q, rows * stride);
+        at_least(&mut b.acc, rows * n);
+        at_least(&mut b.row, k);
+        b.rows.clear();
+        let q = &mut b.q[..rows * stride];
+        for i in 0..rows {
+            let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
+            let outliers = outliers_of(xr);
+            let qr = &mut q[i * stride..(i + 1) * stride];
+            // The padding past `k` meets zero weights, but must be 7-bit.
+            qr[k..].fill(0);
+            let (s, z) = quantise(xr, &outliers, &mut b.row[..k], &mut qr[..k]);
+            b.rows.push((s, z, outliers));
+        }
+        let acc = &mut b.acc[..rows * n];
+        kernel::gemm(q, rows, &lin.w, acc);
+        epilogue(x, lin, then, r0, &b.rows, acc, out);
     }
-    let mut acc = vec![0i32; rows * n];
-    kernel::gemm(&q, rows, &lin.w, &mut acc);
+}
+
+/// Dequantise a block's products, add the bias and the outliers' share,
+/// then apply `then`.
+#[inline(always)]
+fn epilogue(
+    x: &[f32],
+    lin: &Linear,
+    then: &Then,
+    r0: usize,
+    rows: &[(f32, i32, [usize; OUTLIERS])],
+    acc: &[i32],
+    out: &mut [f32],
+) {
+    let (k, n) = (lin.w.k(), lin.w.n());
     let sums = lin.w.col_sums();
-    for i in 0..rows {
+    for (i, &(s, z, outliers)) in rows.iter().enumerate() {
         let row = &mut out[i * n..(i + 1) * n];
-        let (s, z) = (scale[i], zero[i]);
         let c = &acc[i * n..(i + 1) * n];
         for ((((v, &c), &sum), &ws), &b) in row
             .iter_mut()
@@ -280,7 +326,7 @@ fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32])
             *v = s * ws * (c - z * sum) as f32 + b;
         }
         let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
-        for &o in outliers[i].iter().filter(|&&o| o < k) {
+        for &o in outliers.iter().filter(|&&o| o < k) {
             let xo = xr[o];
             let w = &lin.by_input[o * n..(o + 1) * n];
             for ((v, &w), s) in row.iter_mut().zip(w).zip(&lin.scales) {
@@ -306,17 +352,21 @@ fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32])
 fn outliers_of(x: &[f32]) -> [usize; OUTLIERS] {
     let rms = (sum8(x, |v| v * v) / x.len().max(1) as f32).sqrt();
     let bar = OUTLIER_RMS * rms;
-    let mut found: Vec<(f32, usize)> = Vec::new();
+    // The largest so far, largest first, kept by insertion: no allocation
+    // per row.
+    let mut top = [(0f32, usize::MAX); OUTLIERS];
     for (k, &v) in x.iter().enumerate() {
-        if v.abs() > bar {
-            found.push((v.abs(), k));
+        let a = v.abs();
+        if a > bar && a > top[OUTLIERS - 1].0 {
+            let mut at = OUTLIERS - 1;
+            while at > 0 && top[at - 1].0 < a {
+                top[at] = top[at - 1];
+                at -= 1;
+            }
+            top[at] = (a, k);
         }
     }
-    found.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut out = [usize::MAX; OUTLIERS];
-    for (o, (_, k)) in out.iter_mut().zip(found) {
-        *o = k;
-    }
+    let mut out = top.map(|(_, k)| k);
     out.sort_unstable();
     out
 }
@@ -355,17 +405,16 @@ fn quantise(x: &[f32], skip: &[usize], scratch: &mut [f32], q: &mut [u8]) -> (f3
     let scale = range / top;
     let inv = 1.0 / scale;
     // Zero is in the range, so it is one of the levels, exactly.
-    let zero = (-lo * inv).round_ties_even().clamp(0.0, top);
+    let zero = round_even((-lo * inv).clamp(0.0, top));
     for (o, &v) in q.iter_mut().zip(scratch.iter()) {
-        let t = (v * inv + zero).round_ties_even();
-        *o = t.clamp(0.0, top) as u8;
+        *o = round_even_bits((v * inv + zero).clamp(0.0, top)) as u8;
     }
     (scale, zero as i32)
 }
 
 /// Self-attention within each text: `qkv` holds each row's query, key and
-/// value side by side; the result is each row's context, heads side by side.
-fn attention(qkv: &[f32], lens: &[usize]) -> Vec<f32> {
+/// value side by side; `ctx` gets each row's context, heads side by side.
+fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
     let mut starts = Vec::with_capacity(lens.len());
     let mut at = 0;
     for &l in lens {
@@ -388,14 +437,13 @@ fn attention(qkv: &[f32], lens: &[usize]) -> Vec<f32> {
             )
         })
         .collect();
-    let mut ctx = vec![0f32; at * DIM];
+    debug_assert_eq!(ctx.len(), at * DIM);
     for (s, h, part) in parts {
         for (i, row) in part.chunks_exact(HEAD_DIM).enumerate() {
             ctx[(s + i) * DIM + h * HEAD_DIM..(s + i) * DIM + (h + 1) * HEAD_DIM]
                 .copy_from_slice(row);
         }
     }
-    ctx
 }
 
 /// One head over one text of `len` rows from `start`.
@@ -403,8 +451,7 @@ fn attention(qkv: &[f32], lens: &[usize]) -> Vec<f32> {
 fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     let w = 3 * DIM;
     let at = |row: usize, which: usize| (start + row) * w + which * DIM + h * HEAD_DIM;
-    // Fixed-width rows: each score is four vector products and one sum,
-    // with nothing carried through memory from one key to the next.
+    // Fixed-width value rows: the weighted sum stays in vector registers.
     let rows = |which: usize| -> Vec<[f32; HEAD_DIM]> {
         (0..len)
             .map(|j| {
@@ -414,22 +461,26 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
             })
             .collect()
     };
-    let (keys, values) = (rows(1), rows(2));
+    let values = rows(2);
+    // Keys transposed, one row per dimension: a query's scores against
+    // every key are then sums of whole rows, with no horizontal adds.
+    let mut keys_t = vec![0f32; HEAD_DIM * len];
+    for j in 0..len {
+        for (d, &v) in qkv[at(j, 1)..at(j, 1) + HEAD_DIM].iter().enumerate() {
+            keys_t[d * len + j] = v;
+        }
+    }
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
     let mut out = vec![0f32; len * HEAD_DIM];
     let mut p = vec![0f32; len];
     for i in 0..len {
-        let q: &[f32; HEAD_DIM] = qkv[at(i, 0)..at(i, 0) + HEAD_DIM]
-            .try_into()
-            .expect("a head's width");
-        for (pj, k) in p.iter_mut().zip(&keys) {
-            let mut lanes = [0f32; 8];
-            for c in 0..HEAD_DIM / 8 {
-                for t in 0..8 {
-                    lanes[t] += q[c * 8 + t] * k[c * 8 + t];
-                }
+        let q = &qkv[at(i, 0)..at(i, 0) + HEAD_DIM];
+        p.fill(0.0);
+        for (&qd, kd) in q.iter().zip(keys_t.chunks_exact(len)) {
+            let qd = qd * scale;
+            for (pj, &k) in p.iter_mut().zip(kd) {
+                *pj += qd * k;
             }
-            *pj = lanes.iter().sum::<f32>() * scale;
         }
         let max = p
             .iter()
@@ -453,12 +504,30 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     out
 }
 
+/// 1.5 x 2^23: added to a float of magnitude below 2^22, it leaves the
+/// nearest integer (ties to even, the FPU's rounding) in the low mantissa
+/// bits. Plain adds and bit moves vectorise; a call to `rintf` does not.
+const ROUNDER: f32 = 12_582_912.0;
+
+/// `x` rounded to the nearest integer, ties to even, for |x| < 2^22.
+#[inline(always)]
+fn round_even(x: f32) -> f32 {
+    (x + ROUNDER) - ROUNDER
+}
+
+/// `x` rounded as [`round_even`], as an integer, for |x| < 2^22.
+#[inline(always)]
+fn round_even_bits(x: f32) -> i32 {
+    ((x + ROUNDER).to_bits() as i32) - (ROUNDER.to_bits() as i32)
+}
+
 /// e^x for x <= 0 to about 2e-7 relative: 2^n times a polynomial on the
 /// remainder, branch-free so loops over it vectorise.
 #[inline(always)]
 pub fn fast_exp(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * std::f32::consts::LOG2_E).round_ties_even();
+    let t = x * std::f32::consts::LOG2_E;
+    let (n, ni) = (round_even(t), round_even_bits(t));
     // ln 2 in two parts (Cody and Waite), so n ln 2 is exact enough.
     let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
     // Taylor to the 6th power on |r| <= ln2/2.
@@ -466,7 +535,7 @@ pub fn fast_exp(x: f32) -> f32 {
         + r * (1.0
             + r * (0.5
                 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    p * f32::from_bits(((ni + 127) as u32) << 23)
 }
 
 /// GELU with erf (Abramowitz and Stegun 7.1.26, error below 1.5e-7).
@@ -511,6 +580,40 @@ mod tests {
             term *= -x * x / (n + 1) as f64;
         }
         (sum * 2.0 / std::f64::consts::PI.sqrt()) as f32
+    }
+
+    #[test]
+    fn outliers_are_the_largest_channels_above_the_bar() {
+        let mut seed = 7u64;
+        for n in [4usize, 40, 384, 1536] {
+            let x: Vec<f32> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    let u = (seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+                    // Heavy tails: a few channels far above the rest.
+                    u * u * u * 200.0
+                })
+                .collect();
+            let bar = OUTLIER_RMS * (x.iter().map(|v| v * v).sum::<f32>() / n as f32).sqrt();
+            let mut by_size: Vec<usize> = (0..n).filter(|&k| x[k].abs() > bar).collect();
+            by_size.sort_by(|&a, &b| x[b].abs().total_cmp(&x[a].abs()));
+            by_size.truncate(OUTLIERS);
+            by_size.sort_unstable();
+            let found: Vec<usize> = outliers_of(&x).into_iter().filter(|&k| k < n).collect();
+            assert_eq!(found, by_size, "{n} channels");
+        }
+    }
+
+    #[test]
+    fn the_vectorised_rounding_is_the_fpus_ties_to_even() {
+        for i in -40_000..=40_000 {
+            let x = i as f32 * 0.0125;
+            assert_eq!(round_even(x), x.round_ties_even(), "{x}");
+            assert_eq!(round_even_bits(x), x.round_ties_even() as i32, "{x}");
+        }
+        for x in [0.5f32, 1.5, 2.5, -0.5, -1.5, 126.5, 127.0, 4_000_000.5] {
+            assert_eq!(round_even(x), x.round_ties_even(), "{x}");
+        }
     }
 
     #[test]

@@ -137,7 +137,7 @@ impl<I: PostingId> List<I> {
         let prev = if self.count == 0 {
             self.first = p.id;
             None
-        } else if self.count % u32::from(BLOCK) == 0 {
+        } else if self.count.is_multiple_of(u32::from(BLOCK)) {
             self.blocks.push((p.id, self.bytes.len() as u32));
             None
         } else {

@@ -14,7 +14,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -34,7 +34,7 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
     let mut r = Report::default();
     let t = store.trees();
     let tick = |phase: &'static str, n: u64| {
-        if n % 8192 == 0 {
+        if n.is_multiple_of(8192) {
             progress(phase, n);
         }
     };
