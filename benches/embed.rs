@@ -3,7 +3,9 @@
 //! time, ndarray, the batch split over the cores) and the int8 runtime,
 //! side by side in one run. Before the criterion run it prints the median
 //! single-text latency for tweet-length texts (the CLEF dev tweets when
-//! present) and the median texts/s of a 512-text batch on both paths.
+//! present), the median texts/s of a 512-text batch on both paths, and
+//! the int8 kernel alone on one core at the model's widest product (how
+//! far from the CPU's peak it runs).
 //!
 //!     cargo bench --bench embed
 //!     CLAIMGRAPH_BENCH_CORPUS=dir cargo bench --bench embed
@@ -83,6 +85,27 @@ fn bench(c: &mut Criterion) {
         pieces as f64 / texts.len() as f64,
         kernel::kernel_name(),
         rayon::current_num_threads()
+    );
+
+    // The kernel alone, one thread: 1,536 rows through the FFN's up
+    // projection (384 in, 1,536 out), as in a pass of 64 claims.
+    let (m, n, k) = (1536, 1536, 384);
+    let w: Vec<i8> = (0..n * k).map(|i| ((i * 7919) % 255) as i8).collect();
+    let packed = kernel::Packed::new(&w, n, k);
+    let a: Vec<u8> = (0..m * packed.stride()).map(|i| (i % 128) as u8).collect();
+    let mut out = vec![0i32; m * n];
+    let runs: Vec<f64> = (0..15)
+        .map(|_| {
+            let s = Instant::now();
+            kernel::gemm(&a, m, &packed, &mut out);
+            std::hint::black_box(&out);
+            2.0 * (m * n * k) as f64 / s.elapsed().as_secs_f64() / 1e9
+        })
+        .collect();
+    eprintln!(
+        "kernel alone ({}, one thread, {m}x{n}x{k}): median {:.0} GOP/s (a multiply and an add are two)",
+        kernel::kernel_name(),
+        median(runs)
     );
 
     // Single-text latency, the crossCheck case.
