@@ -24,9 +24,13 @@ const MR: usize = 4;
 const NR512: usize = 48;
 /// Rows per micro-tile for AVX-512: 24 accumulators of the 32 registers.
 const MR512: usize = 8;
+/// The tallest micro-tile of any kernel: work split in whole tiles of it
+/// wastes none.
+pub const TILE_ROWS: usize = MR512;
 /// Rows per cache block: a block of activations stays in L2 while every
-/// panel of the weights passes over it.
-const ROW_BLOCK: usize = 64;
+/// panel of the weights passes over it. Callers quantise and finish rows in
+/// blocks of this size too.
+pub const ROW_BLOCK: usize = 64;
 /// The largest activation value.
 pub const QMAX: u8 = 127;
 

@@ -3,7 +3,7 @@
 //! reference the fast path is tested against and benchmarked beside. Same
 //! weights, same word pieces; only the arithmetic differs.
 
-use super::model::{gelu, HEADS, LAYERS};
+use super::model::{gelu, FFN, HEADS, LAYERS};
 use super::weights::{ModelError, Tensors};
 use super::{Encoder, Token, DIM, WEIGHTS};
 use ndarray::{Array1, Array2, ArrayView2, Axis, Slice};
@@ -103,8 +103,8 @@ impl Reference {
                 v: Linear::load(&mut t, &format!("{a}.self.value"), DIM, DIM)?,
                 out: Linear::load(&mut t, &format!("{a}.output.dense"), DIM, DIM)?,
                 norm1: Norm::load(&mut t, &format!("{a}.output.LayerNorm"))?,
-                up: Linear::load(&mut t, &format!("{p}.intermediate.dense"), 1536, DIM)?,
-                down: Linear::load(&mut t, &format!("{p}.output.dense"), DIM, 1536)?,
+                up: Linear::load(&mut t, &format!("{p}.intermediate.dense"), FFN, DIM)?,
+                down: Linear::load(&mut t, &format!("{p}.output.dense"), DIM, FFN)?,
                 norm2: Norm::load(&mut t, &format!("{p}.output.LayerNorm"))?,
             });
         }
