@@ -361,15 +361,22 @@ fn outliers_of(x: &[f32]) -> [usize; OUTLIERS] {
     // The largest so far, largest first, kept by insertion: no allocation
     // per row.
     let mut top = [(0f32, usize::MAX); OUTLIERS];
-    for (k, &v) in x.iter().enumerate() {
-        let a = v.abs();
-        if a > bar && a > top[OUTLIERS - 1].0 {
-            let mut at = OUTLIERS - 1;
-            while at > 0 && top[at - 1].0 < a {
-                top[at] = top[at - 1];
-                at -= 1;
+    // Most stretches of a row have nothing above the bar: one vector test
+    // per 16 channels skips them instead of a compare and branch each.
+    for (c, chunk) in x.chunks(16).enumerate() {
+        if !chunk.iter().fold(false, |any, &v| any | (v.abs() > bar)) {
+            continue;
+        }
+        for (i, &v) in chunk.iter().enumerate() {
+            let a = v.abs();
+            if a > bar && a > top[OUTLIERS - 1].0 {
+                let mut at = OUTLIERS - 1;
+                while at > 0 && top[at - 1].0 < a {
+                    top[at] = top[at - 1];
+                    at -= 1;
+                }
+                top[at] = (a, c * 16 + i);
             }
-            top[at] = (a, k);
         }
     }
     let mut out = top.map(|(_, k)| k);
@@ -452,6 +459,9 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
     }
 }
 
+/// Keys per block of a head's scores: one 16-lane vector.
+const KEY_BLOCK: usize = 16;
+
 /// One head over one text of `len` rows from `start`.
 #[inline(always)]
 fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
@@ -465,33 +475,40 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
                 .expect("a head's width")
         })
         .collect();
-    // Keys transposed, one row per dimension: a query's scores against
-    // every key are then sums of whole rows, with no horizontal adds.
-    let mut keys_t = vec![0f32; HEAD_DIM * len];
+    // Keys transposed in blocks of KEY_BLOCK, one row per dimension (the
+    // last block padded with zero keys): a block of a query's scores is
+    // summed in one register over the dimensions and stored once, with no
+    // horizontal adds; summing whole rows of scores through memory, one
+    // dimension at a time, re-read and re-wrote them HEAD_DIM times.
+    let blocks = len.div_ceil(KEY_BLOCK);
+    let mut keys_t = vec![[[0f32; KEY_BLOCK]; HEAD_DIM]; blocks];
     for j in 0..len {
+        let block = &mut keys_t[j / KEY_BLOCK];
         for (d, &v) in qkv[at(j, 1)..at(j, 1) + HEAD_DIM].iter().enumerate() {
-            keys_t[d * len + j] = v;
+            block[d][j % KEY_BLOCK] = v;
         }
     }
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
     let mut out = vec![0f32; len * HEAD_DIM];
-    let mut p = vec![0f32; len];
+    let mut p = vec![0f32; blocks * KEY_BLOCK];
     for i in 0..len {
-        let q = &qkv[at(i, 0)..at(i, 0) + HEAD_DIM];
-        p.fill(0.0);
-        for (&qd, kd) in q.iter().zip(keys_t.chunks_exact(len)) {
-            let qd = qd * scale;
-            for (pj, &k) in p.iter_mut().zip(kd) {
-                *pj += qd * k;
+        let q: [f32; HEAD_DIM] = std::array::from_fn(|d| qkv[at(i, 0) + d] * scale);
+        for (scores, block) in p.chunks_exact_mut(KEY_BLOCK).zip(&keys_t) {
+            let mut acc = [0f32; KEY_BLOCK];
+            for (&qd, kd) in q.iter().zip(block) {
+                for t in 0..KEY_BLOCK {
+                    acc[t] += qd * kd[t];
+                }
             }
+            scores.copy_from_slice(&acc);
         }
-        let max = p
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        // The padding's scores are not keys: left out from here on.
+        let p = &mut p[..len];
+        let max = max16(p);
         for v in p.iter_mut() {
             *v = fast_exp(*v - max);
         }
-        let inv = 1.0 / sum8(&p, |v| v);
+        let inv = 1.0 / sum8(p, |v| v);
         // Fixed-width rows and a local sum: the compiler keeps it in
         // vector registers.
         let mut acc = [0f32; HEAD_DIM];
@@ -505,6 +522,25 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
         }
     }
     out
+}
+
+/// The largest of `x` (negative infinity if empty), in sixteen lanes: one
+/// running maximum is a chain of dependent scalar instructions.
+#[inline(always)]
+fn max16(x: &[f32]) -> f32 {
+    let max = |a: f32, b: f32| if b > a { b } else { a };
+    let chunks = x.chunks_exact(16);
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| max(m, v));
+    let mut lanes = [f32::NEG_INFINITY; 16];
+    for c in chunks {
+        for (l, &v) in lanes.iter_mut().zip(c) {
+            *l = max(*l, v);
+        }
+    }
+    lanes.iter().fold(tail, |m, &v| max(m, v))
 }
 
 /// 1.5 x 2^23: added to a float of magnitude below 2^22, it leaves the
@@ -604,6 +640,24 @@ mod tests {
             by_size.sort_unstable();
             let found: Vec<usize> = outliers_of(&x).into_iter().filter(|&k| k < n).collect();
             assert_eq!(found, by_size, "{n} channels");
+        }
+    }
+
+    #[test]
+    fn the_laned_maximum_is_the_largest_value_at_every_length() {
+        assert_eq!(max16(&[]), f32::NEG_INFINITY);
+        let mut seed = 11u64;
+        for n in 1..70 {
+            let x: Vec<f32> = (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((seed >> 40) as f32 / 16_777_216.0 - 0.5) * 50.0
+                })
+                .collect();
+            let want = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            assert_eq!(max16(&x), want, "length {n}");
         }
     }
 
