@@ -3,6 +3,7 @@
 //! (MRPC) and the cross-check rerankers (CLEF-2020). The lexicon is
 //! `corroborate::build`; the sentence encoder `scripts/export-minilm.py`.
 
+use crate::corroborate::features::Features;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -32,61 +33,229 @@ pub fn cues(dir: &Path, min_count: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn pairs(file: &Path, out: &Path) -> anyhow::Result<()> {
-    use crate::corroborate::score::compare_with;
-    use crate::corroborate::{features, pair};
-    use crate::domain::Stance;
+/// Where `train-pairs` writes its tables, and the graded data it reads.
+pub struct PairTables<'a> {
+    /// The lexical pair model (pairs without embeddings).
+    pub lexical: &'a Path,
+    /// The semantic pair model (lexical features and the cosine).
+    pub semantic: &'a Path,
+    /// STS-B rows (tab-separated: genre, file, year, id, score, text, text)
+    /// for the graded similarity, and where its table goes.
+    pub sts: Option<(&'a Path, &'a Path)>,
+}
+
+/// Label and texts of tab-separated rows: the label at `label_at`, the two
+/// texts from `texts_at`; rows whose label is not a number (headers) are
+/// left out.
+fn labelled_rows(text: &str, label_at: usize, texts_at: usize) -> Vec<(f32, &str, &str)> {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let label = f.get(label_at)?.trim().parse().ok()?;
+            Some((label, *f.get(texts_at)?, *f.get(texts_at + 1)?))
+        })
+        .collect()
+}
+
+/// Pairs' features and the cosine of their texts' embeddings (embedded in
+/// one batch, on every core).
+fn featurised(rows: &[(f32, &str, &str)]) -> Vec<(Features, Features, f32)> {
+    use crate::corroborate::embed::{cosine, Encoder};
+    let texts: Vec<&str> = rows.iter().flat_map(|r| [r.1, r.2]).collect();
+    let vectors = Encoder::get().embed_batch(&texts);
+    rows.iter()
+        .zip(vectors.chunks_exact(2))
+        .map(|((_, a, b), v)| {
+            (
+                crate::corroborate::features(a, &[]),
+                crate::corroborate::features(b, &[]),
+                cosine(&v[0], &v[1]),
+            )
+        })
+        .collect()
+}
+
+/// `train-pairs --dump`: per row, the label, the cosine of the two texts'
+/// embeddings, the lexical score and the pair features, tab-separated.
+pub fn dump_pairs(file: &Path, out: &Path) -> anyhow::Result<()> {
+    use std::fmt::Write;
     let text = std::fs::read_to_string(file)?;
-    let (mut xs, mut ys, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
-    for line in text.trim_start_matches('\u{feff}').lines() {
-        let f: Vec<&str> = line.split('\t').collect();
-        // Rows are label, id, id, text, text; a header row has no 0/1 label.
-        if f.len() < 5 || !matches!(f[0].trim(), "0" | "1") {
-            continue;
+    let rows = labelled_rows(&text, 0, 3);
+    let mut s = String::new();
+    for (label, (fa, fb, cos)) in rows.iter().map(|r| r.0).zip(featurised(&rows)) {
+        let c = crate::corroborate::compare(&fa, &fb);
+        write!(s, "{label}\t{cos}\t{}", c.score)?;
+        for v in crate::corroborate::score::pair_vector(&fa, &fb) {
+            write!(s, "\t{v}")?;
         }
-        let (fa, fb) = (features(f[3], &[]), features(f[4], &[]));
-        xs.push(crate::corroborate::score::pair_vector(&fa, &fb));
-        ys.push(f[0].trim() == "1");
-        pairs.push((fa, fb));
+        writeln!(s)?;
     }
-    let logistic = pair::Model::fit(&xs, &ys, 0.001, 3000);
-    // The threshold is chosen for the whole decision (a contradiction or too
-    // little in common overrides the model), the closest to 0.5 among the best.
-    let accuracy = |m: &pair::PairModel| {
-        pairs
-            .iter()
-            .zip(&ys)
-            .filter(|((a, b), y)| {
-                (compare_with(a, b, Some(m)).stance == Some(Stance::Supports)) == **y
-            })
-            .count() as f64
-            / pairs.len().max(1) as f64
-    };
+    std::fs::write(out, s)?;
+    eprintln!("{} pairs", rows.len());
+    Ok(())
+}
+
+/// A pair model fitted on the pairs at `train`, its threshold chosen for
+/// the whole decision (a contradiction or too little in common overrides
+/// the model), the closest to 0.5 among the best; with its accuracy there.
+fn fit_decision(
+    pairs: &[(Features, Features, f32)],
+    ys: &[bool],
+    train: &[usize],
+    semantic: bool,
+) -> (crate::corroborate::pair::PairModel, f64) {
+    use crate::corroborate::pair::{self, PairModel};
+    use crate::corroborate::score::pair_vector;
+    let xs: Vec<Vec<f32>> = train
+        .iter()
+        .map(|&i| {
+            let x = pair_vector(&pairs[i].0, &pairs[i].1);
+            if semantic {
+                pair::semantic_features(&x, pairs[i].2).to_vec()
+            } else {
+                x.to_vec()
+            }
+        })
+        .collect();
+    let y: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
+    let logistic = pair::Model::fit_newton(&xs, &y, 1e-3, 50);
     let mut best = (f64::MIN, 0.5f32);
-    for t in (30..=70).map(|t| t as f32 / 100.0) {
-        let m = pair::PairModel {
+    for t in (15..=35).map(|t| t as f32 / 50.0) {
+        let m = PairModel {
             logistic: logistic.clone(),
             threshold: t,
         };
-        let acc = accuracy(&m);
+        let acc = accuracy(pairs, ys, train, &m, semantic);
         if acc > best.0 + 1e-9
             || (acc - best.0).abs() <= 1e-9 && (t - 0.5).abs() < (best.1 - 0.5).abs()
         {
             best = (acc, t);
         }
     }
-    let m = pair::PairModel {
+    let m = PairModel {
         logistic,
         threshold: best.1,
     };
-    std::fs::write(out, m.to_tsv())?;
+    (m, best.0)
+}
+
+/// The share of the pairs at `rows` whose decision (SUPPORTS or not) with
+/// model `m` matches the label.
+fn accuracy(
+    pairs: &[(Features, Features, f32)],
+    ys: &[bool],
+    rows: &[usize],
+    m: &crate::corroborate::pair::PairModel,
+    semantic: bool,
+) -> f64 {
+    use crate::corroborate::score::compare_with;
+    use crate::domain::Stance;
+    rows.iter()
+        .filter(|&&i| {
+            let (a, b, c) = &pairs[i];
+            let stance = compare_with(a, b, Some(m), semantic.then_some(*c)).stance;
+            (stance == Some(Stance::Supports)) == ys[i]
+        })
+        .count() as f64
+        / rows.len().max(1) as f64
+}
+
+/// `claimgraph train-pairs`: the lexical and the semantic pair models on
+/// MRPC-format data, each with a 5-fold cross-validated accuracy (folds by
+/// row number, so it reproduces); with `--sts`, the graded similarity.
+pub fn pairs(file: &Path, tables: &PairTables) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)?;
+    let rows: Vec<(f32, &str, &str)> = labelled_rows(&text, 0, 3)
+        .into_iter()
+        .filter(|r| r.0 == 0.0 || r.0 == 1.0)
+        .collect();
+    let ys: Vec<bool> = rows.iter().map(|r| r.0 == 1.0).collect();
+    let pairs = featurised(&rows);
+    let all: Vec<usize> = (0..pairs.len()).collect();
+    for (semantic, out) in [(false, tables.lexical), (true, tables.semantic)] {
+        let folds: Vec<f64> = (0..5)
+            .map(|k| {
+                let (test, train): (Vec<usize>, Vec<usize>) =
+                    all.iter().partition(|&&i| i % 5 == k);
+                let (m, _) = fit_decision(&pairs, &ys, &train, semantic);
+                accuracy(&pairs, &ys, &test, &m, semantic)
+            })
+            .collect();
+        let (m, acc) = fit_decision(&pairs, &ys, &all, semantic);
+        let name = if semantic { "semantic" } else { "lexical" };
+        let cv = folds.iter().sum::<f64>() / folds.len() as f64;
+        std::fs::write(out, m.to_tsv())?;
+        eprintln!(
+            "{name} pair model: trained on {} pairs; threshold {:.2}; training accuracy of the decision {acc:.4}; 5-fold cross-validated {cv:.4} (folds {})",
+            pairs.len(),
+            m.threshold,
+            folds
+                .iter()
+                .map(|f| format!("{f:.3}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    if let Some((sts, out)) = tables.sts {
+        graded(sts, out)?;
+    }
+    Ok(())
+}
+
+/// The graded similarity: a ridge regression of STS-B's 0-5 grades on the
+/// semantic features and the lexical score, over every genre of the file.
+fn graded(sts: &Path, out: &Path) -> anyhow::Result<()> {
+    use crate::corroborate::pair::{self, GRADED_MODEL_HEADER};
+    use crate::corroborate::score::{compare_with, pair_vector};
+    let text = std::fs::read_to_string(sts)?;
+    let rows = labelled_rows(&text, 4, 5);
+    let pairs = featurised(&rows);
+    let xs: Vec<[f32; pair::N_GRADED]> = pairs
+        .iter()
+        .map(|(a, b, c)| {
+            let x = pair::semantic_features(&pair_vector(a, b), *c);
+            pair::graded_features(&x, compare_with(a, b, None, None).score)
+        })
+        .collect();
+    let ys: Vec<f32> = rows.iter().map(|r| r.0).collect();
+    let m = pair::Model::fit_ridge(&xs, &ys, 1e-3).context("the graded features are degenerate")?;
+    std::fs::write(out, m.to_tsv(GRADED_MODEL_HEADER))?;
+    let predicted: Vec<f32> = xs.iter().map(|x| m.linear(x)).collect();
     eprintln!(
-        "trained on {} pairs; threshold {:.2}; training accuracy of the decision {:.4}",
-        xs.len(),
-        best.1,
-        best.0
+        "graded similarity: trained on {} STS-B pairs; training Spearman {:.4}",
+        rows.len(),
+        spearman(&predicted, &ys)
     );
     Ok(())
+}
+
+/// Spearman's rank correlation (ties at their mean rank).
+fn spearman(a: &[f32], b: &[f32]) -> f64 {
+    fn ranks(v: &[f32]) -> Vec<f64> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
+        let mut r = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < idx.len() {
+            let mut j = i;
+            while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+                j += 1;
+            }
+            for &k in &idx[i..=j] {
+                r[k] = (i + j) as f64 / 2.0;
+            }
+            i = j + 1;
+        }
+        r
+    }
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len().max(1) as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt().max(f64::MIN_POSITIVE)
 }
 
 pub fn crosscheck(

@@ -4,31 +4,51 @@
 
 use crate::app::App;
 
-/// `claimgraph similarity`: the scorers' contract, with the server's scorer and threshold.
+/// `claimgraph similarity`: the scorers' contract, with the scorer and
+/// threshold for claims whose embeddings are known (the fact-checks' and,
+/// once claims are embedded at ingest, every claim's). Pairs are read in
+/// blocks so their texts are embedded in batches, on every core; each
+/// answer is the same as alone.
 pub fn similarity(explain: bool) -> anyhow::Result<()> {
-    use crate::corroborate::score::stance_label;
-    use crate::corroborate::{compare, features};
+    use crate::corroborate::embed::{cosine, Encoder};
+    use crate::corroborate::features;
+    use crate::corroborate::score::{compare_meaning, stance_label};
     use std::io::{BufRead, Write};
+    const BLOCK: usize = 256;
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for line in stdin.lock().lines() {
-        let line = line?;
-        let (a, b) = line.split_once('\t').unwrap_or((line.as_str(), ""));
-        let c = compare(&features(a, &[]), &features(b, &[]));
-        if explain {
-            writeln!(
-                out,
-                "{:.4}\t{}\t{}",
-                c.score,
-                stance_label(c.stance),
-                c.evidence.join("; ")
-            )?;
-        } else {
-            writeln!(out, "{:.4}\t{}", c.score, stance_label(c.stance))?;
+    let mut lines = stdin.lock().lines();
+    loop {
+        let block = lines
+            .by_ref()
+            .take(BLOCK)
+            .collect::<Result<Vec<String>, _>>()?;
+        if block.is_empty() {
+            break;
         }
+        let pairs: Vec<(&str, &str)> = block
+            .iter()
+            .map(|l| l.split_once('\t').unwrap_or((l.as_str(), "")))
+            .collect();
+        let texts: Vec<&str> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        let vectors = Encoder::get().embed_batch(&texts);
+        for ((a, b), v) in pairs.iter().zip(vectors.chunks_exact(2)) {
+            let c = compare_meaning(&features(a, &[]), &features(b, &[]), cosine(&v[0], &v[1]));
+            if explain {
+                writeln!(
+                    out,
+                    "{:.4}\t{}\t{}",
+                    c.score,
+                    stance_label(c.stance),
+                    c.evidence.join("; ")
+                )?;
+            } else {
+                writeln!(out, "{:.4}\t{}", c.score, stance_label(c.stance))?;
+            }
+        }
+        out.flush()?;
     }
-    out.flush()?;
     Ok(())
 }
 

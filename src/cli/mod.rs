@@ -161,6 +161,21 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, default_value = "src/corroborate/pair_model.tsv")]
         out: PathBuf,
+        /// Where the semantic pair model (lexical features and the cosine of
+        /// the texts' embeddings) goes.
+        #[arg(long, default_value = "src/corroborate/pair_semantic_model.tsv")]
+        semantic_out: PathBuf,
+        /// STS-B training rows (`stsb/sts-train.csv`): also fit the graded
+        /// similarity, the score of pairs whose embeddings are known.
+        #[arg(long)]
+        sts: Option<PathBuf>,
+        #[arg(long, default_value = "src/corroborate/graded_model.tsv")]
+        graded_out: PathBuf,
+        /// Instead of training, write each row's label, cosine of meaning,
+        /// lexical score and pair features as TSV here (any numeric label:
+        /// STS-B rows reshaped to this format work too), for analysis.
+        #[arg(long)]
+        dump: Option<PathBuf>,
     },
     /// Train the cross-check reranker on CLEF CheckThat! Task 2 format data; writes its table.
     TrainCrosscheck {
@@ -315,7 +330,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::TrainCues { dir, min_count } => crate::train::cues(&dir, min_count),
         Command::Similarity { explain } => eval::similarity(explain),
-        Command::TrainPairs { file, out } => crate::train::pairs(&file, &out),
+        Command::TrainPairs {
+            file,
+            out,
+            semantic_out,
+            sts,
+            graded_out,
+            dump,
+        } => match dump {
+            Some(d) => crate::train::dump_pairs(&file, &d),
+            None => crate::train::pairs(
+                &file,
+                &crate::train::PairTables {
+                    lexical: &out,
+                    semantic: &semantic_out,
+                    sts: sts.as_deref().map(|s| (s, graded_out.as_path())),
+                },
+            ),
+        },
         Command::TrainCrosscheck {
             vclaims,
             queries,

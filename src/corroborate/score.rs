@@ -474,23 +474,54 @@ pub fn pair_vector(a: &Features, b: &Features) -> [f32; super::pair::N_FEATURES]
 /// they say the same thing is the pair model's call; a denial or a different
 /// number on the same proposition makes it a contradiction.
 pub fn compare(a: &Features, b: &Features) -> Comparison {
-    compare_with(a, b, super::pair::model())
+    compare_with(a, b, super::pair::model(), None)
 }
 
-/// [`compare`] with a given pair model (none: the score alone decides).
+/// [`compare`] for two claims whose embeddings are known, `cosine` apart:
+/// the semantic pair model decides, and the score is the graded similarity
+/// (as STS-B grades it, over 5). Without the semantic model, as [`compare`].
+pub fn compare_meaning(a: &Features, b: &Features, cosine: f32) -> Comparison {
+    match super::pair::semantic_model() {
+        Some(m) => compare_with(a, b, Some(m), Some(cosine)),
+        None => compare(a, b),
+    }
+}
+
+/// Below this cosine, meaning alone never makes two claims the same: the
+/// words must also cover [`FLOOR`] of each other.
+pub const MEANING_FLOOR: f32 = 0.8;
+
+/// [`compare`] with a given pair model (none: the score alone decides): a
+/// lexical one without `cosine`, a semantic one with it.
 pub fn compare_with(
     a: &Features,
     b: &Features,
     model: Option<&super::pair::PairModel>,
+    cosine: Option<f32>,
 ) -> Comparison {
     let mut evidence = Vec::new();
     let (ma, ta) = covered(a, b, &mut Some(&mut evidence));
     let (mb, tb) = covered(b, a, &mut None);
-    let score = if ta + tb > 0.0 {
+    let coverage = if ta + tb > 0.0 {
         ((ma + mb) / (ta + tb)).clamp(0.0, 1.0)
     } else {
         0.0
     };
+    let lexical = super::pair::pair_features(a, b, (ma, ta), (mb, tb));
+    let semantic = cosine.map(|c| super::pair::semantic_features(&lexical, c));
+    // The graded similarity when meaning is known (a text against itself
+    // is 1, which a regression only approaches); the words' coverage
+    // otherwise.
+    let score = match (&semantic, super::pair::graded_model(), cosine) {
+        (Some(_), _, Some(c)) if coverage >= 1.0 && c >= 0.999 => 1.0,
+        (Some(x), Some(g), _) => {
+            (g.linear(&super::pair::graded_features(x, coverage)) / 5.0).clamp(0.0, 1.0)
+        }
+        _ => coverage,
+    };
+    if let Some(c) = cosine {
+        evidence.push(format!("meaning: cosine {c:.2}"));
+    }
     evidence.sort();
     evidence.dedup();
     let shared_numbers: Vec<&String> = a
@@ -517,11 +548,12 @@ pub fn compare_with(
     let conflict = numbers_differ || polarity_differs;
     let content = |f: &Features| f.terms.iter().filter(|t| !t.bonus).count();
     let short = content(a).min(content(b)) <= SHORT_TERMS;
-    let same = score >= SAME && short
-        || score >= FLOOR
-            && match model {
-                Some(m) => m.says_same(&super::pair::pair_features(a, b, (ma, ta), (mb, tb))),
-                None => score >= THRESHOLD,
+    let same = coverage >= SAME && short
+        || (coverage >= FLOOR || cosine.is_some_and(|c| c >= MEANING_FLOOR))
+            && match (model, &semantic) {
+                (Some(m), Some(x)) => m.says_same(x),
+                (Some(m), None) => m.says_same(&lexical),
+                (None, _) => coverage >= THRESHOLD,
             };
     // Claims that both name who or what they are about, and share none of
     // it, are about different things: "profit doubled" at two companies.
@@ -538,7 +570,7 @@ pub fn compare_with(
     let knows = |f: &Features| f.terms.iter().any(|t| t.bonus || !t.alts.is_empty());
     let different_subjects =
         knows(a) && knows(b) && !na.is_empty() && !nb.is_empty() && na.is_disjoint(&nb);
-    if different_subjects && score < 1.0 {
+    if different_subjects && coverage < 1.0 {
         evidence.push("different subjects: the claims name no one and nothing in common".into());
         return Comparison {
             score,
@@ -552,7 +584,7 @@ pub fn compare_with(
     // support nor contradiction.
     let stance = if same && !conflict {
         Some(Stance::Supports)
-    } else if conflict && (same || score >= THRESHOLD) {
+    } else if conflict && (same || coverage >= THRESHOLD) {
         // One speaker's words reported twice are not a contradiction.
         let same_speaker = a.speakers.iter().any(|s| b.speakers.contains(s));
         let aligned = (!same_speaker)
@@ -614,6 +646,70 @@ mod tests {
 
     fn cmp(a: &str, b: &str) -> Comparison {
         compare(&features(a, &[]), &features(b, &[]))
+    }
+
+    fn meaning(a: &str, b: &str, cosine: f32) -> Comparison {
+        compare_meaning(&features(a, &[]), &features(b, &[]), cosine)
+    }
+
+    #[test]
+    fn the_cosine_decides_a_rewording_both_ways() {
+        let (a, b) = (
+            "Police arrested three men after the robbery",
+            "Three men were detained by officers following the heist",
+        );
+        assert_eq!(meaning(a, b, 0.95).stance, Some(Stance::Supports));
+        assert_eq!(meaning(a, b, 0.3).stance, None);
+        assert!(meaning(a, b, 0.95).score > meaning(a, b, 0.3).score);
+    }
+
+    #[test]
+    fn the_evidence_says_when_meaning_was_read() {
+        let c = meaning(
+            "The bridge will open in May",
+            "The bridge opens in May",
+            0.97,
+        );
+        assert!(
+            c.evidence.iter().any(|e| e == "meaning: cosine 0.97"),
+            "{c:?}"
+        );
+        let c = cmp("The bridge will open in May", "The bridge opens in May");
+        assert!(
+            !c.evidence.iter().any(|e| e.starts_with("meaning")),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_text_against_itself_scores_one_by_meaning_too() {
+        let c = meaning(
+            "The bridge will open in May",
+            "The bridge will open in May",
+            1.0,
+        );
+        assert_eq!((c.score, c.stance), (1.0, Some(Stance::Supports)));
+    }
+
+    #[test]
+    fn a_high_cosine_does_not_hide_a_different_figure() {
+        let c = meaning(
+            "The war killed 500,000 people",
+            "The war killed 200,000 people",
+            0.97,
+        );
+        assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+    }
+
+    #[test]
+    fn a_low_cosine_is_not_a_contradiction() {
+        let c = meaning(
+            "The bridge will open in May",
+            "Shares in the bank fell sharply on Tuesday",
+            -0.2,
+        );
+        assert_eq!(c.stance, None);
+        assert!(c.score < 0.3, "{c:?}");
     }
 
     #[test]

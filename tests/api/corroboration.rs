@@ -135,4 +135,13 @@ fn the_similarity_command_scores_each_pair_on_its_own_line() {
     assert_eq!(parse(&lines[1]).1, "NONE");
     assert!(parse(&lines[1]).0 < 0.3);
     assert_eq!(parse(&lines[2]).1, "CONTRADICTS");
+    // With --explain, each line says how alike the two are in meaning.
+    let out = crate::helpers::run_with_stdin(
+        &["similarity", "--explain"],
+        "The minister resigned on Friday after the scandal\tThe minister quit on Friday following the scandal\n",
+    );
+    assert!(
+        out.contains("SUPPORTS\t") && out.contains("meaning: cosine 0."),
+        "{out}"
+    );
 }
