@@ -145,3 +145,47 @@ fn the_similarity_command_scores_each_pair_on_its_own_line() {
         "{out}"
     );
 }
+
+/// The link between two claims, seen from the first: (stance, score).
+async fn link_between(app: &crate::helpers::TestApp, first: &str, second: &str) -> (Value, Value) {
+    let all = app
+        .all_claims(
+            100,
+            "text article { id } corroborations { claim { text } stance score }",
+        )
+        .await;
+    let c = all
+        .iter()
+        .find(|n| n["text"].as_str().unwrap().contains(first))
+        .unwrap_or_else(|| panic!("no claim with {first}"));
+    let link = c["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["claim"]["text"].as_str().unwrap().contains(second))
+        .unwrap_or_else(|| panic!("{first} is not linked to {second}: {c}"));
+    (link["stance"].clone(), link["score"].clone())
+}
+
+#[actix_web::test]
+async fn a_pair_links_in_a_crowded_store_exactly_as_in_an_empty_one() {
+    let a = json!({"body": "The government said the budget plan would cut fuel subsidies for farmers in the northern provinces.", "publisher": "Paper A"});
+    let b = json!({"body": "The government budget plan will cut fuel subsidies for farmers in the northern provinces, the finance ministry said.", "publisher": "Paper B"});
+    let empty = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    empty.ingest(a.clone()).await;
+    empty.ingest(b.clone()).await;
+    let alone = link_between(&empty, "would cut fuel", "will cut fuel").await;
+    assert_eq!(alone.0, "SUPPORTS", "{alone:?}");
+
+    // More claims on every word the pair shares but two than a term's
+    // postings are read: the first of the pair is found only if the
+    // newest entries are read (or all), not the oldest.
+    let crowded = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    for i in 0..260 {
+        crowded.ingest(json!({"body": format!("The budget plan for district {i} would spend {} million dollars on fuel subsidies for farmers in the northern provinces.", i + 3), "publisher": format!("Filler {}", i % 7)})).await;
+    }
+    crowded.ingest(a).await;
+    crowded.ingest(b).await;
+    let among_many = link_between(&crowded, "would cut fuel", "will cut fuel").await;
+    assert_eq!(among_many, alone);
+}
