@@ -34,6 +34,9 @@ pub struct Settings {
     pub max_batch: usize,
     /// Keep the answers of read-only requests until the next write (entries).
     pub response_cache: usize,
+    /// Other origins whose pages may call the API from a browser (CORS);
+    /// `*` lets any origin read, but not write.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             request_timeout: std::time::Duration::from_secs(30),
             max_batch: 16,
             response_cache: 4_096,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -69,6 +73,107 @@ struct State {
     max_body: usize,
     cache: Option<ResponseCache>,
     graphiql_page: Option<String>,
+    origins: Origins,
+}
+
+/// The origins CORS lets in: the server's own always, those listed, and any
+/// (for reading only) when `*` is listed.
+#[derive(Clone, Default)]
+struct Origins {
+    listed: Vec<String>,
+    any: bool,
+}
+
+/// What an `Origin` header may do.
+#[derive(Debug, PartialEq)]
+enum Allowed {
+    /// The server's own pages, a listed origin, or no browser at all.
+    ReadWrite,
+    /// Any origin, through `*`.
+    Read,
+    No,
+}
+
+impl Origins {
+    fn new(list: &[String]) -> Origins {
+        Origins {
+            listed: list
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+                .filter(|o| !o.is_empty() && o != "*")
+                .collect(),
+            any: list.iter().any(|o| o.trim() == "*"),
+        }
+    }
+
+    /// What a request from `origin` may do; `host` is the request's `Host`.
+    fn allowed(&self, origin: Option<&str>, host: Option<&str>) -> Allowed {
+        let Some(origin) = origin.map(str::to_ascii_lowercase) else {
+            return Allowed::ReadWrite;
+        };
+        let same = host.is_some_and(|h| {
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(h))
+        });
+        if same || self.listed.contains(&origin) {
+            Allowed::ReadWrite
+        } else if self.any {
+            Allowed::Read
+        } else {
+            Allowed::No
+        }
+    }
+
+    /// The CORS middleware: GET and POST, the headers a GraphQL client
+    /// sends, preflights kept a day.
+    fn cors(&self) -> actix_cors::Cors {
+        let origins = self.clone();
+        actix_cors::Cors::default()
+            .allowed_origin_fn(move |origin, head| {
+                let host = head
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok());
+                origins.allowed(origin.to_str().ok(), host) != Allowed::No
+            })
+            .allowed_methods(["GET", "POST"])
+            .allowed_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::ACCEPT,
+                header::HeaderName::from_static("apollo-require-preflight"),
+                header::HeaderName::from_static("x-apollo-operation-name"),
+            ])
+            .max_age(86_400)
+    }
+}
+
+/// Apollo's CSRF prevention: a POST a browser would send without asking
+/// first (a form, or `fetch` with a simple content type) is refused, so a
+/// hostile page cannot make a visitor's browser run a mutation. A JSON body
+/// or a preflight-forcing header makes the browser ask first (CORS).
+fn csrf_refusal(http: &HttpRequest) -> Option<HttpResponse> {
+    let json = http
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .is_some_and(|t| t == "application/json" || t == "application/graphql-response+json");
+    let preflighted = ["apollo-require-preflight", "x-apollo-operation-name"]
+        .iter()
+        .any(|h| http.headers().get(*h).is_some_and(|v| !v.is_empty()));
+    (!json && !preflighted).then(|| {
+        error_body(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "this request has been blocked as a potential cross-site request forgery (CSRF): \
+             send it with `Content-Type: application/json`, or with a non-empty \
+             `Apollo-Require-Preflight` or `X-Apollo-Operation-Name` header"
+                .into(),
+        )
+    })
 }
 
 impl Application {
@@ -100,6 +205,7 @@ impl Application {
             max_body: settings.max_body_bytes,
             cache: (settings.response_cache > 0)
                 .then(|| ResponseCache::new(settings.response_cache)),
+            origins: Origins::new(&settings.cors_origins),
         });
         if settings.api_token.as_deref().is_none_or(str::is_empty) {
             tracing::warn!("CLAIMGRAPH_API_TOKEN is not set: writes (mutations) are open to anyone who can reach this server");
@@ -107,6 +213,7 @@ impl Application {
         let max_body = settings.max_body_bytes.max(1024);
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(state.origins.cors())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .route("/graphql", web::post().to(graphql))
@@ -270,6 +377,9 @@ async fn graphql(
 ) -> HttpResponse {
     use actix_web::http::StatusCode;
     use async_graphql::futures_util::StreamExt;
+    if let Some(refused) = csrf_refusal(&http) {
+        return refused;
+    }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
@@ -316,6 +426,22 @@ async fn graphql(
                 "{n} operations in one request; the limit is {}",
                 state.max_batch
             ),
+        );
+    }
+    let origin = http
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|h| h.to_str().ok());
+    let host = http
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if state.origins.allowed(origin, host) == Allowed::Read && !read_only(&batch) {
+        return error_body(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "pages from this origin may read the API but not write: list the origin with --cors-origin"
+                .into(),
         );
     }
     let who = access(&state, &http);
@@ -456,4 +582,48 @@ async fn root() -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, "/graphql"))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_is_the_servers_own_listed_let_in_by_a_wildcard_or_refused() {
+        let none = Origins::new(&[]);
+        let host = Some("127.0.0.1:8080");
+        assert_eq!(
+            none.allowed(None, host),
+            Allowed::ReadWrite,
+            "not a browser"
+        );
+        assert_eq!(
+            none.allowed(Some("http://127.0.0.1:8080"), host),
+            Allowed::ReadWrite
+        );
+        assert_eq!(
+            none.allowed(Some("http://127.0.0.1:9090"), host),
+            Allowed::No
+        );
+        assert_eq!(none.allowed(Some("http://dash.example"), None), Allowed::No);
+        let listed = Origins::new(&["https://Dash.example/ ".into()]);
+        assert_eq!(
+            listed.allowed(Some("https://dash.example"), host),
+            Allowed::ReadWrite
+        );
+        assert_eq!(
+            listed.allowed(Some("http://dash.example"), host),
+            Allowed::No,
+            "another scheme"
+        );
+        let any = Origins::new(&["*".into(), "https://dash.example".into()]);
+        assert_eq!(
+            any.allowed(Some("https://dash.example"), host),
+            Allowed::ReadWrite
+        );
+        assert_eq!(
+            any.allowed(Some("https://else.example"), host),
+            Allowed::Read
+        );
+    }
 }

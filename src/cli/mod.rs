@@ -76,6 +76,15 @@ pub enum Command {
         /// Most complex query accepted (one point per field, times list sizes).
         #[arg(long, env = "CLAIMGRAPH_MAX_COMPLEXITY", default_value_t = 5_000)]
         max_complexity: usize,
+        /// An origin whose pages may call the API from a browser, such as
+        /// `https://dash.example.org` (repeat, or comma-separate in the
+        /// variable); `*` lets any origin read but not write. None by default.
+        #[arg(
+            long = "cors-origin",
+            env = "CLAIMGRAPH_CORS_ORIGINS",
+            value_delimiter = ','
+        )]
+        cors_origins: Vec<String>,
     },
     /// Ingest plain-text files, directories of them, or JSON Lines files.
     Ingest {
@@ -222,6 +231,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             max_depth,
             max_complexity,
             response_cache,
+            cors_origins,
         } => {
             let settings = Settings {
                 addr,
@@ -240,6 +250,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 request_timeout: std::time::Duration::from_secs(request_timeout_secs.max(1)),
                 max_batch: max_batch.max(1),
                 response_cache,
+                cors_origins,
             };
             let app = Application::build(settings.clone())
                 .await

@@ -175,3 +175,180 @@ async fn get_requests_may_read_but_never_write() {
     let (_, v) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
     assert_eq!(v["data"]["stats"]["articles"], 2);
 }
+
+/// A request from a page on `origin`: its status, its
+/// `Access-Control-Allow-Origin` and its body.
+async fn from_origin(
+    app: &crate::helpers::TestApp,
+    origin: &str,
+    content_type: &str,
+    body: Value,
+) -> (u16, Option<String>, Value) {
+    let mut resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("Origin", origin))
+        .insert_header(("content-type", content_type))
+        .send_body(body.to_string())
+        .await
+        .unwrap();
+    let allow = resp
+        .headers()
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_string());
+    let v = resp.json::<Value>().await.unwrap_or(Value::Null);
+    (resp.status().as_u16(), allow, v)
+}
+
+/// A CORS preflight for a JSON POST from `origin`: its status and
+/// `Access-Control-Allow-Origin`.
+async fn preflight(app: &crate::helpers::TestApp, origin: &str) -> (u16, Option<String>) {
+    let resp = app
+        .client
+        .request(
+            awc::http::Method::OPTIONS,
+            format!("{}/graphql", app.address),
+        )
+        .insert_header(("Origin", origin))
+        .insert_header(("Access-Control-Request-Method", "POST"))
+        .insert_header((
+            "Access-Control-Request-Headers",
+            "content-type, authorization",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let allow = resp
+        .headers()
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_string());
+    (resp.status().as_u16(), allow)
+}
+
+const WRITE: &str =
+    r#"mutation { ingestArticle(input: {body: "\"Taxes will fall,\" the mayor said."}) { id } }"#;
+
+#[actix_web::test]
+async fn a_text_plain_post_of_a_mutation_is_refused_as_a_cross_site_forgery() {
+    let app = spawn_app().await;
+    let mut resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("content-type", "text/plain"))
+        .send_body(json!({ "query": WRITE }).to_string())
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{v}");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("CSRF"));
+    // A form post is refused the same way; nothing was written.
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .send_body(json!({ "query": WRITE }).to_string())
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let (_, stats) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
+    assert_eq!(stats["data"]["stats"]["articles"], 2);
+    // A header that forces a preflight lets a client send any content type.
+    let mut resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("content-type", "text/plain"))
+        .insert_header(("Apollo-Require-Preflight", "true"))
+        .send_body(json!({ "query": "{ stats { articles } }" }).to_string())
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["data"]["stats"]["articles"], 2, "{v}");
+}
+
+#[actix_web::test]
+async fn by_default_no_other_origin_passes_a_preflight_but_the_servers_own_pages_do() {
+    let app = spawn_app().await;
+    let (_, allow) = preflight(&app, "http://dash.example").await;
+    assert_eq!(allow, None);
+    // A simple read is answered (curl may send any Origin), but without the
+    // header that would let a browser hand the answer to the page.
+    let (_, allow, _) = from_origin(
+        &app,
+        "http://dash.example",
+        "application/json",
+        json!({ "query": "{ stats { articles } }" }),
+    )
+    .await;
+    assert_eq!(allow, None, "a page on another origin cannot read");
+    // GraphiQL, served by the server itself, sends its own origin.
+    let own = app.address.clone();
+    let (status, _, v) =
+        from_origin(&app, &own, "application/json", json!({ "query": WRITE })).await;
+    assert_eq!(status, 200);
+    assert!(v["data"]["ingestArticle"]["id"].is_string(), "{v}");
+}
+
+#[actix_web::test]
+async fn a_listed_origin_reads_and_writes_and_others_are_refused() {
+    let app = spawn_app_with(|s| {
+        s.cors_origins = vec!["http://dash.example".into()];
+        s.api_token = Some("s3cret-token".into());
+    })
+    .await;
+    assert_eq!(
+        preflight(&app, "http://dash.example").await,
+        (200, Some("http://dash.example".into()))
+    );
+    assert_eq!(preflight(&app, "http://evil.example").await.1, None);
+    let (status, allow, v) = from_origin(
+        &app,
+        "http://dash.example",
+        "application/json",
+        json!({ "query": "{ stats { articles } }" }),
+    )
+    .await;
+    assert_eq!(
+        (status, allow.as_deref()),
+        (200, Some("http://dash.example"))
+    );
+    assert_eq!(v["data"]["stats"]["articles"], 2);
+    // Without the token, the listed origin cannot write either.
+    let (_, _, v) = from_origin(
+        &app,
+        "http://dash.example",
+        "application/json",
+        json!({ "query": WRITE }),
+    )
+    .await;
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{v}"
+    );
+}
+
+#[actix_web::test]
+async fn a_wildcard_lets_any_origin_read_but_not_write() {
+    let app = spawn_app_with(|s| s.cors_origins = vec!["*".into()]).await;
+    let (status, allow, v) = from_origin(
+        &app,
+        "http://anyone.example",
+        "application/json",
+        json!({ "query": "{ stats { articles } }" }),
+    )
+    .await;
+    assert_eq!((status, allow.is_some()), (200, true));
+    assert_eq!(v["data"]["stats"]["articles"], 2);
+    let (status, _, v) = from_origin(
+        &app,
+        "http://anyone.example",
+        "application/json",
+        json!({ "query": WRITE }),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(v["errors"][0]["extensions"]["code"], "FORBIDDEN", "{v}");
+    let (_, stats) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
+    assert_eq!(stats["data"]["stats"]["articles"], 2, "nothing was written");
+}
