@@ -66,6 +66,18 @@ fn clean_text(
     }
 }
 
+/// A date field: absent, or a real ISO 8601 date or date-time.
+fn clean_date(field: &str, v: Option<String>) -> Result<Option<String>, FactCheckError> {
+    let v = clean_text(field, v, 64)?;
+    match &v {
+        Some(d) if !crate::domain::is_iso_date(d) => Err(invalid(
+            field,
+            "must be a real ISO 8601 date or date-time, e.g. 2018-09-07 or 2018-09-07T12:00:00Z",
+        )),
+        _ => Ok(v),
+    }
+}
+
 fn clean_url(field: &str, v: Option<String>) -> Result<Option<String>, FactCheckError> {
     let v = clean_text(field, v, MAX_FIELD_CHARS)?;
     if let Some(u) = &v {
@@ -113,7 +125,7 @@ pub fn validate(new: NewFactCheck) -> Result<NewFactCheck, FactCheckError> {
         explanation: clean_text("explanation", new.explanation, MAX_TEXT_CHARS)?,
         url: clean_url("url", new.url)?,
         author: clean_text("author", new.author, MAX_FIELD_CHARS)?,
-        date_published: clean_text("datePublished", new.date_published, 64)?,
+        date_published: clean_date("datePublished", new.date_published)?,
         claimant: clean_text("claimant", new.claimant, MAX_FIELD_CHARS)?,
         appearance: clean_text("appearance", new.appearance, MAX_FIELD_CHARS)?,
         claim: new.claim,

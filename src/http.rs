@@ -539,14 +539,16 @@ async fn graphql_ws(
     async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone()).start(&req, payload)
 }
 
-/// GET /claims/{id}/claimreview.jsonld: the claim's reviews as ClaimReview JSON-LD.
+/// GET /claims/{id}/claimreview.jsonld: the claim's reviews as schema.org
+/// ClaimReview. Errors have the API's shape (`errors[].extensions.code`).
 async fn claim_review_jsonld(state: web::Data<State>, id: web::Path<String>) -> HttpResponse {
-    let not_found = |m: String| {
-        HttpResponse::NotFound()
-            .json(serde_json::json!({"error": {"code": "NOT_FOUND", "message": m}}))
-    };
+    use actix_web::http::StatusCode;
     let Ok(claim) = id.parse::<crate::domain::ClaimId>() else {
-        return HttpResponse::BadRequest().json(serde_json::json!({"error": {"code": "BAD_USER_INPUT", "message": format!("`{id}` is not a valid claim id")}}));
+        return error_body(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            format!("`{id}` is not a valid claim id"),
+        );
     };
     let store = state.app.store().clone();
     let found = web::block(
@@ -558,19 +560,25 @@ async fn claim_review_jsonld(state: web::Data<State>, id: web::Path<String>) -> 
         },
     )
     .await;
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "reading claim reviews failed");
+        error_body(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "internal error; the server log has the details".into(),
+        )
+    };
     match found {
         Ok(Ok(Some(reviews))) => HttpResponse::Ok()
             .content_type("application/ld+json")
             .json(reviews),
-        Ok(Ok(None)) => not_found(format!("claim {claim} was not found")),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "reading claim reviews failed");
-            HttpResponse::InternalServerError().json(serde_json::json!({"error": {"code": "INTERNAL_SERVER_ERROR", "message": "internal error; the server log has the details"}}))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "reading claim reviews failed");
-            HttpResponse::InternalServerError().json(serde_json::json!({"error": {"code": "INTERNAL_SERVER_ERROR", "message": "internal error; the server log has the details"}}))
-        }
+        Ok(Ok(None)) => error_body(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("claim {claim} was not found"),
+        ),
+        Ok(Err(e)) => failed(&e),
+        Err(e) => failed(&e),
     }
 }
 

@@ -69,27 +69,6 @@ fn clean(field: &'static str, v: Option<String>) -> Result<Option<String>, Inges
     }
 }
 
-/// `YYYY-MM-DD`, optionally followed by `T` and a time.
-fn valid_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let date = b.len() >= 10
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10);
-    if !date {
-        return false;
-    }
-    let month: u32 = s[5..7].parse().unwrap_or(0);
-    let day: u32 = s[8..10].parse().unwrap_or(0);
-    (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && (b.len() == 10 || (b[10] == b'T' || b[10] == b' ') && digits(11..13))
-}
-
 /// Check and tidy an article before it is stored.
 pub fn validate(new: NewArticle) -> Result<NewArticle, IngestError> {
     let body = new
@@ -120,10 +99,10 @@ pub fn validate(new: NewArticle) -> Result<NewArticle, IngestError> {
     }
     let published_at = clean("publishedAt", new.published_at)?;
     if let Some(d) = &published_at {
-        if !valid_date(d) {
+        if !crate::domain::is_iso_date(d) {
             return Err(IngestError::InvalidField {
                 field: "publishedAt",
-                reason: "must be an ISO 8601 date, e.g. 2018-09-07 or 2018-09-07T12:00:00Z".into(),
+                reason: "must be a real ISO 8601 date or date-time, e.g. 2018-09-07 or 2018-09-07T12:00:00Z".into(),
             });
         }
     }

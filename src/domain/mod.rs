@@ -236,9 +236,66 @@ pub fn field_problem(s: &str, max: usize) -> Option<String> {
     }
 }
 
+/// Whether `s` is a real calendar date or date-time in ISO 8601: a date
+/// (`2018-09-07`), a date-time with a zone (RFC 3339: `2018-09-07T12:00:00Z`,
+/// `...+02:00`, fractions of a second allowed), or one without (`T` or a
+/// space between, seconds optional). Days that do not exist (`2023-02-31`)
+/// are not dates.
+pub fn is_iso_date(s: &str) -> bool {
+    use time::format_description::{self, well_known::Rfc3339, BorrowedFormatItem};
+    type Format = Vec<BorrowedFormatItem<'static>>;
+    static FORMATS: std::sync::OnceLock<(Format, Vec<Format>)> = std::sync::OnceLock::new();
+    let (date, times) = FORMATS.get_or_init(|| {
+        let parse =
+            |f: &'static str| format_description::parse_borrowed::<2>(f).expect("a valid format");
+        (
+            parse("[year]-[month]-[day]"),
+            [
+                "[year]-[month]-[day]T[hour]:[minute]:[second]",
+                "[year]-[month]-[day]T[hour]:[minute]",
+                "[year]-[month]-[day] [hour]:[minute]:[second]",
+                "[year]-[month]-[day] [hour]:[minute]",
+            ]
+            .map(parse)
+            .into(),
+        )
+    });
+    time::OffsetDateTime::parse(s, &Rfc3339).is_ok()
+        || time::Date::parse(s, date).is_ok()
+        || times
+            .iter()
+            .any(|f| time::PrimitiveDateTime::parse(s, f).is_ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_must_exist_on_the_calendar() {
+        for ok in [
+            "2018-09-07",
+            "2024-02-29",
+            "2018-09-07T12:00:00Z",
+            "2018-09-07T12:00:00.250+02:00",
+            "2018-09-07T12:00:00",
+            "2018-09-07 12:00",
+        ] {
+            assert!(is_iso_date(ok), "{ok}");
+        }
+        for bad in [
+            "2023-02-31",
+            "2023-02-29",
+            "2018-13-01",
+            "2018-09-07T25:00:00Z",
+            "2018-9-7",
+            "yesterday",
+            "2018-09-07T",
+            "",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn whitespace_normalisation_ignores_layout() {

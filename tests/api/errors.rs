@@ -62,6 +62,25 @@ async fn invalid_fields_are_refused_with_the_field_named() {
         )
         .await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "publishedAt");
+    // Shaped like a date, but no such day.
+    let body = app
+        .graphql(
+            INGEST,
+            json!({"input": {"body": "Text.", "publishedAt": "2023-02-31"}}),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "publishedAt");
+    let imported = app
+        .graphql(
+            "mutation($doc: JSON!) { importClaimReviews(claimReviews: $doc) { created } }",
+            json!({"doc": {"@type": "ClaimReview", "claimReviewed": "The moon is made of cheese.", "datePublished": "2023-02-31", "reviewRating": {"alternateName": "False"}}}),
+        )
+        .await;
+    assert_eq!(
+        imported["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{imported}"
+    );
 }
 
 #[actix_web::test]

@@ -86,7 +86,7 @@ async fn a_review_is_listed_on_its_claim_and_served_as_claim_review_json_ld() {
         .starts_with("application/ld+json"));
     let body: Value = resp.json().await.unwrap();
     assert_eq!(&body[0], ld);
-    let missing = app
+    let mut missing = app
         .client
         .get(format!(
             "{}/claims/clm_ffff_0/claimreview.jsonld",
@@ -96,6 +96,27 @@ async fn a_review_is_listed_on_its_claim_and_served_as_claim_review_json_ld() {
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
+    // Errors in the API's shape, with its codes.
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{body}"
+    );
+    let mut bad = app
+        .client
+        .get(format!(
+            "{}/claims/not-an-id/claimreview.jsonld",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
 }
 
 #[actix_web::test]
