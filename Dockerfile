@@ -19,5 +19,7 @@ USER claimgraph
 VOLUME ["/data"]
 EXPOSE 8080
 ENV CLAIMGRAPH_ADDR=0.0.0.0:8080 CLAIMGRAPH_DATA_DIR=/data
+HEALTHCHECK --interval=30s --timeout=6s --start-period=20s --retries=3 \
+    CMD ["claimgraph", "healthcheck", "--addr", "127.0.0.1:8080"]
 ENTRYPOINT ["claimgraph"]
 CMD ["serve", "--addr", "0.0.0.0:8080", "--data-dir", "/data"]

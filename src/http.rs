@@ -74,6 +74,8 @@ struct State {
     cache: Option<ResponseCache>,
     graphiql_page: Option<String>,
     origins: Origins,
+    /// Set once the models are loaded and have encoded a text.
+    warm: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The origins CORS lets in: the server's own always, those listed, and any
@@ -206,6 +208,15 @@ impl Application {
             cache: (settings.response_cache > 0)
                 .then(|| ResponseCache::new(settings.response_cache)),
             origins: Origins::new(&settings.cors_origins),
+            warm: Arc::default(),
+        });
+        // The encoder loads in the background: the first cross-check does
+        // not pay for it, and /ready says when it is done.
+        let warm = state.warm.clone();
+        tokio::task::spawn_blocking(move || {
+            crate::corroborate::embed::Encoder::get().embed("warming up");
+            warm.store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!("models loaded");
         });
         if settings.api_token.as_deref().is_none_or(str::is_empty) {
             tracing::warn!("CLAIMGRAPH_API_TOKEN is not set: writes (mutations) are open to anyone who can reach this server");
@@ -224,6 +235,7 @@ impl Application {
                     web::get().to(claim_review_jsonld),
                 )
                 .route("/health", web::get().to(health))
+                .route("/ready", web::get().to(ready))
                 .route("/", web::get().to(root))
         })
         .listen(listener)?;
@@ -579,6 +591,42 @@ async fn claim_review_jsonld(state: web::Data<State>, id: web::Path<String>) -> 
         ),
         Ok(Err(e)) => failed(&e),
         Err(e) => failed(&e),
+    }
+}
+
+/// GET /ready: 200 once the models are loaded and the store answers; 503
+/// (with the API's error shape) before that or when the store fails. For
+/// load balancers and `claimgraph healthcheck`; /health only says the
+/// process serves HTTP.
+async fn ready(state: web::Data<State>) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    if !state.warm.load(std::sync::atomic::Ordering::SeqCst) {
+        return error_body(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "the models are still loading".into(),
+        );
+    }
+    let store = state.app.store().clone();
+    match web::block(move || store.stats()).await {
+        Ok(Ok(stats)) => HttpResponse::Ok().json(serde_json::json!({
+            "status": "ready",
+            "articles": stats.articles,
+            "claims": stats.claims,
+        })),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "the store did not answer /ready");
+            error_body(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the store is not answering; the server log has the details".into(),
+            )
+        }
+        Err(_) => error_body(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "the server is shutting down".into(),
+        ),
     }
 }
 

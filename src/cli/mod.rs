@@ -125,6 +125,16 @@ pub enum Command {
         #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
     },
+    /// Ask a running server whether it is ready (GET /ready); exits 0 if so.
+    /// For a Docker HEALTHCHECK.
+    Healthcheck {
+        /// The server's address (a wildcard host means this machine).
+        #[arg(long, env = "CLAIMGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Longest to wait for the answer, in seconds.
+        #[arg(long, default_value_t = 5)]
+        timeout_secs: u64,
+    },
     /// Write the whole store as JSON Lines (to FILE, or stdout): a lossless backup.
     Export {
         #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
@@ -285,6 +295,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&data_dir)?;
             verify(store.as_ref(), &data_dir)
         }
+        Command::Healthcheck { addr, timeout_secs } => {
+            healthcheck(&addr, std::time::Duration::from_secs(timeout_secs.max(1)))
+        }
         Command::Export { data_dir, file } => {
             let store = open_store(&data_dir)?;
             let bar =
@@ -396,4 +409,47 @@ fn open_store(dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
 /// The store with its indexes, for commands that write or search.
 fn open_app(dir: &Path) -> anyhow::Result<App> {
     Ok(App::open(open_store(dir)?)?)
+}
+
+/// GET /ready from the server at `addr`, over plain HTTP/1.1 (no client
+/// library for one request): Ok when it answers 200.
+fn healthcheck(addr: &str, timeout: std::time::Duration) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::{Read, Write};
+    use std::net::ToSocketAddrs;
+    let (host, port) = addr
+        .rsplit_once(':')
+        .with_context(|| format!("`{addr}` is not host:port"))?;
+    // A server listening on every interface is reached on this machine.
+    let host = match host {
+        "0.0.0.0" | "" => "127.0.0.1",
+        "[::]" => "[::1]",
+        h => h,
+    };
+    let target = format!("{host}:{port}");
+    let sock = target
+        .to_socket_addrs()
+        .with_context(|| format!("cannot resolve {target}"))?
+        .next()
+        .with_context(|| format!("no address for {target}"))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&sock, timeout)
+        .with_context(|| format!("no server at {target}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET /ready HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .with_context(|| format!("{target} did not answer"))?;
+    let status = answer.lines().next().unwrap_or_default();
+    if status.split_whitespace().nth(1) == Some("200") {
+        println!("ready");
+        Ok(())
+    } else {
+        let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        anyhow::bail!("not ready: {status} {body}")
+    }
 }

@@ -60,3 +60,44 @@ async fn a_query_can_be_sent_with_get() {
     let v: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(v["data"]["stats"]["articles"], 2);
 }
+
+#[actix_web::test]
+async fn ready_answers_200_once_the_models_are_loaded_and_the_healthcheck_agrees() {
+    let app = spawn_app().await;
+    let mut status = 0;
+    for _ in 0..600 {
+        let resp = app
+            .client
+            .get(format!("{}/ready", app.address))
+            .send()
+            .await
+            .unwrap();
+        status = resp.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        // Before that, 503 with the API's error shape.
+        assert_eq!(status, 503);
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 200, "ready within a minute");
+    let addr = app.address.trim_start_matches("http://").to_string();
+    let out = crate::helpers::run_ok(&["healthcheck", "--addr", &addr]);
+    assert_eq!(out.trim(), "ready");
+}
+
+#[test]
+fn the_healthcheck_fails_when_no_server_answers() {
+    // A port just freed: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .args(["healthcheck", "--addr", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no server"));
+}
