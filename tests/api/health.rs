@@ -101,3 +101,26 @@ fn the_healthcheck_fails_when_no_server_answers() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no server"));
 }
+
+#[actix_web::test]
+async fn answers_are_gzipped_for_clients_that_ask() {
+    let app = spawn_app().await;
+    let query = serde_json::json!({"query": "{ claims(first: 50) { edges { node { text span { text } } } } }"});
+    let plain = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("Accept-Encoding", "identity"))
+        .send_json(&query)
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let gzipped = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .insert_header(("Accept-Encoding", "gzip"))
+        .no_decompress()
+        .send_json(&query)
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers().get("content-encoding").unwrap(), "gzip");
+}
