@@ -26,8 +26,18 @@ use std::sync::Arc;
     about = "A GraphQL fact-checking API: claims, speakers and their sources, from news articles"
 )]
 pub struct Cli {
+    /// Log lines as text, or as one JSON object each (for log shippers).
+    #[arg(long, global = true, env = "CLAIMGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,6 +95,10 @@ pub enum Command {
             value_delimiter = ','
         )]
         cors_origins: Vec<String>,
+        /// Log one line per request (method, path, status, microseconds,
+        /// request id); JSON with --log-format json.
+        #[arg(long, env = "CLAIMGRAPH_ACCESS_LOG")]
+        access_log: bool,
     },
     /// Ingest plain-text files, directories of them, or JSON Lines files.
     Ingest {
@@ -242,6 +256,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             max_complexity,
             response_cache,
             cors_origins,
+            access_log,
         } => {
             let settings = Settings {
                 addr,
@@ -261,6 +276,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 max_batch: max_batch.max(1),
                 response_cache,
                 cors_origins,
+                access_log,
             };
             let app = Application::build(settings.clone())
                 .await

@@ -124,3 +124,26 @@ async fn answers_are_gzipped_for_clients_that_ask() {
         .unwrap();
     assert_eq!(gzipped.headers().get("content-encoding").unwrap(), "gzip");
 }
+
+#[actix_web::test]
+async fn every_answer_carries_a_request_id_and_a_clients_own_is_kept() {
+    let app = spawn_app().await;
+    let get = |id: Option<&'static str>| {
+        let mut req = app.client.get(format!("{}/health", app.address));
+        if let Some(id) = id {
+            req = req.insert_header(("X-Request-Id", id));
+        }
+        req.send()
+    };
+    let a = get(None).await.unwrap();
+    let b = get(None).await.unwrap();
+    let id = |r: &awc::ClientResponse<_>| {
+        r.headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let (ia, ib) = (id(&a).unwrap(), id(&b).unwrap());
+    assert!(!ia.is_empty() && ia != ib, "{ia} {ib}");
+    let kept = get(Some("pipeline-42")).await.unwrap();
+    assert_eq!(id(&kept).as_deref(), Some("pipeline-42"));
+}
