@@ -507,8 +507,12 @@ pub fn compare_with(
     } else {
         0.0
     };
-    let lexical = super::pair::pair_features(a, b, (ma, ta), (mb, tb));
-    let semantic = cosine.map(|c| super::pair::semantic_features(&lexical, c));
+    // Derived only when a model reads them: most candidates are decided
+    // without (too little in common, or short and alike), and these are
+    // the costly part of a comparison.
+    let lexical = std::cell::OnceCell::new();
+    let lexical = || *lexical.get_or_init(|| super::pair::pair_features(a, b, (ma, ta), (mb, tb)));
+    let semantic = cosine.map(|c| super::pair::semantic_features(&lexical(), c));
     // The graded similarity when meaning is known (a text against itself
     // is 1, which a regression only approaches); the words' coverage
     // otherwise.
@@ -519,11 +523,13 @@ pub fn compare_with(
         }
         _ => coverage,
     };
-    if let Some(c) = cosine {
-        evidence.push(format!("meaning: cosine {c:.2}"));
-    }
     evidence.sort();
     evidence.dedup();
+    // First, whatever the words' evidence sorts to: it says how the pair
+    // was read.
+    if let Some(c) = cosine {
+        evidence.insert(0, format!("meaning: cosine {c:.2}"));
+    }
     let shared_numbers: Vec<&String> = a
         .numbers
         .iter()
@@ -552,7 +558,7 @@ pub fn compare_with(
         || (coverage >= FLOOR || cosine.is_some_and(|c| c >= MEANING_FLOOR))
             && match (model, &semantic) {
                 (Some(m), Some(x)) => m.says_same(x),
-                (Some(m), None) => m.says_same(&lexical),
+                (Some(m), None) => m.says_same(&lexical()),
                 (None, _) => coverage >= THRESHOLD,
             };
     // Claims that both name who or what they are about, and share none of
@@ -673,6 +679,10 @@ mod tests {
         assert!(
             c.evidence.iter().any(|e| e == "meaning: cosine 0.97"),
             "{c:?}"
+        );
+        assert_eq!(
+            c.evidence[0], "meaning: cosine 0.97",
+            "it comes first: {c:?}"
         );
         let c = cmp("The bridge will open in May", "The bridge opens in May");
         assert!(
