@@ -3,6 +3,7 @@
 //! can ask for port 0 and learn the real port.
 
 use crate::app::App as Service;
+use crate::graphql::limits::{RateLimit, RequestLimits};
 use crate::graphql::{build_schema, AppSchema, SchemaOptions};
 use crate::store::Store;
 use actix_web::{dev::Server, http::header, web, App, HttpRequest, HttpResponse, HttpServer};
@@ -39,6 +40,16 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// One log line per request (method, path, status, time, request id).
     pub access_log: bool,
+    /// Complexity points one HTTP request may spend over all its operations.
+    pub request_budget: usize,
+    /// Complexity points per second each client may spend on expensive
+    /// operations (0: no limit); clients with the API token are not limited.
+    pub rate_limit: u32,
+    /// How far a client may run ahead of its rate, in points.
+    pub rate_burst: u32,
+    /// Take the client's address from `Forwarded` / `X-Forwarded-For` (only
+    /// behind a proxy that sets them).
+    pub trust_proxy: bool,
 }
 
 impl Default for Settings {
@@ -57,6 +68,10 @@ impl Default for Settings {
             response_cache: 4_096,
             cors_origins: Vec::new(),
             access_log: false,
+            request_budget: 100_000,
+            rate_limit: 100_000,
+            rate_burst: 300_000,
+            trust_proxy: false,
         }
     }
 }
@@ -80,6 +95,9 @@ struct State {
     /// Set once the models are loaded and have encoded a text.
     warm: Arc<std::sync::atomic::AtomicBool>,
     access_log: bool,
+    request_budget: usize,
+    rate: Option<Arc<RateLimit>>,
+    trust_proxy: bool,
 }
 
 /// The origins CORS lets in: the server's own always, those listed, and any
@@ -275,6 +293,15 @@ impl Application {
             origins: Origins::new(&settings.cors_origins),
             warm: Arc::default(),
             access_log: settings.access_log,
+            request_budget: settings.request_budget.max(1),
+            rate: RateLimit::new(
+                settings.rate_limit,
+                // Never below what one request may spend: it could not pass.
+                settings
+                    .rate_burst
+                    .max(u32::try_from(settings.request_budget).unwrap_or(u32::MAX)),
+            ),
+            trust_proxy: settings.trust_proxy,
         });
         // The encoder loads in the background: the first cross-check does
         // not pay for it, and /ready says when it is done.
@@ -442,11 +469,59 @@ fn read_only(batch: &async_graphql::BatchRequest) -> bool {
         })
 }
 
-/// Run requests under the time limit.
-async fn execute(state: &State, batch: async_graphql::BatchRequest) -> HttpResponse {
-    match tokio::time::timeout(state.timeout, state.schema.execute_batch(batch)).await {
+/// The limits of one HTTP request: its budget, its deadline, and the
+/// client's rate unless it holds the API token.
+fn limits_of(
+    state: &State,
+    http: &HttpRequest,
+    who: crate::graphql::auth::Access,
+) -> Arc<RequestLimits> {
+    let client = if state.trust_proxy {
+        http.connection_info().realip_remote_addr().and_then(|a| {
+            a.parse::<std::net::SocketAddr>()
+                .map(|s| s.ip())
+                .or_else(|_| a.trim_matches(['[', ']']).parse())
+                .ok()
+        })
+    } else {
+        http.peer_addr().map(|a| a.ip())
+    };
+    let exempt = who == crate::graphql::auth::Access::Granted;
+    RequestLimits::new(
+        state.request_budget,
+        std::time::Instant::now() + state.timeout,
+        client,
+        state.rate.clone().filter(|_| !exempt),
+    )
+}
+
+/// Run requests under the time limit and the request's limits.
+async fn run(
+    state: &State,
+    batch: async_graphql::BatchRequest,
+    limits: &Arc<RequestLimits>,
+) -> Result<async_graphql::BatchResponse, HttpResponse> {
+    let batch = batch.data(limits.clone());
+    let resp = tokio::time::timeout(state.timeout, state.schema.execute_batch(batch))
+        .await
+        .map_err(|_| execute_timed_out(state))?;
+    match limits.retry_after() {
+        // Refused by the rate limit: 429, so HTTP clients and proxies back off.
+        Some(wait) => Err(HttpResponse::TooManyRequests()
+            .insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()))
+            .json(resp)),
+        None => Ok(resp),
+    }
+}
+
+async fn execute(
+    state: &State,
+    batch: async_graphql::BatchRequest,
+    limits: &Arc<RequestLimits>,
+) -> HttpResponse {
+    match run(state, batch, limits).await {
         Ok(resp) => HttpResponse::Ok().json(resp),
-        Err(_) => execute_timed_out(state),
+        Err(refused) => refused,
     }
 }
 
@@ -527,17 +602,13 @@ async fn graphql(
         );
     }
     let who = access(&state, &http);
+    let limits = limits_of(&state, &http, who);
     let Some(cache) = state.cache.as_ref().filter(|_| read_only(&batch)) else {
-        return execute(&state, batch.data(who)).await;
+        return execute(&state, batch.data(who), &limits).await;
     };
-    let resp = match tokio::time::timeout(
-        state.timeout,
-        state.schema.execute_batch(batch.data(who)),
-    )
-    .await
-    {
+    let resp = match run(&state, batch.data(who), &limits).await {
         Ok(resp) => resp,
-        Err(_) => return execute_timed_out(&state),
+        Err(refused) => return refused,
     };
     let ok = match &resp {
         async_graphql::BatchResponse::Single(r) => r.is_ok(),
@@ -602,7 +673,9 @@ async fn graphql_get(
                     "only queries may be sent with GET; send mutations with POST".into(),
                 );
             }
-            execute(&state, batch).await
+            let who = access(&state, &http);
+            let limits = limits_of(&state, &http, who);
+            execute(&state, batch.data(who), &limits).await
         }
         None => error_body(
             actix_web::http::StatusCode::BAD_REQUEST,

@@ -83,9 +83,26 @@ pub enum Command {
         /// Deepest query accepted.
         #[arg(long, env = "CLAIMGRAPH_MAX_DEPTH", default_value_t = 16)]
         max_depth: usize,
-        /// Most complex query accepted (one point per field, times list sizes).
-        #[arg(long, env = "CLAIMGRAPH_MAX_COMPLEXITY", default_value_t = 5_000)]
+        /// Most complex operation accepted, in points of about 1.5 µs: a field
+        /// is 1, a page `first` times its items, `crossCheck` 2,500 plus 3 per
+        /// character.
+        #[arg(long, env = "CLAIMGRAPH_MAX_COMPLEXITY", default_value_t = 50_000)]
         max_complexity: usize,
+        /// Most points one HTTP request may spend over all its operations.
+        #[arg(long, env = "CLAIMGRAPH_REQUEST_BUDGET", default_value_t = 100_000)]
+        request_budget: usize,
+        /// Points per second each client (by address) may spend on expensive
+        /// operations (2,000 points or more, such as `crossCheck`); 0: no
+        /// limit. Requests with the API token are not limited.
+        #[arg(long, env = "CLAIMGRAPH_RATE_LIMIT", default_value_t = 100_000)]
+        rate_limit: u32,
+        /// How many points a client may spend at once before its rate applies.
+        #[arg(long, env = "CLAIMGRAPH_RATE_BURST", default_value_t = 300_000)]
+        rate_burst: u32,
+        /// Behind a reverse proxy: take the client's address from its
+        /// `Forwarded` / `X-Forwarded-For` header for the rate limit.
+        #[arg(long, env = "CLAIMGRAPH_TRUST_PROXY")]
+        trust_proxy: bool,
         /// An origin whose pages may call the API from a browser, such as
         /// `https://dash.example.org` (repeat, or comma-separate in the
         /// variable); `*` lets any origin read but not write. None by default.
@@ -257,6 +274,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             response_cache,
             cors_origins,
             access_log,
+            request_budget,
+            rate_limit,
+            rate_burst,
+            trust_proxy,
         } => {
             let settings = Settings {
                 addr,
@@ -277,6 +298,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 response_cache,
                 cors_origins,
                 access_log,
+                request_budget,
+                rate_limit,
+                rate_burst,
+                trust_proxy,
             };
             let app = Application::build(settings.clone())
                 .await

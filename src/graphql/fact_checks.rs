@@ -92,6 +92,7 @@ impl FactCheck {
         }
     }
     /// Stored claims that say the same thing (or the opposite), best first.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn matches(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<FactCheckMatch>> {
         let first = pagination::page_size(first)?;
         let mut ms = st(store(ctx).claims_of_fact_check(self.0.id))?;
@@ -230,6 +231,7 @@ impl FactCheckQuery {
         Ok(st(store(ctx).fact_check(id))?.map(FactCheck))
     }
     /// Stored fact-checks, oldest first.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn fact_checks(
         &self,
         ctx: &Context<'_>,
@@ -240,6 +242,7 @@ impl FactCheckQuery {
     }
     /// The stored claims and fact-checks that match a piece of text, best
     /// first: what an automated pipeline asks of every new sentence.
+    #[graphql(complexity = "super::limits::cross_check(&text, first, child_complexity)")]
     async fn cross_check(
         &self,
         ctx: &Context<'_>,
@@ -269,12 +272,26 @@ impl FactCheckQuery {
             CrossCheckScope::FactChecks => Scope::FACT_CHECKS,
         };
         let a = app(ctx).clone();
+        let deadline = super::limits::deadline(ctx);
         let hits = tokio::task::spawn_blocking(move || {
-            crosscheck::cross_check(a.store().as_ref(), a.search(), &text, first, scope)
+            crosscheck::cross_check_until(
+                a.store().as_ref(),
+                a.search(),
+                &text,
+                first,
+                scope,
+                deadline,
+            )
         })
         .await
         .map_err(|e| internal(&e))?;
-        let hits = st(hits)?;
+        let Some(hits) = st(hits)? else {
+            return Err(coded(
+                super::error::LIMIT_EXCEEDED,
+                "the request's time ran out before this cross-check finished",
+            )
+            .extend_with(|_, x| x.set("limit", "timeout")));
+        };
         let claim_ids: Vec<ClaimId> = hits
             .iter()
             .filter_map(|h| match h.target {

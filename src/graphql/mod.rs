@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod fact_checks;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
@@ -35,7 +36,8 @@ impl Default for SchemaOptions {
     fn default() -> Self {
         SchemaOptions {
             max_depth: 16,
-            max_complexity: 5_000,
+            // About 75 ms of one core (see `limits`): a dozen cross-checks.
+            max_complexity: 50_000,
             loader_delay: Duration::ZERO,
             introspection: true,
         }
@@ -53,6 +55,7 @@ pub fn build_schema(app: Arc<App>, opts: &SchemaOptions) -> AppSchema {
     .data(app)
     .data(loader)
     .extension(error::ErrorCodes)
+    .extension(limits::Budget)
     .limit_depth(opts.max_depth)
     .limit_complexity(opts.max_complexity);
     if !opts.introspection {

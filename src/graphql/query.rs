@@ -18,6 +18,7 @@ pub struct ArticleQuery;
 #[Object]
 impl ArticleQuery {
     /// Stored articles, oldest first.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -73,6 +74,7 @@ pub struct ClaimQuery;
 #[Object]
 impl ClaimQuery {
     /// Claims across all articles, in article order then order of appearance.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn claims(
         &self,
         ctx: &Context<'_>,
@@ -95,6 +97,7 @@ pub struct SpeakerQuery;
 #[Object]
 impl SpeakerQuery {
     /// Speakers, in order of first appearance; `search` matches the start of any word of a name or alias.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn speakers(
         &self,
         ctx: &Context<'_>,

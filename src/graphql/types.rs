@@ -214,6 +214,7 @@ impl Article {
         self.0.claim_count
     }
     /// Its claims, in order of appearance.
+    #[graphql(complexity = "super::limits::list(super::limits::UNBOUNDED_LIST, child_complexity)")]
     async fn claims(&self, ctx: &Context<'_>, kind: Option<ClaimKind>) -> Result<Vec<Claim>> {
         let claims = loader(ctx)
             .load_one(ClaimsOf(self.0.id))
@@ -228,6 +229,7 @@ impl Article {
             .collect())
     }
     /// Other articles whose claims corroborate or contradict this one's, most links first.
+    #[graphql(complexity = "super::limits::list(super::limits::UNBOUNDED_LIST, child_complexity)")]
     async fn corroborated_by(&self, ctx: &Context<'_>) -> Result<Vec<ArticleLink>> {
         let claims = loader(ctx)
             .load_one(ClaimsOf(self.0.id))
@@ -269,6 +271,7 @@ impl Article {
             .collect())
     }
     /// Everyone it quotes or reports, in order of first appearance.
+    #[graphql(complexity = "super::limits::list(10, child_complexity)")]
     async fn speakers(&self, ctx: &Context<'_>) -> Result<Vec<Speaker>> {
         let claims = loader(ctx)
             .load_one(ClaimsOf(self.0.id))
@@ -360,6 +363,7 @@ impl Claim {
             .ok_or_else(|| super::error::internal(&format!("claim {} has no article", self.0.id)))
     }
     /// Who made the claim: one or more speakers, or none for an unattributed assertion.
+    #[graphql(complexity = "super::limits::list(3, child_complexity)")]
     async fn speakers(&self, ctx: &Context<'_>) -> Result<Vec<Speaker>> {
         let found = loader(ctx)
             .load_many(self.0.speakers.iter().copied())
@@ -374,6 +378,7 @@ impl Claim {
             .collect())
     }
     /// Claims in other articles that say the same thing or the opposite, best first.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn corroborations(
         &self,
         ctx: &Context<'_>,
@@ -410,6 +415,7 @@ impl Claim {
     /// How many independent sources support this claim: other publishers'
     /// articles whose claims say the same in their own words. Supporters
     /// that repeat one text, or share a publisher, count once.
+    #[graphql(complexity = 5)]
     async fn corroboration_count(&self, ctx: &Context<'_>) -> Result<u64> {
         st(crate::app::claims::independent_sources(
             store(ctx).as_ref(),
@@ -417,6 +423,7 @@ impl Claim {
         ))
     }
     /// Verdicts recorded on this claim with `reviewClaim`, oldest first.
+    #[graphql(complexity = "super::limits::list(5, child_complexity)")]
     async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<super::fact_checks::FactCheck>> {
         let s = store(ctx);
         let ids = st(s.reviews_of_claim(self.0.id))?;
@@ -428,6 +435,7 @@ impl Claim {
     }
     /// Each review as schema.org ClaimReview JSON-LD: the claim's speakers as
     /// its author, its source article as its appearance.
+    #[graphql(complexity = "super::limits::list(5, child_complexity)")]
     async fn claim_reviews(
         &self,
         ctx: &Context<'_>,
@@ -441,6 +449,7 @@ impl Claim {
         .collect())
     }
     /// Fact-checks (imported or recorded on other claims) that match this claim, best first.
+    #[graphql(complexity = "super::limits::list(10, child_complexity)")]
     async fn fact_checks(
         &self,
         ctx: &Context<'_>,
@@ -457,6 +466,7 @@ impl Claim {
             .collect())
     }
     /// How many claims in other articles contradict this one.
+    #[graphql(complexity = 3)]
     async fn contradiction_count(&self, ctx: &Context<'_>) -> Result<u64> {
         let links = st(store(ctx).corroborations(self.0.id))?;
         Ok(links
@@ -497,6 +507,7 @@ impl Speaker {
         self.0.affiliation.as_deref()
     }
     /// The speaker's claims across all articles, in article order.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn claims(
         &self,
         ctx: &Context<'_>,
@@ -510,6 +521,7 @@ impl Speaker {
         pagination::claims_page(app(ctx), Page::new(first, after)?, &filter)
     }
     /// The speaker's record: claims, verdicts on them, corroborated and contradicted.
+    #[graphql(complexity = 200)]
     async fn track_record(&self, ctx: &Context<'_>) -> Result<super::fact_checks::TrackRecord> {
         let s = store(ctx).clone();
         let id = self.0.id;
@@ -521,6 +533,7 @@ impl Speaker {
         st(r).map(Into::into)
     }
     /// Articles in which the speaker makes claims.
+    #[graphql(complexity = "super::limits::list(super::limits::UNBOUNDED_LIST, child_complexity)")]
     async fn articles(&self, ctx: &Context<'_>) -> Result<Vec<Article>> {
         let ids = st(store(ctx).articles_of_speaker(self.0.id))?;
         let found = loader(ctx)

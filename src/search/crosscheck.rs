@@ -528,9 +528,27 @@ pub fn cross_check(
     first: usize,
     scope: Scope,
 ) -> Result<Vec<Hit>> {
+    Ok(cross_check_until(store, search, text, first, scope, None)?.unwrap_or_default())
+}
+
+/// [`cross_check`], abandoned (`None`) once `deadline` passes: checked
+/// between stages, so a request that timed out, or waited too long for a
+/// blocking thread, does not keep a core busy for an answer nobody reads.
+pub fn cross_check_until(
+    store: &dyn Store,
+    search: &Search,
+    text: &str,
+    first: usize,
+    scope: Scope,
+    deadline: Option<std::time::Instant>,
+) -> Result<Option<Vec<Hit>>> {
+    let late = || deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    if late() {
+        return Ok(None);
+    }
     let q = Query::new(text);
     if q.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Some(Vec::new()));
     }
     // Rank every candidate; compare (stance, evidence) only those returned.
     let mut ranked: Vec<(Target, f32, Arc<Features>, Option<f32>)> = Vec::new();
@@ -540,6 +558,9 @@ pub fn cross_check(
                 (Target::FactCheck(c.fact_check.id), c.rank(), c.cosine());
             ranked.push((target, score, c.features, cosine));
         }
+    }
+    if late() {
+        return Ok(None);
     }
     if scope.claims {
         let stats = store.stats()?;
@@ -555,22 +576,27 @@ pub fn cross_check(
             ranked.push((Target::Claim(*id), rank(&x), f.clone(), None));
         }
     }
+    if late() {
+        return Ok(None);
+    }
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(first);
-    Ok(ranked
-        .into_iter()
-        .map(|(target, score, f, semantic_similarity)| {
-            let cmp = compare(&q.features, &f);
-            Hit {
-                target,
-                score,
-                similarity: cmp.score,
-                semantic_similarity,
-                stance: cmp.stance,
-                evidence: cmp.evidence,
-            }
-        })
-        .collect())
+    Ok(Some(
+        ranked
+            .into_iter()
+            .map(|(target, score, f, semantic_similarity)| {
+                let cmp = compare(&q.features, &f);
+                Hit {
+                    target,
+                    score,
+                    similarity: cmp.score,
+                    semantic_similarity,
+                    stance: cmp.stance,
+                    evidence: cmp.evidence,
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// A term's weight in the reference corpus, to choose which to look up.
@@ -597,5 +623,18 @@ mod tests {
             "Defund now#Tag"
         );
         assert_eq!(clean_query("end.https://t.co/x"), "end.");
+    }
+
+    #[test]
+    fn a_cross_check_past_its_deadline_is_abandoned_and_one_within_it_answers() {
+        let store = crate::store::temporary().unwrap();
+        let search = Search::open(store.as_ref()).unwrap();
+        let text = "Unemployment fell to its lowest level in a decade";
+        let now = std::time::Instant::now();
+        let late = cross_check_until(store.as_ref(), &search, text, 5, Scope::ALL, Some(now));
+        assert!(late.unwrap().is_none());
+        let later = now + std::time::Duration::from_secs(3600);
+        let on_time = cross_check_until(store.as_ref(), &search, text, 5, Scope::ALL, Some(later));
+        assert_eq!(on_time.unwrap().map(|h| h.len()), Some(0), "an empty store");
     }
 }

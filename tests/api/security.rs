@@ -352,3 +352,98 @@ async fn a_wildcard_lets_any_origin_read_but_not_write() {
     let (_, stats) = post(&app, None, json!({"query": "{ stats { articles } }"})).await;
     assert_eq!(stats["data"]["stats"]["articles"], 2, "nothing was written");
 }
+
+const CROSS_CHECK: &str =
+    "query($t: String!) { crossCheck(text: $t, first: 5) { score similarity claim { text } } }";
+
+#[actix_web::test]
+async fn an_aliased_cross_check_bomb_is_refused_with_its_code_before_any_work() {
+    let app = spawn_app().await;
+    let aliases: String = (0..200)
+        .map(|i| format!("c{i}: crossCheck(text: \"the truce holds {i}\") {{ score }} "))
+        .collect();
+    let (status, v) = post(&app, None, json!({"query": format!("{{ {aliases} }}")})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+        "{v}"
+    );
+    assert!(v["data"].is_null(), "nothing ran: {v}");
+    // A handful of the same is an ordinary request.
+    let few: String = (0..3)
+        .map(|i| format!("c{i}: crossCheck(text: \"the truce holds {i}\") {{ score }} "))
+        .collect();
+    let (_, v) = post(&app, None, json!({"query": format!("{{ {few} }}")})).await;
+    assert!(v.get("errors").is_none(), "{v}");
+    assert!(v["data"]["c2"].is_array());
+}
+
+#[actix_web::test]
+async fn a_page_costs_its_size_so_nested_pages_of_a_hundred_are_refused() {
+    let app = spawn_app().await;
+    let nested = |n: u32| {
+        format!("{{ claims(first: {n}) {{ edges {{ node {{ speakers {{ claims(first: {n}) {{ edges {{ node {{ text article {{ title body }} }} }} }} }} }} }} }} }}")
+    };
+    let (_, v) = post(&app, None, json!({"query": nested(100)})).await;
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+        "{v}"
+    );
+    let (_, v) = post(&app, None, json!({"query": nested(5)})).await;
+    assert!(v.get("errors").is_none(), "{v}");
+}
+
+#[actix_web::test]
+async fn the_operations_of_one_batched_request_share_its_budget() {
+    let app = spawn_app_with(|s| s.request_budget = 6_000).await;
+    let op = |t: &str| json!({"query": CROSS_CHECK, "variables": {"t": t}});
+    let (status, v) = post(
+        &app,
+        None,
+        json!([op("a ceasefire"), op("a truce"), op("the offensive")]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(v[0].get("errors").is_none(), "{v}");
+    assert!(v[1].get("errors").is_none(), "{v}");
+    assert_eq!(v[2]["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+    assert_eq!(v[2]["errors"][0]["extensions"]["limit"], "budget");
+}
+
+#[actix_web::test]
+async fn a_client_over_its_rate_is_told_when_to_retry_and_the_token_holder_is_not_limited() {
+    let app = spawn_app_with(|s| {
+        s.rate_limit = 100;
+        s.rate_burst = 4_000;
+        s.request_budget = 4_000;
+        s.api_token = Some("sesame".into());
+    })
+    .await;
+    let op = |t: &str| json!({"query": CROSS_CHECK, "variables": {"t": t}});
+    let (status, v) = post(&app, None, op("a ceasefire")).await;
+    assert_eq!(status, 200, "{v}");
+    let mut resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .send_json(&op("a truce"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    let wait: u64 = resp
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{v}");
+    // Cheap reads go on, and so does a client with the token.
+    let (status, _) = post(&app, None, json!({"query": "{ stats { claims } }"})).await;
+    assert_eq!(status, 200);
+    let (status, v) = post(&app, Some("Bearer sesame"), op("a truce")).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v.get("errors").is_none(), "{v}");
+}
