@@ -4,7 +4,7 @@
 # wait until it answers, stop it when the script exits. Sets SERVER.
 start_server() {
   local data=$1 port=$2 log=$3; shift 3
-  target/release/claimgraph serve --data-dir "$data" --addr 127.0.0.1:"$port" --no-graphiql "$@" >"$log" 2>&1 &
+  "${CLAIMGRAPH_BIN:-target/release/claimgraph}" serve --data-dir "$data" --addr 127.0.0.1:"$port" --no-graphiql "$@" >"$log" 2>&1 &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
   for _ in $(seq 100); do curl -sf http://127.0.0.1:"$port"/health >/dev/null && return 0; sleep 0.1; done

@@ -5,7 +5,7 @@
 # e.g. `scripts/load.sh -- --response-cache 0` measures execution without the response cache.
 # Builds release, ingests the corpus into DIR if it is empty, starts the
 # server, runs wrk for each query, prints requests/s, latency percentiles and
-# the ratio. Needs wrk (Debian: apt-get install wrk).
+# the ratio, then the request counts scraped from /metrics. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=target/load-store; CORPUS=../shared/corpus/bbc; CONNS=64; DUR=10; THREADS=2; PORT=18080
@@ -20,8 +20,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-cargo build --release --quiet
-BIN=target/release/claimgraph
+# CLAIMGRAPH_BIN=path measures another build (an A/B in one sitting).
+[ -n "${CLAIMGRAPH_BIN:-}" ] || cargo build --release --quiet
+BIN=${CLAIMGRAPH_BIN:-target/release/claimgraph}
 if [ ! -d "$DATA" ]; then "$BIN" ingest --data-dir "$DATA" "$CORPUS"; fi
 . scripts/lib.sh
 start_server "$DATA" "$PORT" /tmp/claimgraph-load.log "${SERVE_ARGS[@]}"
@@ -63,3 +64,6 @@ import sys, re
 a = float(re.search(r"rps=(\d+)", sys.argv[1]).group(1)); b = float(re.search(r"rps=(\d+)", sys.argv[2]).group(1))
 print(f"ratio nested/typename = {b / a:.2f}")
 PY
+# What the server counted meanwhile, as Prometheus would scrape it.
+echo "--- /metrics after the runs:"
+curl -s http://127.0.0.1:$PORT/metrics | grep -E '^claimgraph_(http_responses_total|response_cache_hits_total|graphql_operations_total|graphql_errors_total)' || true

@@ -15,6 +15,7 @@
 //! | `search` | derived indexes fed by the change feed: postings, vectors, feature cache; linking and cross-check candidates |
 //! | `claimreview` | ClaimReview JSON-LD in and out, and the checks a fact-check passes |
 //! | `app` | the service layer: the write path (ingest, reviews, imports), speaker resolution, claim construction, track records, events |
+//! | `metrics` | Prometheus metrics over the service layer, and the GraphQL extension that times operations |
 //! | `graphql`, `http` | the API |
 //! | `cli` | thin commands; `seed` the seed articles |
 
@@ -27,6 +28,7 @@ pub mod encoder;
 pub mod extract;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod search;
 pub mod seed;
 pub mod store;

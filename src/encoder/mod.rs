@@ -18,7 +18,29 @@ mod weights;
 pub use tokenize::{Token, Vocab, MAX_TOKENS};
 pub use weights::ModelError;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+
+/// The encoder's work since the process started (for `/metrics`).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Usage {
+    pub texts: u64,
+    pub pieces: u64,
+    pub seconds: f64,
+}
+
+static TEXTS: AtomicU64 = AtomicU64::new(0);
+static PIECES: AtomicU64 = AtomicU64::new(0);
+static NANOS: AtomicU64 = AtomicU64::new(0);
+
+/// What every encoder call so far has cost, together.
+pub fn usage() -> Usage {
+    Usage {
+        texts: TEXTS.load(Ordering::Relaxed),
+        pieces: PIECES.load(Ordering::Relaxed),
+        seconds: NANOS.load(Ordering::Relaxed) as f64 * 1e-9,
+    }
+}
 
 /// Dimensions of an embedding and of a hidden state.
 pub const DIM: usize = 384;
@@ -110,7 +132,11 @@ impl Encoder {
             // One hand-over to the pool per pass: the layers' parallel
             // parts then split among the pool's threads without waking a
             // caller outside it.
+            let started = std::time::Instant::now();
             let hidden = rayon::scope(|_| self.model.forward(&ids, &lens));
+            NANOS.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            TEXTS.fetch_add(lens.len() as u64, Ordering::Relaxed);
+            PIECES.fetch_add(ids.len() as u64, Ordering::Relaxed);
             let mut at = 0;
             for len in lens {
                 f(&hidden[at * DIM..(at + len) * DIM]);

@@ -44,7 +44,12 @@ impl Default for SchemaOptions {
     }
 }
 
-pub fn build_schema(app: Arc<App>, opts: &SchemaOptions) -> AppSchema {
+/// With `metrics`, every operation is counted and timed.
+pub fn build_schema(
+    app: Arc<App>,
+    opts: &SchemaOptions,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
+) -> AppSchema {
     let loader = DataLoader::new(loaders::StoreLoader(app.store().clone()), tokio::spawn)
         .delay(opts.loader_delay);
     let mut builder = Schema::build(
@@ -58,6 +63,9 @@ pub fn build_schema(app: Arc<App>, opts: &SchemaOptions) -> AppSchema {
     .extension(limits::Budget)
     .limit_depth(opts.max_depth)
     .limit_complexity(opts.max_complexity);
+    if let Some(m) = metrics {
+        builder = builder.extension(crate::metrics::OperationMetrics(m));
+    }
     if !opts.introspection {
         builder = builder.disable_introspection();
     }

@@ -13,7 +13,7 @@ async fn health_check_answers_200() {
 }
 
 #[actix_web::test]
-async fn a_browser_gets_graphiql_opening_with_an_example_query() {
+async fn a_browser_gets_graphiql_from_the_server_itself_opening_with_an_example_query() {
     let app = spawn_app().await;
     let mut resp = app
         .client
@@ -23,11 +23,46 @@ async fn a_browser_gets_graphiql_opening_with_an_example_query() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
-    let body = String::from_utf8(resp.body().await.unwrap().to_vec()).unwrap();
-    assert!(body.contains("GraphiQL"));
+    let csp = resp.headers().get("content-security-policy").unwrap();
+    assert!(csp.to_str().unwrap().contains("default-src 'self'"));
+    let page = String::from_utf8(resp.body().await.unwrap().to_vec()).unwrap();
+    assert!(page.contains("GraphiQL"));
     assert!(
-        body.contains("defaultQuery"),
-        "GraphiQL should open with an example query"
+        !page.contains("https://") && !page.contains("http://"),
+        "nothing from elsewhere"
+    );
+    let assets: Vec<&str> = page
+        .split("src=\"")
+        .chain(page.split("href=\""))
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|s| s.starts_with("/graphiql/"))
+        .collect();
+    assert!(assets.len() >= 5, "{page}");
+    let mut start = String::new();
+    for a in &assets {
+        let mut resp = app
+            .client
+            .get(format!("{}{a}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{a}");
+        let cache = resp
+            .headers()
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(cache.contains("immutable"), "{a}: {cache}");
+        let body = resp.body().limit(16 << 20).await.unwrap();
+        if a.ends_with("claimgraph.js") {
+            start = String::from_utf8(body.to_vec()).unwrap();
+        }
+    }
+    assert!(
+        start.contains("defaultQuery") && start.contains("query FirstLook"),
+        "GraphiQL should open with the example query"
     );
 }
 

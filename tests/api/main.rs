@@ -1,6 +1,7 @@
 //! The API, driven over HTTP against a server on port 0 over a temporary store.
 
 mod articles;
+mod browser;
 mod caching;
 mod claims;
 mod corroboration;
@@ -8,6 +9,7 @@ mod errors;
 mod factchecks;
 mod health;
 mod helpers;
+mod metrics;
 mod persistence;
 mod reliability;
 mod schema;

@@ -7,14 +7,15 @@ use crate::graphql::limits::{RateLimit, RequestLimits};
 use crate::graphql::{build_schema, AppSchema, SchemaOptions};
 use crate::store::Store;
 use actix_web::{dev::Server, http::header, web, App, HttpRequest, HttpResponse, HttpServer};
-use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::GraphQLRequest;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub mod graphiql;
+
 /// The query GraphiQL opens with; also in `schema/queries/first.graphql`.
-pub const FIRST_QUERY: &str = include_str!("../schema/queries/first.graphql");
+pub const FIRST_QUERY: &str = include_str!("../../schema/queries/first.graphql");
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -90,7 +91,7 @@ struct State {
     max_batch: usize,
     max_body: usize,
     cache: Option<ResponseCache>,
-    graphiql_page: Option<String>,
+    graphiql: Option<&'static graphiql::Playground>,
     origins: Origins,
     /// Set once the models are loaded and have encoded a text.
     warm: Arc<std::sync::atomic::AtomicBool>,
@@ -98,6 +99,7 @@ struct State {
     request_budget: usize,
     rate: Option<Arc<RateLimit>>,
     trust_proxy: bool,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The origins CORS lets in: the server's own always, those listed, and any
@@ -203,11 +205,17 @@ async fn access_log(
         });
         format!("{start:x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
     });
-    let logged = req
-        .app_data::<web::Data<State>>()
-        .is_some_and(|s| s.access_log);
+    let state = req.app_data::<web::Data<State>>().cloned();
+    let logged = state.as_ref().is_some_and(|s| s.access_log);
+    let route = route_of(req.path());
+    let count = |status: u16| {
+        if let Some(s) = &state {
+            s.metrics.http_response(route, status);
+        }
+    };
     if !logged {
         let mut resp = next.call(req).await?;
+        count(resp.status().as_u16());
         if let Ok(v) = header::HeaderValue::from_str(&id) {
             resp.headers_mut()
                 .insert(header::HeaderName::from_static(REQUEST_ID), v);
@@ -220,6 +228,7 @@ async fn access_log(
     let micros = started.elapsed().as_micros() as u64;
     match result {
         Ok(mut resp) => {
+            count(resp.status().as_u16());
             if let Ok(v) = header::HeaderValue::from_str(&id) {
                 resp.headers_mut()
                     .insert(header::HeaderName::from_static(REQUEST_ID), v);
@@ -228,9 +237,28 @@ async fn access_log(
             Ok(resp)
         }
         Err(e) => {
+            count(e.as_response_error().status_code().as_u16());
             tracing::info!(target: "access", request_id = %id, %method, %path, error = %e, micros, "request");
             Err(e)
         }
+    }
+}
+
+/// The route a path is served by, as a metrics label (without allocating:
+/// this runs on every request).
+fn route_of(path: &str) -> &'static str {
+    match path {
+        "/graphql" => "/graphql",
+        "/graphql/ws" => "/graphql/ws",
+        "/health" => "/health",
+        "/ready" => "/ready",
+        "/metrics" => "/metrics",
+        "/" => "/",
+        p if p.starts_with("/claims/") && p.ends_with("/claimreview.jsonld") => {
+            "/claims/{id}/claimreview.jsonld"
+        }
+        p if p.starts_with("/graphiql/") => "/graphiql/{asset}",
+        _ => "unmatched",
     }
 }
 
@@ -278,11 +306,15 @@ impl Application {
             let n = tokio::task::spawn_blocking(move || crate::seed::load(&a)).await??;
             tracing::info!(articles = n, "seeded an empty store");
         }
+        let metrics = crate::metrics::Metrics::new(app.clone());
         let listener = TcpListener::bind(&settings.addr)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(State {
-            schema: build_schema(app.clone(), &settings.schema),
-            graphiql_page: settings.graphiql.then(graphiql_page),
+            schema: build_schema(app.clone(), &settings.schema, Some(metrics.clone())),
+            metrics,
+            graphiql: settings
+                .graphiql
+                .then(|| graphiql::Playground::get(FIRST_QUERY)),
             app: app.clone(),
             api_token: settings.api_token.clone().filter(|t| !t.is_empty()),
             timeout: settings.request_timeout,
@@ -331,8 +363,10 @@ impl Application {
                     "/claims/{id}/claimreview.jsonld",
                     web::get().to(claim_review_jsonld),
                 )
+                .route("/graphiql/{digest}/{name}", web::get().to(graphiql_asset))
                 .route("/health", web::get().to(health))
                 .route("/ready", web::get().to(ready))
+                .route("/metrics", web::get().to(serve_metrics))
                 .route("/", web::get().to(root))
         })
         .listen(listener)?;
@@ -372,23 +406,6 @@ impl Application {
         }
         r
     }
-}
-
-fn graphiql_page() -> String {
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .title("claimgraph")
-        .finish();
-    // Open with a useful query instead of an empty editor.
-    let query = serde_json::to_string(FIRST_QUERY)
-        .unwrap_or_default()
-        .replace("</", "<\\/");
-    page.replacen(
-        "defaultEditorToolsVisibility: true,",
-        &format!("defaultEditorToolsVisibility: true, defaultQuery: {query},"),
-        1,
-    )
 }
 
 fn error_body(status: actix_web::http::StatusCode, code: &str, message: String) -> HttpResponse {
@@ -560,6 +577,7 @@ async fn graphql(
     let generation = state.app.generation();
     let body = body.freeze();
     if let Some(hit) = state.cache.as_ref().and_then(|c| c.get(&body, generation)) {
+        state.metrics.cache_hit();
         return HttpResponse::Ok()
             .content_type("application/json")
             .body(hit);
@@ -651,10 +669,15 @@ async fn graphql_get(
     // Without a query: the GraphiQL page (for browsers and anyone else).
     let has_query = http.query_string().contains("query=");
     if !has_query {
-        return match &state.graphiql_page {
-            Some(page) => HttpResponse::Ok()
+        return match state.graphiql {
+            Some(p) => HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
-                .body(page.clone()),
+                .insert_header((
+                    header::CONTENT_SECURITY_POLICY,
+                    graphiql::CONTENT_SECURITY_POLICY,
+                ))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .body(p.page.clone()),
             None => error_body(
                 actix_web::http::StatusCode::NOT_FOUND,
                 "NOT_FOUND",
@@ -769,6 +792,38 @@ async fn ready(state: web::Data<State>) -> HttpResponse {
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_UNAVAILABLE",
             "the server is shutting down".into(),
+        ),
+    }
+}
+
+/// GET /graphiql/{digest}/{name}: the playground's files. The digest in
+/// the path changes with the content, so they are kept a year.
+async fn graphiql_asset(state: web::Data<State>, http: HttpRequest) -> HttpResponse {
+    match state.graphiql.and_then(|p| p.asset(http.path())) {
+        Some(a) => HttpResponse::Ok()
+            .content_type(a.content_type)
+            .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+            .body(a.body),
+        None => error_body(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "no such file".into(),
+        ),
+    }
+}
+
+/// GET /metrics: Prometheus (OpenMetrics text).
+async fn serve_metrics(state: web::Data<State>) -> HttpResponse {
+    // The store's totals are a read; keep it off the async workers.
+    let m = state.metrics.clone();
+    match web::block(move || m.render()).await {
+        Ok(Ok(text)) => HttpResponse::Ok()
+            .content_type(crate::metrics::CONTENT_TYPE)
+            .body(text),
+        _ => error_body(
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "the metrics could not be rendered".into(),
         ),
     }
 }
