@@ -5,7 +5,7 @@
 //! `pair_model.tsv`.
 
 use super::features::Features;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 pub const N_FEATURES: usize = 30;
@@ -25,16 +25,34 @@ pub fn graded_features(semantic: &[f32; N_SEMANTIC], score: f32) -> [f32; N_GRAD
     std::array::from_fn(|i| if i < N_SEMANTIC { semantic[i] } else { score })
 }
 
-fn jaccard<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f32 {
-    let u = a.union(b).count();
+/// Elements two sorted, distinct sets share, counted by one merge.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn jaccard(a: &[u64], b: &[u64]) -> f32 {
+    let both = shared(a, b);
+    let u = a.len() + b.len() - both;
     if u == 0 {
         0.0
     } else {
-        a.intersection(b).count() as f32 / u as f32
+        both as f32 / u as f32
     }
 }
 
-fn lcs(a: &[String], b: &[String]) -> usize {
+fn lcs(a: &[u64], b: &[u64]) -> usize {
     let mut prev = vec![0usize; b.len() + 1];
     for x in a {
         let mut cur = vec![0usize; b.len() + 1];
@@ -50,13 +68,15 @@ fn lcs(a: &[String], b: &[String]) -> usize {
     prev[b.len()]
 }
 
-fn char_grams(text: &str) -> HashSet<String> {
+/// The text's runs of four characters (lower-cased, letters, digits and
+/// spaces), as sorted distinct hashes: no string per run.
+fn char_grams(text: &str) -> Vec<u64> {
     let t: Vec<char> = text
         .to_lowercase()
         .chars()
         .filter(|c| c.is_alphanumeric() || *c == ' ')
         .collect();
-    t.windows(4).map(|w| w.iter().collect()).collect()
+    hashed(t.windows(4))
 }
 
 fn names(text: &str) -> HashSet<String> {
@@ -72,45 +92,63 @@ fn names(text: &str) -> HashSet<String> {
         .collect()
 }
 
-/// What the pair model reads of one text, derived once per text.
+/// What the pair model reads of one text, derived once per text and kept
+/// with its features in the linker's cache, so held compactly: sets as
+/// sorted hashes (8 bytes an element, where a hash set took about twice
+/// that and more to build), compared by merging. Same Jaccard as sets of
+/// strings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Surface {
-    stems: Vec<String>,
-    // Sets of hashes: compact, and the same Jaccard as sets of strings.
-    word_set: HashSet<u64>,
-    stem_set: HashSet<u64>,
-    bigrams: HashSet<u64>,
-    trigrams: HashSet<u64>,
-    char_grams: HashSet<u64>,
-    names: HashSet<u64>,
-    /// Word n-grams (n = 1..4) with their counts, for clipped precision.
-    ngrams: [HashMap<u64, u32>; 4],
+    /// The stems in order, hashed: the longest common subsequence reads them.
+    stems: Vec<u64>,
+    word_set: Vec<u64>,
+    stem_set: Vec<u64>,
+    bigrams: Vec<u64>,
+    trigrams: Vec<u64>,
+    char_grams: Vec<u64>,
+    names: Vec<u64>,
+    /// Word n-grams (n = 1..4) by hash with their counts, for clipped precision.
+    ngrams: [Vec<(u64, u32)>; 4],
 }
 
-fn counted<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> HashMap<u64, u32> {
+fn hash_of<T: std::hash::Hash>(x: T) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
-    let b = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
-    let mut m = HashMap::new();
-    for x in items {
-        *m.entry(b.hash_one(x)).or_insert(0) += 1;
-    }
-    m
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(x)
+}
+
+fn counted<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<(u64, u32)> {
+    let mut all: Vec<u64> = items.into_iter().map(hash_of).collect();
+    all.sort_unstable();
+    all.chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len() as u32))
+        .collect()
 }
 
 /// Clipped n-gram matches over each side's total, as BLEU counts them.
-fn ngram_precision(a: &HashMap<u64, u32>, b: &HashMap<u64, u32>) -> (f32, f32) {
-    let m: u32 = a
-        .iter()
-        .map(|(g, ca)| b.get(g).map_or(0, |cb| (*ca).min(*cb)))
-        .sum();
-    let total = |x: &HashMap<u64, u32>| x.values().sum::<u32>().max(1) as f32;
+fn ngram_precision(a: &[(u64, u32)], b: &[(u64, u32)]) -> (f32, f32) {
+    let (mut i, mut j, mut m) = (0, 0, 0u32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                m += a[i].1.min(b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let total = |x: &[(u64, u32)]| x.iter().map(|g| g.1).sum::<u32>().max(1) as f32;
     (m as f32 / total(a), m as f32 / total(b))
 }
 
-fn hashed<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> HashSet<u64> {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    let b = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
-    items.into_iter().map(|x| b.hash_one(x)).collect()
+/// Sorted distinct hashes of `items`.
+fn hashed<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<u64> {
+    let mut out: Vec<u64> = items.into_iter().map(hash_of).collect();
+    out.sort_unstable();
+    out.dedup();
+    out.shrink_to_fit();
+    out
 }
 
 fn surface(f: &Features) -> &Surface {
@@ -125,10 +163,10 @@ fn surface(f: &Features) -> &Surface {
             stem_set: hashed(&stems),
             bigrams: hashed(stems.windows(2)),
             trigrams: hashed(stems.windows(3)),
-            char_grams: hashed(char_grams(&f.text)),
+            char_grams: char_grams(&f.text),
             names: hashed(names(&f.text)),
             ngrams: [1, 2, 3, 4].map(|n| counted(words.windows(n))),
-            stems,
+            stems: stems.iter().map(hash_of).collect(),
         }
     })
 }
@@ -153,9 +191,9 @@ pub fn pair_features(
     };
     let (sa, sb) = (&a.stems, &b.stems);
     let (set_wa, set_wb, set_sa, set_sb) = (&a.word_set, &b.word_set, &a.stem_set, &b.stem_set);
-    let shared = set_sa.intersection(set_sb).count() as f32;
-    let pa = shared / set_sa.len().max(1) as f32;
-    let pb = shared / set_sb.len().max(1) as f32;
+    let shared_stems = shared(set_sa, set_sb) as f32;
+    let pa = shared_stems / set_sa.len().max(1) as f32;
+    let pb = shared_stems / set_sb.len().max(1) as f32;
     let (la, lb) = (sa.len() as f32, sb.len() as f32);
     let longest = la.max(lb).max(1.0);
     let nums = |f: &Features| {
@@ -167,6 +205,8 @@ pub fn pair_features(
     let (na, nb) = (nums(fa), nums(fb));
     let nums_shared = na.intersection(&nb).count();
     let (name_a, name_b) = (&a.names, &b.names);
+    let name_diff = name_a.len() + name_b.len() - 2 * shared(name_a, name_b);
+    let word_shared = shared(set_wa, set_wb);
     let p: Vec<(f32, f32)> = (0..4)
         .map(|n| ngram_precision(&a.ngrams[n], &b.ngrams[n]))
         .collect();
@@ -183,7 +223,7 @@ pub fn pair_features(
             !na.is_empty() && !nb.is_empty() && nums_shared == 0,
         )),
         na.symmetric_difference(&nb).count() as f32,
-        name_a.symmetric_difference(name_b).count() as f32,
+        name_diff as f32,
         la.min(lb) / longest,
         (cov_a.1 - cov_a.0).max(cov_b.1 - cov_b.0),
         jaccard(set_sa, set_sb),
@@ -215,11 +255,8 @@ pub fn pair_features(
         p[2].0.max(p[2].1),
         p[3].0.max(p[3].1),
         (la - lb).abs(),
-        set_wa.symmetric_difference(set_wb).count() as f32,
-        set_wa
-            .difference(set_wb)
-            .count()
-            .min(set_wb.difference(set_wa).count()) as f32,
+        (set_wa.len() + set_wb.len() - 2 * word_shared) as f32,
+        (set_wa.len() - word_shared).min(set_wb.len() - word_shared) as f32,
     ]
 }
 

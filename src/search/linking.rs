@@ -237,11 +237,19 @@ fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
 /// needs what they share to be specific; and whether the two texts are
 /// one text repeated.
 fn judge(f: &Features, g: &Features) -> (crate::corroborate::score::Comparison, bool) {
-    use crate::corroborate::score::{near_copy, specific};
-    let mut cmp = compare(f, g);
-    if cmp.stance.is_some() && !specific(f, g, SPECIFIC_WEIGHT) {
-        cmp.stance = None;
+    use crate::corroborate::score::{near_copy, specific, Comparison};
+    // Nothing specific in common is no link whatever the comparison says,
+    // and this test is a fraction of its cost: most candidates of a large
+    // store share only a topic, so they are ruled out before it.
+    if !specific(f, g, SPECIFIC_WEIGHT) {
+        let none = Comparison {
+            score: 0.0,
+            stance: None,
+            evidence: Vec::new(),
+        };
+        return (none, false);
     }
+    let cmp = compare(f, g);
     let copy = cmp.stance.is_some() && near_copy(&f.text, &g.text);
     (cmp, copy)
 }
