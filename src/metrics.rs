@@ -9,7 +9,9 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use prometheus_client::collector::Collector;
-use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::encoding::{
+    DescriptorEncoder, EncodeCounterValue, EncodeLabelSet, EncodeMetric,
+};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
@@ -153,7 +155,12 @@ fn gauge(e: &mut DescriptorEncoder, name: &str, help: &str, v: i64) -> std::fmt:
     g.encode(e.encode_descriptor(name, help, None, g.metric_type())?)
 }
 
-fn counter(e: &mut DescriptorEncoder, name: &str, help: &str, v: u64) -> std::fmt::Result {
+fn counter<N: EncodeCounterValue>(
+    e: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    v: N,
+) -> std::fmt::Result {
     let c = ConstCounter::new(v);
     c.encode(e.encode_descriptor(name, help, None, c.metric_type())?)
 }
@@ -230,13 +237,12 @@ impl Collector for Live {
             "Word pieces through the sentence encoder",
             u.pieces,
         )?;
-        let secs = ConstCounter::new(u.seconds);
-        secs.encode(e.encode_descriptor(
+        counter(
+            &mut e,
             "encoder_seconds",
             "Time spent in the sentence encoder's forward passes",
-            None,
-            secs.metric_type(),
-        )?)?;
+            u.seconds,
+        )?;
         gauge(
             &mut e,
             "subscription_clients",

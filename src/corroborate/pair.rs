@@ -79,17 +79,19 @@ fn char_grams(text: &str) -> Vec<u64> {
     hashed(t.windows(4))
 }
 
-fn names(text: &str) -> HashSet<String> {
-    // Capitalised words after the first: names, places, bodies.
-    text.split_whitespace()
+/// Capitalised words after the first (names, places, bodies), lower-cased,
+/// as sorted distinct hashes.
+fn names(text: &str) -> Vec<u64> {
+    let found = text
+        .split_whitespace()
         .skip(1)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && w.chars().skip(1).any(char::is_lowercase)
         })
-        .map(str::to_lowercase)
-        .collect()
+        .map(str::to_lowercase);
+    hashed(found)
 }
 
 /// What the pair model reads of one text, derived once per text and kept
@@ -164,7 +166,7 @@ fn surface(f: &Features) -> &Surface {
             bigrams: hashed(stems.windows(2)),
             trigrams: hashed(stems.windows(3)),
             char_grams: char_grams(&f.text),
-            names: hashed(names(&f.text)),
+            names: names(&f.text),
             ngrams: [1, 2, 3, 4].map(|n| counted(words.windows(n))),
             stems: stems.iter().map(hash_of).collect(),
         }
