@@ -168,7 +168,7 @@ impl App {
                 return Ok(Prepared::Existing(article));
             }
         }
-        let mut ex = extract::extract(&new.body);
+        let mut ex = extract::extract_with(&new.body, self.attribution);
         if let Some(p) = &new.publisher {
             attribute_assertions_to(&mut ex, p);
         }

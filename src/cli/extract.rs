@@ -40,14 +40,14 @@ pub fn claims_json(ex: &Extraction) -> Vec<Value> {
 }
 
 /// Extract every file; an unreadable file still gets its line, with an error.
-pub fn run(files: &[std::path::PathBuf]) -> anyhow::Result<()> {
+pub fn run(files: &[std::path::PathBuf], mode: extract::Attribution) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for f in files {
         let line = match std::fs::read(f) {
             Ok(bytes) => {
                 let t = text::decode(&bytes);
-                let ex = extract::extract(&t);
+                let ex = extract::extract_with(&t, mode);
                 json!({"file": f.display().to_string(), "claims": claims_json(&ex)})
             }
             Err(e) => {

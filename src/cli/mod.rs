@@ -132,6 +132,15 @@ pub enum Command {
         /// Articles are committed in input order whatever this is.
         #[arg(long)]
         jobs: Option<usize>,
+        /// `learned` (the rules, and the tagger where they found nothing) or
+        /// `rules` (no model pass: several times faster).
+        #[arg(
+            long,
+            value_enum,
+            env = "CLAIMGRAPH_ATTRIBUTION",
+            default_value = "learned"
+        )]
+        attribution: AttributionArg,
     },
     /// Import fact-checks: a file of ClaimReview JSON-LD (JSON Lines, or one JSON document).
     ImportClaimreviews {
@@ -184,6 +193,10 @@ pub enum Command {
     Extract {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// `learned` (the rules, and the tagger where they found nothing) or
+        /// `rules` (no model pass).
+        #[arg(long, value_enum, default_value = "learned")]
+        attribution: AttributionArg,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -324,14 +337,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             data_dir,
             publisher,
             jobs,
+            attribution,
         } => {
-            let app = open_app(&data_dir)?;
+            let app = open_app(&data_dir)?.with_attribution(attribution.into());
             tokio::task::spawn_blocking(move || {
                 ingest::ingest_paths(&app, &paths, publisher.as_deref(), jobs)
             })
             .await?
         }
-        Command::Extract { files } => extract::run(&files),
+        Command::Extract { files, attribution } => extract::run(&files, attribution.into()),
         Command::Verify { data_dir } => {
             let store = open_store(&data_dir)?;
             verify(store.as_ref(), &data_dir)
@@ -492,5 +506,21 @@ fn healthcheck(addr: &str, timeout: std::time::Duration) -> anyhow::Result<()> {
     } else {
         let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
         anyhow::bail!("not ready: {status} {body}")
+    }
+}
+
+/// How attributions are found, as the command line names it.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum AttributionArg {
+    Rules,
+    Learned,
+}
+
+impl From<AttributionArg> for crate::extract::Attribution {
+    fn from(a: AttributionArg) -> Self {
+        match a {
+            AttributionArg::Rules => crate::extract::Attribution::Rules,
+            AttributionArg::Learned => crate::extract::Attribution::Learned,
+        }
     }
 }

@@ -12,9 +12,11 @@
 pub mod kernel;
 mod model;
 pub mod reference;
+mod tagger;
 pub mod tokenize;
 mod weights;
 
+pub use tagger::{Tagger, TAGS};
 pub use tokenize::{Token, Vocab, MAX_TOKENS};
 pub use weights::ModelError;
 

@@ -126,6 +126,12 @@ impl Tensors {
         Ok(Tensors(out))
     }
 
+    /// Adds a tensor from another file (a fine-tuned model shares the
+    /// encoder's word table rather than shipping its own copy).
+    pub fn insert(&mut self, name: &str, t: Tensor) {
+        self.0.insert(name.to_string(), t);
+    }
+
     pub fn take(&mut self, name: &str) -> Result<Tensor, ModelError> {
         self.0
             .remove(name)

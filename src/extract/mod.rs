@@ -96,13 +96,28 @@ pub struct Extraction {
     pub speakers: Vec<LocalSpeaker>,
 }
 
-/// Find the claims in `text` and who made them.
+/// How attributions are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Attribution {
+    /// The rules only (no model pass: several times faster).
+    Rules,
+    /// The rules, and the learned tagger where the rules found nothing.
+    #[default]
+    Learned,
+}
+
+/// Find the claims in `text` and who made them (rules and the learned tagger).
 pub fn extract(text: &str) -> Extraction {
+    extract_with(text, Attribution::default())
+}
+
+/// Find the claims in `text` and who made them, attributions found as `mode` says.
+pub fn extract_with(text: &str, mode: Attribution) -> Extraction {
     let doc = Doc::new(text);
     if doc.tokens.is_empty() {
         return Extraction::default();
     }
-    let raw = attribution::find(&doc);
+    let raw = attribution::find(&doc, mode);
     let (entities, resolutions) = speakers::resolve(&doc, &raw);
 
     // Keep only the entities some claim speaks through, in first-use order.

@@ -53,7 +53,7 @@ async fn seed_quotes_are_attributed_to_the_people_who_said_them() {
         ("Turkey's call for a ceasefire", vec!["Russia", "Iran"]),
         // "the three men agreed on ...": a group resolved to its members.
         (
-            "on the need to eliminate",
+            "the need to eliminate",
             vec!["Reccep Tayyip Erdogan", "Vladimir Putin", "Hassan Rouhani"],
         ),
         // "Britain and France backed the call ..., recalling that ...".
