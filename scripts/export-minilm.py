@@ -19,16 +19,9 @@ from safetensors.numpy import load
 
 MAX_POSITIONS = 256
 
-def main():
-    import all_minilm_l6_v2 as pkg
-    z = zipfile.ZipFile(pkg.get_model_zip_path())
-    w = load(z.read("model.safetensors"))
-    vocab = [t for t, _ in sorted(json.loads(z.read("tokenizer.json"))["model"]["vocab"].items(), key=lambda x: x[1])]
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
-    os.makedirs(root, exist_ok=True)
-    with open(os.path.join(root, "minilm-vocab.txt"), "w", encoding="utf-8") as f:
-        f.write("\n".join(vocab) + "\n")
-    names = [k for k in w if k != "embeddings.position_ids"]
+def write_model(w, names, path, dense=lambda name: False):
+    """Write tensors `names` of `w` (name -> numpy array) in the format above;
+    matrices int8 unless `dense(name)`. Returns the byte count."""
     out = io.BytesIO()
     out.write(b"CGMINILM")
     out.write(struct.pack("<I", len(names)))
@@ -40,16 +33,30 @@ def main():
         rows, cols = t2.shape
         nb = name.encode()
         out.write(struct.pack("<H", len(nb)) + nb + struct.pack("<II", rows, cols))
-        if t.ndim == 2 and rows > 1:
+        if t.ndim == 2 and rows > 1 and not dense(name):
             scale = np.abs(t2).max(axis=1) / 127.0
             scale[scale == 0] = 1.0
             q = np.clip(np.rint(t2 / scale[:, None]), -127, 127).astype(np.int8)
             out.write(b"\x01" + scale.astype("<f4").tobytes() + q.tobytes())
         else:
             out.write(b"\x00" + t2.astype("<f4").tobytes())
-    with open(os.path.join(root, "minilm.bin"), "wb") as f:
+    with open(path, "wb") as f:
         f.write(out.getvalue())
-    print(f"{len(names)} tensors, {out.tell()} bytes, vocab {len(vocab)}", file=sys.stderr)
+    return out.tell()
+
+
+def main():
+    import all_minilm_l6_v2 as pkg
+    z = zipfile.ZipFile(pkg.get_model_zip_path())
+    w = load(z.read("model.safetensors"))
+    vocab = [t for t, _ in sorted(json.loads(z.read("tokenizer.json"))["model"]["vocab"].items(), key=lambda x: x[1])]
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "minilm-vocab.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(vocab) + "\n")
+    names = [k for k in w if k != "embeddings.position_ids"]
+    n = write_model(w, names, os.path.join(root, "minilm.bin"))
+    print(f"{len(names)} tensors, {n} bytes, vocab {len(vocab)}", file=sys.stderr)
 
 if __name__ == "__main__":
     main()

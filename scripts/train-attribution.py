@@ -23,7 +23,7 @@ How text becomes examples must match src/extract/attribution/model.rs:
 paragraphs (blank-line separated) split into sentences, consecutive sentences
 of a paragraph packed while they fit in PACK pieces, [CLS] ... [SEP].
 """
-import argparse, hashlib, io, json, os, random, re, struct, sys, tempfile, time, zipfile
+import argparse, hashlib, os, random, re, sys, tempfile, time, zipfile
 
 import numpy as np
 import torch
@@ -174,32 +174,19 @@ def collate(items):
 
 
 def export(model, head, path):
+    """The tuned model without its frozen word table, in export-minilm.py's format."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "export_minilm", os.path.join(os.path.dirname(os.path.abspath(__file__)), "export-minilm.py"))
+    exporter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exporter)
     w = {k: v.detach().float().numpy() for k, v in model.state_dict().items()}
     w["classifier.weight"] = head.weight.detach().float().numpy()
     w["classifier.bias"] = head.bias.detach().float().numpy()
     names = [k for k in w if k not in ("embeddings.position_ids", "embeddings.word_embeddings.weight")
              and not k.startswith("pooler.")]
-    out = io.BytesIO()
-    out.write(b"CGMINILM")
-    out.write(struct.pack("<I", len(names)))
-    for name in sorted(names):
-        t = w[name].astype(np.float32)
-        if name == "embeddings.position_embeddings.weight":
-            t = t[:MAX_POSITIONS]
-        t2 = t.reshape(1, -1) if t.ndim == 1 else t
-        rows, cols = t2.shape
-        nb = name.encode()
-        out.write(struct.pack("<H", len(nb)) + nb + struct.pack("<II", rows, cols))
-        if t.ndim == 2 and rows > 1 and not name.startswith("classifier."):
-            scale = np.abs(t2).max(axis=1) / 127.0
-            scale[scale == 0] = 1.0
-            q = np.clip(np.rint(t2 / scale[:, None]), -127, 127).astype(np.int8)
-            out.write(b"\x01" + scale.astype("<f4").tobytes() + q.tobytes())
-        else:
-            out.write(b"\x00" + t2.astype("<f4").tobytes())
-    with open(path, "wb") as f:
-        f.write(out.getvalue())
-    print(f"wrote {path}: {len(names)} tensors, {out.tell()} bytes", file=sys.stderr)
+    n = exporter.write_model(w, names, path, dense=lambda name: name.startswith("classifier."))
+    print(f"wrote {path}: {len(names)} tensors, {n} bytes", file=sys.stderr)
 
 
 def main():
