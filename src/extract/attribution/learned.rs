@@ -247,8 +247,11 @@ pub fn group(doc: &Doc, spans: &[Tagged]) -> Vec<RawClaim> {
                 .copied()
                 .min_by_key(|s| gap(&s.range, &cue.range))
         });
-        let content: Vec<Range<usize>> = contents[c].iter().map(|s| trim(doc, &s.range)).collect();
-        let content: Vec<Range<usize>> = content.into_iter().filter(|r| !r.is_empty()).collect();
+        let content: Vec<Range<usize>> = contents[c]
+            .iter()
+            .map(|s| trim(doc, &s.range))
+            .filter(|r| !r.is_empty())
+            .collect();
         if content.is_empty() {
             continue;
         }
@@ -262,27 +265,33 @@ pub fn group(doc: &Doc, spans: &[Tagged]) -> Vec<RawClaim> {
             doc.tokens[r.start].kind == TokKind::Quote
                 && doc.tokens[r.end - 1].kind == TokKind::Quote
         };
-        let mut claim = if quoted_whole {
+        let mention = mention.map(|m| m.range.clone());
+        let claim = if quoted_whole {
             RawClaim {
                 kind: ClaimKind::DirectQuote,
-                content: content.clone(),
+                content,
                 cue: Some(cue.range.clone()),
-                mention: mention.map(|m| m.range.clone()),
+                mention,
                 rule: RULE,
                 confidence,
                 inherit_from: None,
             }
         } else {
-            RawClaim::reported(
-                &doc.tokens,
-                content[0].clone(),
-                cue.range.clone(),
-                mention.map(|m| m.range.clone()),
-                RULE,
-                confidence,
-            )
+            // The reported claim's kind and defaults, with every content
+            // span the tagger joined to this cue.
+            let first = content[0].clone();
+            RawClaim {
+                content,
+                ..RawClaim::reported(
+                    &doc.tokens,
+                    first,
+                    cue.range.clone(),
+                    mention,
+                    RULE,
+                    confidence,
+                )
+            }
         };
-        claim.content = content;
         out.push(claim);
     }
     out
