@@ -87,26 +87,27 @@ fn bench(c: &mut Criterion) {
         rayon::current_num_threads()
     );
 
-    // The kernel alone, one thread: 1,536 rows through the FFN's up
-    // projection (384 in, 1,536 out), as in a pass of 64 claims.
+    // Each kernel this CPU has, alone, one thread: 1,536 rows through the
+    // FFN's up projection (384 in, 1,536 out), as in a pass of 64 claims.
     let (m, n, k) = (1536, 1536, 384);
     let w: Vec<i8> = (0..n * k).map(|i| ((i * 7919) % 255) as i8).collect();
-    let packed = kernel::Packed::new(&w, n, k);
-    let a: Vec<u8> = (0..m * packed.stride()).map(|i| (i % 128) as u8).collect();
-    let mut out = vec![0i32; m * n];
-    let runs: Vec<f64> = (0..15)
-        .map(|_| {
-            let s = Instant::now();
-            kernel::gemm(&a, m, &packed, &mut out);
-            std::hint::black_box(&out);
-            2.0 * (m * n * k) as f64 / s.elapsed().as_secs_f64() / 1e9
-        })
-        .collect();
-    eprintln!(
-        "kernel alone ({}, one thread, {m}x{n}x{k}): median {:.0} GOP/s (a multiply and an add are two)",
-        kernel::kernel_name(),
-        median(runs)
-    );
+    for name in kernel::kernels() {
+        let packed = kernel::Packed::for_kernel(&w, n, k, name);
+        let a: Vec<u8> = (0..m * packed.stride()).map(|i| (i % 128) as u8).collect();
+        let mut out = vec![0i32; m * n];
+        let runs: Vec<f64> = (0..15)
+            .map(|_| {
+                let s = Instant::now();
+                kernel::gemm(&a, m, &packed, &mut out);
+                std::hint::black_box(&out);
+                2.0 * (m * n * k) as f64 / s.elapsed().as_secs_f64() / 1e9
+            })
+            .collect();
+        eprintln!(
+            "kernel alone ({name}, one thread, {m}x{n}x{k}): median {:.0} GOP/s (a multiply and an add are two)",
+            median(runs)
+        );
+    }
 
     // Single-text latency, the crossCheck case.
     let tw = tweets();

@@ -1,18 +1,27 @@
 //! Int8 matrix products, the encoder's hot loop, and the one module allowed
-//! unsafe code: AVX-512 VNNI or AVX2 intrinsics, chosen at run time, with a
-//! portable path that gives bit-identical results (integer sums) on any CPU.
+//! unsafe code: AMX tiles (inline assembly), AVX-512 VNNI or AVX2
+//! intrinsics, chosen at run time, with a portable path that gives
+//! bit-identical results (integer sums) on any CPU.
 //!
 //! Activations are unsigned 7-bit (0..=127) and weights signed 8-bit: AVX2's
 //! `vpmaddubsw` adds two u8 x i8 products into an i16, and with 7-bit
 //! activations that sum (at most 2 x 127 x 127) cannot saturate. VNNI's
 //! `vpdpbusd` adds four products straight into an i32 (exact either way), so
-//! every kernel gives the same sums.
+//! every kernel gives the same sums. AMX's `tdpbusd` multiplies the same u8 x i8
+//! pairs into i32 without saturating, so it does too.
 //!
 //! Audit notes: every pointer read or write below is inside a slice whose
 //! length is asserted at the safe entry point (`gemm`); the packed weights are
 //! padded to whole panels and whole groups of four, so the kernels never
 //! read past them; the AVX2 kernel reads rows past `m` from a zeroed scratch
-//! copy, the AVX-512 one runs a tile of exactly the rows left.
+//! copy, the AVX-512 one runs a tile of exactly the rows left. The AMX
+//! kernel reads whole 32 x 64-byte blocks of activations and writes whole
+//! 32 x 32 blocks of sums: its weights are padded to whole 64-deep steps
+//! (so are the activations' rows: `Packed::stride`), a short last block of
+//! rows is read from a zeroed copy and a block past the last row or column
+//! is written to a scratch block and copied out. Tile registers are used
+//! only inside `amx`, which configures them on entry and releases them on
+//! exit; the compiler never touches them.
 #![allow(unsafe_code)]
 
 /// Output columns per panel for AVX2 (and portable): three registers of
@@ -24,6 +33,10 @@ const MR: usize = 4;
 const NR512: usize = 48;
 /// Rows per micro-tile for AVX-512: 24 accumulators of the 32 registers.
 const MR512: usize = 8;
+/// Output columns per panel for AMX: two tiles of sixteen i32 columns.
+const NR_AMX: usize = 32;
+/// Inputs per AMX step: a tile row is 64 bytes.
+const K_AMX: usize = 64;
 /// The tallest micro-tile of any kernel: work split in whole tiles of it
 /// wastes none.
 pub const TILE_ROWS: usize = MR512;
@@ -52,8 +65,21 @@ impl Packed {
         Packed::with_width(w, n, k, panel_width(level()))
     }
 
+    /// Packed for the named kernel (one of [`kernels`]), to measure or test
+    /// a kernel other than the one this CPU would choose.
+    pub fn for_kernel(w: &[i8], n: usize, k: usize, kernel: &str) -> Packed {
+        assert_eq!(w.len(), n * k, "weights are n x k");
+        let level = match kernel {
+            "amx-int8" => Level::Amx,
+            "avx512-vnni" => Level::Avx512Vnni,
+            "avx2" => Level::Avx2,
+            _ => Level::Portable,
+        };
+        Packed::with_width(w, n, k, panel_width(level))
+    }
+
     fn with_width(w: &[i8], n: usize, k: usize, nr: usize) -> Packed {
-        let kp = padded(k);
+        let kp = depth(k, nr);
         let panels = n.div_ceil(nr);
         let mut data = vec![0i8; panels * kp * nr];
         for col in 0..n {
@@ -87,7 +113,7 @@ impl Packed {
 
     /// The row stride activations must have: inputs rounded up to four.
     pub fn stride(&self) -> usize {
-        padded(self.k)
+        depth(self.k, self.nr)
     }
 
     /// Each output's sum of weights (to take out an activation zero point).
@@ -101,36 +127,58 @@ impl Packed {
     }
 }
 
-/// Inputs rounded up to a whole group of four.
-pub fn padded(k: usize) -> usize {
-    k.div_ceil(4) * 4
+/// Inputs rounded up to what the kernel reading panels of `nr` steps
+/// through: groups of four, or AMX's 64.
+fn depth(k: usize, nr: usize) -> usize {
+    let step = if nr == NR_AMX { K_AMX } else { 4 };
+    k.div_ceil(step) * step
 }
 
 /// Which kernel runs on this CPU.
 pub fn kernel_name() -> &'static str {
-    match level() {
+    name(level())
+}
+
+fn name(level: Level) -> &'static str {
+    match level {
+        Level::Amx => "amx-int8",
         Level::Avx512Vnni => "avx512-vnni",
         Level::Avx2 | Level::Avx2Fma => "avx2",
         Level::Portable => "portable",
     }
 }
 
+/// Every kernel this CPU can run, the one it runs first.
+pub fn kernels() -> Vec<&'static str> {
+    let mut all: Vec<&str> = [Level::Amx, Level::Avx512Vnni, Level::Avx2]
+        .into_iter()
+        .filter(|&l| l <= level())
+        .map(name)
+        .collect();
+    all.push(name(Level::Portable));
+    all
+}
+
 /// The panel width the kernel at `level` reads.
 fn panel_width(level: Level) -> usize {
     match level {
+        Level::Amx => NR_AMX,
         Level::Avx512Vnni => NR512,
         _ => NR,
     }
 }
 
 /// What this CPU runs, found once: the calls below are on the hot path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Level {
     Portable,
     Avx2,
     Avx2Fma,
     /// AVX-512 (foundation, byte and word) with VNNI, and AVX2 and FMA.
     Avx512Vnni,
+    /// All of the above, and AMX tiles with int8 products that the
+    /// operating system lets this process use.
+    Amx,
 }
 
 fn level() -> Level {
@@ -146,6 +194,9 @@ fn level() -> Level {
                 && std::is_x86_feature_detected!("avx512vnni")
                 && std::is_x86_feature_detected!("fma");
             if avx512 {
+                if std::env::var_os("CLAIMGRAPH_NO_AMX").is_none() && amx::available() {
+                    return Level::Amx;
+                }
                 return Level::Avx512Vnni;
             }
             return if std::is_x86_feature_detected!("fma") {
@@ -174,7 +225,7 @@ fn avx2_fma() -> bool {
 #[inline(always)]
 pub fn simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
-    if level() == Level::Avx512Vnni {
+    if level() >= Level::Avx512Vnni {
         // SAFETY: the features this enables were detected on this CPU.
         return unsafe { simd_avx512(f) };
     }
@@ -206,7 +257,15 @@ pub fn gemm(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
     assert!(c.len() >= m * w.n, "outputs are m x n");
     debug_assert!(a.iter().all(|&v| v <= QMAX), "activations are 7-bit");
     #[cfg(target_arch = "x86_64")]
-    if w.nr == NR512 && level() == Level::Avx512Vnni {
+    if w.nr == NR_AMX && level() == Level::Amx {
+        // SAFETY: AMX tiles and int8 products are present and permitted
+        // (checked above); bounds asserted above; the weights are packed in
+        // panels of `NR_AMX`, `K_AMX` deep steps.
+        unsafe { amx::gemm(a, m, w, c) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if w.nr == NR512 && level() >= Level::Avx512Vnni {
         // SAFETY: AVX-512 F/BW and VNNI are present (checked above); bounds
         // asserted above; the weights are packed in panels of `NR512`.
         unsafe { gemm_avx512(a, m, w, c) };
@@ -378,6 +437,178 @@ unsafe fn tile512<const R: usize>(a: &[u8], w: &Packed, c: &mut [i32], r: usize,
     }
 }
 
+/// The AMX kernel: tiles of 16 rows by 64 bytes, two of activations and two
+/// of weights multiplied into four of sums per 64-deep step, a 32 x 32 block
+/// of the output at a time. Stable Rust has no AMX intrinsics, so the tile
+/// instructions are inline assembly.
+#[cfg(target_arch = "x86_64")]
+mod amx {
+    use super::{Packed, K_AMX, NR_AMX, ROW_BLOCK};
+    use std::arch::asm;
+
+    /// Rows per block: two tiles.
+    const MB: usize = 32;
+
+    /// Whether the CPU has AMX tiles and int8 products and Linux lets this
+    /// process use them: the tile data is a 8 KB part of the thread state
+    /// that a process must ask for once before its first tile instruction.
+    pub fn available() -> bool {
+        let leaf7 = std::arch::x86_64::__cpuid_count(7, 0);
+        let (tile, int8) = (leaf7.edx >> 24 & 1 == 1, leaf7.edx >> 25 & 1 == 1);
+        tile && int8 && permit()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn permit() -> bool {
+        const ARCH_REQ_XCOMP_PERM: libc::c_long = 0x1023;
+        const XFEATURE_XTILEDATA: libc::c_long = 18;
+        // SAFETY: a system call with two integer arguments; it changes only
+        // which register state the kernel saves for this process.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_arch_prctl,
+                ARCH_REQ_XCOMP_PERM,
+                XFEATURE_XTILEDATA,
+            )
+        };
+        r == 0
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn permit() -> bool {
+        false
+    }
+
+    /// The tile configuration: palette 1, tiles 0-3 the sums (16 rows of 16
+    /// i32), 4-5 the activations (16 rows of 64 u8), 6-7 the weights (16
+    /// groups of four inputs for 16 outputs).
+    #[repr(C, align(64))]
+    struct Config([u8; 64]);
+
+    impl Config {
+        fn new() -> Config {
+            let mut c = [0u8; 64];
+            c[0] = 1;
+            for t in 0..8 {
+                c[16 + 2 * t..18 + 2 * t].copy_from_slice(&64u16.to_le_bytes());
+                c[48 + t] = 16;
+            }
+            Config(c)
+        }
+    }
+
+    /// `c` = `a` times the weights, as `super::gemm`.
+    ///
+    /// # Safety
+    /// The CPU has AMX-TILE and AMX-INT8 and the process has permission
+    /// (`available`); `a` holds `m` rows of `w.stride()` bytes, `c` at least
+    /// `m` rows of `w.n()`; `w` is packed in panels of `NR_AMX`.
+    pub unsafe fn gemm(a: &[u8], m: usize, w: &Packed, c: &mut [i32]) {
+        let (n, kp) = (w.n, w.stride());
+        debug_assert!(w.nr == NR_AMX && kp % K_AMX == 0);
+        debug_assert!(a.len() >= m * kp && c.len() >= m * n);
+        let steps = kp / K_AMX;
+        let panels = n.div_ceil(NR_AMX);
+        let config = Config::new();
+        asm!("ldtilecfg [{}]", in(reg) config.0.as_ptr(), options(nostack, readonly));
+        // A short last block of rows, zero-padded; a block's sums that do
+        // not all land in `c`.
+        let mut tail = vec![0u8; MB * kp];
+        let mut sums = [0i32; MB * NR_AMX];
+        let mut r0 = 0;
+        while r0 < m {
+            let r1 = (r0 + ROW_BLOCK).min(m);
+            if !(r1 - r0).is_multiple_of(MB) {
+                let from = r0 + (r1 - r0) / MB * MB;
+                tail.fill(0);
+                tail[..(r1 - from) * kp].copy_from_slice(&a[from * kp..r1 * kp]);
+            }
+            for p in 0..panels {
+                let panel = w.data.as_ptr().add(p * kp * NR_AMX);
+                let cols = (n - p * NR_AMX).min(NR_AMX);
+                let mut r = r0;
+                while r < r1 {
+                    let rows = (r1 - r).min(MB);
+                    let rows_at = if rows == MB {
+                        a.as_ptr().add(r * kp)
+                    } else {
+                        tail.as_ptr()
+                    };
+                    block(rows_at, kp, panel, steps);
+                    if rows == MB && cols == NR_AMX {
+                        store(c.as_mut_ptr().add(r * n + p * NR_AMX), n * 4);
+                    } else {
+                        store(sums.as_mut_ptr(), NR_AMX * 4);
+                        for i in 0..rows {
+                            c[(r + i) * n + p * NR_AMX..][..cols]
+                                .copy_from_slice(&sums[i * NR_AMX..i * NR_AMX + cols]);
+                        }
+                    }
+                    r += rows;
+                }
+            }
+            r0 = r1;
+        }
+        asm!("tilerelease", options(nostack, nomem));
+    }
+
+    /// Sums of one 32 x 32 block into tiles 0-3: 32 rows of activations
+    /// from `rows` (row stride `kp`) against one panel, the whole depth.
+    #[inline(always)]
+    unsafe fn block(rows: *const u8, kp: usize, panel: *const i8, steps: usize) {
+        asm!(
+            "tilezero tmm0",
+            "tilezero tmm1",
+            "tilezero tmm2",
+            "tilezero tmm3",
+            options(nostack, nomem)
+        );
+        // A panel's row holds four inputs of each of its 32 outputs.
+        let wstride = NR_AMX * 4;
+        for s in 0..steps {
+            let a0 = rows.add(s * K_AMX);
+            let a1 = a0.add(16 * kp);
+            let b0 = panel.add(s * (K_AMX / 4) * wstride);
+            let b1 = b0.add(64);
+            asm!(
+                "tileloadd tmm4, [{a0} + {sa}*1]",
+                "tileloadd tmm5, [{a1} + {sa}*1]",
+                "tileloadd tmm6, [{b0} + {sb}*1]",
+                "tileloadd tmm7, [{b1} + {sb}*1]",
+                "tdpbusd tmm0, tmm4, tmm6",
+                "tdpbusd tmm1, tmm4, tmm7",
+                "tdpbusd tmm2, tmm5, tmm6",
+                "tdpbusd tmm3, tmm5, tmm7",
+                a0 = in(reg) a0,
+                a1 = in(reg) a1,
+                b0 = in(reg) b0,
+                b1 = in(reg) b1,
+                sa = in(reg) kp,
+                sb = in(reg) wstride,
+                options(nostack, readonly)
+            );
+        }
+    }
+
+    /// Tiles 0-3 to a 32 x 32 block of i32 at `at`, rows `stride` bytes apart.
+    #[inline(always)]
+    unsafe fn store(at: *mut i32, stride: usize) {
+        let lower = at.add(16 * (stride / 4));
+        asm!(
+            "tilestored [{c0} + {s}*1], tmm0",
+            "tilestored [{c1} + {s}*1], tmm1",
+            "tilestored [{c2} + {s}*1], tmm2",
+            "tilestored [{c3} + {s}*1], tmm3",
+            c0 = in(reg) at,
+            c1 = in(reg) at.add(16),
+            c2 = in(reg) lower,
+            c3 = in(reg) lower.add(16),
+            s = in(reg) stride,
+            options(nostack)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,8 +625,9 @@ mod tests {
         let w: Vec<i8> = (0..n * k)
             .map(|_| ((next() % 255) as i32 - 127) as i8)
             .collect();
-        // Each kernel this CPU has: AVX-512 reads panels of 48, AVX2 of 24.
-        for nr in [NR, NR512] {
+        // Each kernel this CPU has: AMX reads panels of 32, AVX-512 of 48,
+        // AVX2 of 24.
+        for nr in [NR, NR512, NR_AMX] {
             check_width(m, n, k, &w, &mut next, nr);
         }
     }
@@ -441,10 +673,10 @@ mod tests {
         ] {
             check(m, n, k, (m * n + k) as u64);
         }
-        for nr in [NR, NR512] {
+        for nr in [NR, NR512, NR_AMX] {
             let w = vec![-127i8; 50 * 8];
             let p = Packed::with_width(&w, 50, 8, nr);
-            let a = vec![127u8; 9 * 8];
+            let a = vec![127u8; 9 * p.stride()];
             let mut c = vec![0i32; 9 * 50];
             gemm(&a, 9, &p, &mut c);
             assert!(c.iter().all(|&v| v == -127 * 127 * 8), "panels of {nr}");

@@ -46,9 +46,11 @@ pub fn usage() -> Usage {
 
 /// Dimensions of an embedding and of a hidden state.
 pub const DIM: usize = 384;
-/// Word pieces per forward pass at most: bounds a pass's memory (about
-/// 25 KB per piece at the widest layer) while keeping the products large.
-const PASS_TOKENS: usize = 4096;
+/// Word pieces per forward pass at most: bounds a pass's memory (about 8 KB
+/// per piece: the rows, their queries, keys and values, the attention's
+/// output) so that a pass's rows stay mostly in cache, while keeping the
+/// products large. Measured on the CLEF import: 1,024 against 4,096 and 512.
+const PASS_TOKENS: usize = 1024;
 
 static WEIGHTS: &[u8] = include_bytes!("../../models/minilm.bin");
 static VOCAB: &str = include_str!("../../models/minilm-vocab.txt");

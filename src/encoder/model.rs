@@ -130,8 +130,20 @@ pub struct Model {
 enum Then<'a> {
     Nothing,
     Gelu,
-    /// Add the layer's input (the residual) and normalise.
+    /// Add the residual (rows as the output's, from the same first row)
+    /// and normalise.
     AddNorm(&'a [f32], &'a Norm),
+}
+
+impl<'a> Then<'a> {
+    /// The same, for the rows past the first `row` (of `n` outputs).
+    fn past_rows(&self, row: usize, n: usize) -> Then<'a> {
+        match *self {
+            Then::Nothing => Then::Nothing,
+            Then::Gelu => Then::Gelu,
+            Then::AddNorm(res, norm) => Then::AddNorm(&res[row * n..], norm),
+        }
+    }
 }
 
 impl Model {
@@ -208,14 +220,10 @@ impl Model {
         // each product cost more than a tenth of a pass.
         let mut qkv = vec![0f32; t * 3 * DIM];
         let mut ctx = vec![0f32; t * DIM];
-        let mut h = vec![0f32; t * DIM];
-        let mut up = vec![0f32; t * FFN];
         for l in &self.layers {
             linear(&x, &l.qkv, Then::Nothing, &mut qkv);
             attention(&qkv, lens, &mut ctx);
-            linear(&ctx, &l.out, Then::AddNorm(&x, &l.norm1), &mut h);
-            linear(&h, &l.up, Then::Gelu, &mut up);
-            linear(&up, &l.down, Then::AddNorm(&h, &l.norm2), &mut x);
+            feed_forward(&ctx, l, &mut x);
         }
         x
     }
@@ -244,24 +252,68 @@ fn linear(x: &[f32], lin: &Linear, then: Then, y: &mut [f32]) {
         .for_each(|(task, out)| {
             // Taken out of the thread's slot and put back: the row math
             // must be inlined into `simd`, not into the slot's accessor.
+            let from = task * per;
+            let then = then.past_rows(from, n);
             let mut scratch = SCRATCH.take();
             kernel::simd(
                 #[inline(always)]
-                || linear_rows(x, lin, &then, task * per, out, &mut scratch),
+                || linear_rows(&x[from * k..], lin, &then, out, &mut scratch.work),
             );
             SCRATCH.set(scratch);
         });
 }
 
-/// A thread's working buffers for a block of rows, kept from one product to
-/// the next: they are overwritten before they are read, so they are never
-/// zeroed again.
+/// The rest of a layer after attention, row block by row block: the
+/// attention's output projection, residual and norm, the feed-forward up
+/// projection and GELU, the down projection, residual and norm. No row
+/// needs another row here, so a block's 1,536-wide intermediate stays in
+/// cache instead of going out to memory and back for the whole batch.
+fn feed_forward(ctx: &[f32], l: &Layer, x: &mut [f32]) {
+    let m = x.len() / DIM;
+    let per = rows_per_task(m);
+    x.par_chunks_mut(per * DIM)
+        .enumerate()
+        .for_each(|(task, xs)| {
+            let from = task * per;
+            let mut scratch = SCRATCH.take();
+            kernel::simd(
+                #[inline(always)]
+                || {
+                    let Scratch { work, h, up } = &mut scratch;
+                    for (block, xb) in xs.chunks_mut(kernel::ROW_BLOCK * DIM).enumerate() {
+                        let rows = xb.len() / DIM;
+                        let at = from + block * kernel::ROW_BLOCK;
+                        at_least(h, rows * DIM);
+                        at_least(up, rows * FFN);
+                        let (h, up) = (&mut h[..rows * DIM], &mut up[..rows * FFN]);
+                        let cb = &ctx[at * DIM..(at + rows) * DIM];
+                        linear_rows(cb, &l.out, &Then::AddNorm(xb, &l.norm1), h, work);
+                        linear_rows(h, &l.up, &Then::Gelu, up, work);
+                        linear_rows(up, &l.down, &Then::AddNorm(h, &l.norm2), xb, work);
+                    }
+                },
+            );
+            SCRATCH.set(scratch);
+        });
+}
+
+/// A thread's working buffers, kept from one product to the next: they are
+/// overwritten before they are read, so they are never zeroed again.
 #[derive(Default)]
 struct Scratch {
+    work: Work,
+    /// A block's rows after attention and its norm.
+    h: Vec<f32>,
+    /// A block's rows inside the feed-forward part.
+    up: Vec<f32>,
+}
+
+/// One product's buffers for a block of rows.
+#[derive(Default)]
+struct Work {
     q: Vec<u8>,
     acc: Vec<i32>,
-    row: Vec<f32>,
-    rows: Vec<(f32, i32, [usize; OUTLIERS])>,
+    rows: Vec<Quantised>,
 }
 
 thread_local! {
@@ -275,29 +327,27 @@ fn at_least<T: Clone + Default>(v: &mut Vec<T>, len: usize) {
     }
 }
 
-/// Rows from `r0` of one linear layer, into `out`: quantise, multiply, then
-/// the epilogue, a block of `ROW_BLOCK` rows at a time so the block is in
-/// cache throughout and the scratch stays small.
+/// Rows of one linear layer, from `x`'s first row, into `out` (as many as
+/// it holds): quantise, multiply, then the epilogue, a block of `ROW_BLOCK`
+/// rows at a time so the block is in cache throughout and the scratch stays
+/// small.
 #[inline(always)]
-fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32], b: &mut Scratch) {
+fn linear_rows(x: &[f32], lin: &Linear, then: &Then, out: &mut [f32], b: &mut Work) {
     let (k, n) = (lin.w.k(), lin.w.n());
     let stride = lin.w.stride();
     at_least(&mut b.q, kernel::ROW_BLOCK * stride);
     at_least(&mut b.acc, kernel::ROW_BLOCK * n);
-    at_least(&mut b.row, k);
     for (block, out) in out.chunks_mut(kernel::ROW_BLOCK * n).enumerate() {
-        let r0 = r0 + block * kernel::ROW_BLOCK;
+        let r0 = block * kernel::ROW_BLOCK;
         let rows = out.len() / n;
         b.rows.clear();
         let q = &mut b.q[..rows * stride];
         for i in 0..rows {
             let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
-            let outliers = outliers_of(xr);
             let qr = &mut q[i * stride..(i + 1) * stride];
             // The padding past `k` meets zero weights, but must be 7-bit.
             qr[k..].fill(0);
-            let (s, z) = quantise(xr, &outliers, &mut b.row[..k], &mut qr[..k]);
-            b.rows.push((s, z, outliers));
+            b.rows.push(quantise(xr, &mut qr[..k]));
         }
         let acc = &mut b.acc[..rows * n];
         kernel::gemm(q, rows, &lin.w, acc);
@@ -305,39 +355,61 @@ fn linear_rows(x: &[f32], lin: &Linear, then: &Then, r0: usize, out: &mut [f32],
     }
 }
 
-/// Dequantise a block's products, add the bias and the outliers' share,
-/// then apply `then`.
+/// Dequantise a block's products, add the outliers' share and the bias
+/// (one pass over each output row), then apply `then`.
 #[inline(always)]
 fn epilogue(
     x: &[f32],
     lin: &Linear,
     then: &Then,
     r0: usize,
-    rows: &[(f32, i32, [usize; OUTLIERS])],
+    rows: &[Quantised],
     acc: &[i32],
     out: &mut [f32],
 ) {
     let (k, n) = (lin.w.k(), lin.w.n());
     let sums = lin.w.col_sums();
-    for (i, &(s, z, outliers)) in rows.iter().enumerate() {
+    for (i, q) in rows.iter().enumerate() {
         let row = &mut out[i * n..(i + 1) * n];
         let c = &acc[i * n..(i + 1) * n];
-        for ((((v, &c), &sum), &ws), &b) in row
-            .iter_mut()
-            .zip(c)
-            .zip(sums)
-            .zip(&lin.scales)
-            .zip(&lin.bias)
-        {
-            *v = s * ws * (c - z * sum) as f32 + b;
-        }
         let xr = &x[(r0 + i) * k..(r0 + i + 1) * k];
-        for &o in outliers.iter().filter(|&&o| o < k) {
-            let xo = xr[o];
-            let w = &lin.by_input[o * n..(o + 1) * n];
-            for ((v, &w), s) in row.iter_mut().zip(w).zip(&lin.scales) {
-                *v += xo * f32::from(w) * s;
+        // The outliers' values and weight rows (the valid ones sort first).
+        let count = q.outliers.iter().take_while(|&&o| o < k).count();
+        let xo: [f32; OUTLIERS] =
+            std::array::from_fn(|j| if j < count { xr[q.outliers[j]] } else { 0.0 });
+        let wo: [&[i8]; OUTLIERS] = std::array::from_fn(|j| {
+            let o = if j < count { q.outliers[j] } else { 0 };
+            &lin.by_input[o * n..(o + 1) * n]
+        });
+        let mut j0 = 0;
+        while j0 < n {
+            let w = (n - j0).min(LANES);
+            let mut extra = [0f32; LANES];
+            if w == LANES {
+                for (&xv, wr) in xo[..count].iter().zip(&wo) {
+                    let wr: &[i8; LANES] = wr[j0..j0 + LANES].try_into().expect("sixteen");
+                    for t in 0..LANES {
+                        extra[t] += xv * f32::from(wr[t]);
+                    }
+                }
+            } else {
+                for (&xv, wr) in xo[..count].iter().zip(&wo) {
+                    for t in 0..w {
+                        extra[t] += xv * f32::from(wr[j0 + t]);
+                    }
+                }
             }
+            let span = j0..j0 + w;
+            for (t, (((v, &c), &sum), (&ws, &b))) in row[span.clone()]
+                .iter_mut()
+                .zip(&c[span.clone()])
+                .zip(&sums[span.clone()])
+                .zip(lin.scales[span.clone()].iter().zip(&lin.bias[span.clone()]))
+                .enumerate()
+            {
+                *v = ws * (q.scale * (c - q.zero * sum) as f32 + extra[t]) + b;
+            }
+            j0 += w;
         }
         match then {
             Then::Nothing => {}
@@ -351,78 +423,114 @@ fn epilogue(
     }
 }
 
-/// A row's outliers, sorted: the channels above `OUTLIER_RMS` times the
-/// row's root mean square, at most `OUTLIERS` of them, the largest first.
-/// `usize::MAX` fills the unused places.
+/// Outputs per step of the epilogue: one 512-bit register of f32.
+const LANES: usize = 16;
+
+/// A row of activations as the int8 product reads it: value = scale x
+/// (q - zero), except for the outliers, which are multiplied in f32.
+#[derive(Clone, Copy)]
+struct Quantised {
+    scale: f32,
+    zero: i32,
+    /// Sorted; `usize::MAX` fills the unused places.
+    outliers: [usize; OUTLIERS],
+}
+
+/// A row as unsigned 7-bit values with a scale and a zero point (zero is
+/// always one of the levels, so it is exact), its outliers left out: the
+/// channels above `OUTLIER_RMS` times the row's root mean square, at most
+/// `OUTLIERS` of them, the largest first. They get the zero point and count
+/// for nothing in the product. Two passes over the row: its size, then the
+/// range and the outliers together; then the rounding.
 #[inline(always)]
-fn outliers_of(x: &[f32]) -> [usize; OUTLIERS] {
+fn quantise(x: &[f32], q: &mut [u8]) -> Quantised {
     let rms = (sum8(x, |v| v * v) / x.len().max(1) as f32).sqrt();
     let bar = OUTLIER_RMS * rms;
-    // The largest so far, largest first, kept by insertion: no allocation
-    // per row.
+    let min = |a: f32, b: f32| if b < a { b } else { a };
+    let max = |a: f32, b: f32| if b > a { b } else { a };
+    // The range of the channels within the bar, in sixteen lanes.
+    let mut lo = [0f32; LANES];
+    let mut hi = [0f32; LANES];
+    // The largest channels above the bar so far, largest first, kept by
+    // insertion (no allocation per row); those above the bar that do not
+    // stay among them count in the range (`out_lo`, `out_hi`).
     let mut top = [(0f32, usize::MAX); OUTLIERS];
-    // Most stretches of a row have nothing above the bar: one vector test
-    // per 16 channels skips them instead of a compare and branch each.
-    for (c, chunk) in x.chunks(16).enumerate() {
-        if !chunk.iter().fold(false, |any, &v| any | (v.abs() > bar)) {
+    let (mut out_lo, mut out_hi) = (0f32, 0f32);
+    for (c, chunk) in x.chunks(LANES).enumerate() {
+        let mut any = false;
+        if let Ok(chunk) = <&[f32; LANES]>::try_from(chunk) {
+            for t in 0..LANES {
+                let v = chunk[t];
+                let within = v.abs() <= bar;
+                any |= !within;
+                let v = if within { v } else { 0.0 };
+                lo[t] = min(lo[t], v);
+                hi[t] = max(hi[t], v);
+            }
+        } else {
+            for &v in chunk {
+                let within = v.abs() <= bar;
+                any |= !within;
+                let v = if within { v } else { 0.0 };
+                lo[0] = min(lo[0], v);
+                hi[0] = max(hi[0], v);
+            }
+        }
+        // Most stretches of a row have nothing above the bar.
+        if !any {
             continue;
         }
         for (i, &v) in chunk.iter().enumerate() {
             let a = v.abs();
-            if a > bar && a > top[OUTLIERS - 1].0 {
+            if a <= bar {
+                continue;
+            }
+            let mut left = Some(v);
+            if a > top[OUTLIERS - 1].0 {
+                let pushed_out = top[OUTLIERS - 1].1;
+                left = (pushed_out < x.len()).then(|| x[pushed_out]);
                 let mut at = OUTLIERS - 1;
                 while at > 0 && top[at - 1].0 < a {
                     top[at] = top[at - 1];
                     at -= 1;
                 }
-                top[at] = (a, c * 16 + i);
+                top[at] = (a, c * LANES + i);
+            }
+            if let Some(v) = left {
+                out_lo = min(out_lo, v);
+                out_hi = max(out_hi, v);
             }
         }
     }
-    let mut out = top.map(|(_, k)| k);
-    out.sort_unstable();
-    out
-}
-
-/// A row as unsigned 7-bit values with a scale and a zero point: value =
-/// scale x (q - zero). Zero is always in range, so it is exact.
-/// Channels in `skip` are left out of the range and get the zero point:
-/// they count for nothing. `scratch` is a buffer of the row's length.
-#[inline(always)]
-fn quantise(x: &[f32], skip: &[usize], scratch: &mut [f32], q: &mut [u8]) -> (f32, i32) {
-    scratch.copy_from_slice(x);
-    for &k in skip.iter().filter(|&&k| k < x.len()) {
-        scratch[k] = 0.0;
-    }
-    let mut lo = [0f32; 8];
-    let mut hi = [0f32; 8];
-    let chunks = scratch.chunks_exact(8);
-    for &v in chunks.remainder() {
-        lo[0] = if v < lo[0] { v } else { lo[0] };
-        hi[0] = if v > hi[0] { v } else { hi[0] };
-    }
-    for c in chunks {
-        for t in 0..8 {
-            lo[t] = if c[t] < lo[t] { c[t] } else { lo[t] };
-            hi[t] = if c[t] > hi[t] { c[t] } else { hi[t] };
-        }
-    }
-    let lo = lo.iter().fold(0f32, |a, &b| if b < a { b } else { a });
-    let hi = hi.iter().fold(0f32, |a, &b| if b > a { b } else { a });
+    let lo = lo.iter().fold(out_lo, |a, &b| min(a, b));
+    let hi = hi.iter().fold(out_hi, |a, &b| max(a, b));
+    let mut outliers = top.map(|(_, k)| k);
+    outliers.sort_unstable();
     let range = hi - lo;
     if range <= 0.0 || !range.is_finite() {
         q.fill(0);
-        return (0.0, 0);
+        return Quantised {
+            scale: 0.0,
+            zero: 0,
+            outliers,
+        };
     }
     let top = f32::from(QMAX);
     let scale = range / top;
     let inv = 1.0 / scale;
     // Zero is in the range, so it is one of the levels, exactly.
     let zero = round_even((-lo * inv).clamp(0.0, top));
-    for (o, &v) in q.iter_mut().zip(scratch.iter()) {
+    for (o, &v) in q.iter_mut().zip(x) {
         *o = round_even_bits((v * inv + zero).clamp(0.0, top)) as u8;
     }
-    (scale, zero as i32)
+    for &o in outliers.iter().take_while(|&&o| o < x.len()) {
+        q[o] = zero as u8;
+    }
+    Quantised {
+        scale,
+        zero: zero as i32,
+        outliers,
+    }
 }
 
 /// Self-attention within each text: `qkv` holds each row's query, key and
@@ -638,8 +746,20 @@ mod tests {
             by_size.sort_by(|&a, &b| x[b].abs().total_cmp(&x[a].abs()));
             by_size.truncate(OUTLIERS);
             by_size.sort_unstable();
-            let found: Vec<usize> = outliers_of(&x).into_iter().filter(|&k| k < n).collect();
+            let mut q = vec![0u8; n];
+            let r = quantise(&x, &mut q);
+            let found: Vec<usize> = r.outliers.into_iter().filter(|&k| k < n).collect();
             assert_eq!(found, by_size, "{n} channels");
+            // The rest set the range: every other channel within half a
+            // step, the outliers at the zero point.
+            for (kk, (&v, &qv)) in x.iter().zip(&q).enumerate() {
+                if found.contains(&kk) {
+                    assert_eq!(i32::from(qv), r.zero);
+                } else {
+                    let back = r.scale * (i32::from(qv) - r.zero) as f32;
+                    assert!((back - v).abs() <= r.scale * 0.5001 + 1e-6, "{n}: {kk}");
+                }
+            }
         }
     }
 
@@ -679,13 +799,20 @@ mod tests {
             .map(|i| ((i * 37 % 101) as f32 - 30.0) * 0.07)
             .collect();
         let mut q = vec![0u8; 384];
-        let (s, z) = quantise(&x, &[], &mut vec![0.0; 384], &mut q);
+        let Quantised {
+            scale: s,
+            zero: z,
+            outliers,
+        } = quantise(&x, &mut q);
+        // Smooth values: no outliers.
+        assert!(outliers.iter().all(|&o| o == usize::MAX));
         assert!(q.iter().all(|&v| v <= QMAX));
         for (&v, &qv) in x.iter().zip(&q) {
             assert!((s * (i32::from(qv) - z) as f32 - v).abs() <= s * 0.5 + 1e-6);
         }
         let mut q = vec![9u8; 4];
-        assert_eq!(quantise(&[0.0; 4], &[], &mut [0.0; 4], &mut q), (0.0, 0));
+        let r = quantise(&[0.0; 4], &mut q);
+        assert_eq!((r.scale, r.zero), (0.0, 0));
         assert_eq!(q, [0; 4]);
     }
 }
