@@ -437,6 +437,112 @@ unsafe fn tile512<const R: usize>(a: &[u8], w: &Packed, c: &mut [i32], r: usize,
     }
 }
 
+/// Queries per call of the attention kernels.
+pub const QUERIES: usize = 8;
+/// The width of an attention head, fixed for the kernels.
+pub const HEAD: usize = 32;
+/// Keys per block of attention scores.
+pub const KEYS: usize = 16;
+
+/// Whether the blocked attention kernels below are vectorised here
+/// (AVX-512); elsewhere a query at a time in plain Rust is faster.
+pub fn blocked_attention() -> bool {
+    level() >= Level::Avx512Vnni
+}
+
+/// `out[g][t]` = the dot product of query `g` with key `t` of a block, the
+/// keys transposed (`k[d]` holds dimension `d` of the block's keys). Eight
+/// queries at once: each key row loaded once serves all eight, and their
+/// sums are eight independent chains the CPU overlaps.
+pub fn scores(
+    q: &[[f32; HEAD]; QUERIES],
+    k: &[[f32; KEYS]; HEAD],
+    out: &mut [[f32; KEYS]; QUERIES],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if blocked_attention() {
+        // SAFETY: AVX-512 F is present (checked); fixed-size arrays only.
+        unsafe { scores512(q, k, out) };
+        return;
+    }
+    for (o, q) in out.iter_mut().zip(q) {
+        *o = [0.0; KEYS];
+        for (&qd, kd) in q.iter().zip(k) {
+            for t in 0..KEYS {
+                o[t] += qd * kd[t];
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn scores512(
+    q: &[[f32; HEAD]; QUERIES],
+    k: &[[f32; KEYS]; HEAD],
+    out: &mut [[f32; KEYS]; QUERIES],
+) {
+    use std::arch::x86_64::*;
+    let mut acc = [_mm512_setzero_ps(); QUERIES];
+    for (d, kd) in k.iter().enumerate() {
+        let kd = _mm512_loadu_ps(kd.as_ptr());
+        for (a, q) in acc.iter_mut().zip(q) {
+            *a = _mm512_fmadd_ps(_mm512_set1_ps(q[d]), kd, *a);
+        }
+    }
+    for (o, a) in out.iter_mut().zip(acc) {
+        _mm512_storeu_ps(o.as_mut_ptr(), a);
+    }
+}
+
+/// `out[g]` = the sum over rows `j` of `p[g * stride + j]` times `v[j]`:
+/// eight queries' weighted sums of the value rows at once.
+pub fn weighted(p: &[f32], stride: usize, v: &[[f32; HEAD]], out: &mut [[f32; HEAD]; QUERIES]) {
+    assert!(v.len() <= stride && p.len() >= (QUERIES - 1) * stride + v.len());
+    #[cfg(target_arch = "x86_64")]
+    if blocked_attention() {
+        // SAFETY: AVX-512 F is present (checked); every index into `p` is
+        // below (QUERIES - 1) * stride + v.len() (asserted).
+        unsafe { weighted512(p, stride, v, out) };
+        return;
+    }
+    for (g, o) in out.iter_mut().enumerate() {
+        *o = [0.0; HEAD];
+        for (j, v) in v.iter().enumerate() {
+            let pj = p[g * stride + j];
+            for d in 0..HEAD {
+                o[d] += pj * v[d];
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn weighted512(
+    p: &[f32],
+    stride: usize,
+    v: &[[f32; HEAD]],
+    out: &mut [[f32; HEAD]; QUERIES],
+) {
+    use std::arch::x86_64::*;
+    let mut lo = [_mm512_setzero_ps(); QUERIES];
+    let mut hi = [_mm512_setzero_ps(); QUERIES];
+    for (j, row) in v.iter().enumerate() {
+        let vl = _mm512_loadu_ps(row.as_ptr());
+        let vh = _mm512_loadu_ps(row.as_ptr().add(16));
+        for g in 0..QUERIES {
+            let pj = _mm512_set1_ps(*p.get_unchecked(g * stride + j));
+            lo[g] = _mm512_fmadd_ps(pj, vl, lo[g]);
+            hi[g] = _mm512_fmadd_ps(pj, vh, hi[g]);
+        }
+    }
+    for (g, o) in out.iter_mut().enumerate() {
+        _mm512_storeu_ps(o.as_mut_ptr(), lo[g]);
+        _mm512_storeu_ps(o.as_mut_ptr().add(16), hi[g]);
+    }
+}
+
 /// The AMX kernel: tiles of 16 rows by 64 bytes, two of activations and two
 /// of weights multiplied into four of sums per 64-deep step, a 32 x 32 block
 /// of the output at a time. Stable Rust has no AMX intrinsics, so the tile
@@ -680,6 +786,40 @@ mod tests {
             let mut c = vec![0i32; 9 * 50];
             gemm(&a, 9, &p, &mut c);
             assert!(c.iter().all(|&v| v == -127 * 127 * 8), "panels of {nr}");
+        }
+    }
+
+    #[test]
+    fn the_attention_kernels_match_plain_sums() {
+        let mut seed = 3u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 40) as f32 / 16_777_216.0 - 0.5) * 4.0
+        };
+        let q: [[f32; HEAD]; QUERIES] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let k: [[f32; KEYS]; HEAD] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let mut out = [[0f32; KEYS]; QUERIES];
+        scores(&q, &k, &mut out);
+        for g in 0..QUERIES {
+            for t in 0..KEYS {
+                let want: f32 = (0..HEAD).map(|d| q[g][d] * k[d][t]).sum();
+                assert!((out[g][t] - want).abs() < 1e-4, "score {g} {t}");
+            }
+        }
+        for rows in [1usize, 5, 16, 37] {
+            let stride = rows + 3;
+            let v: Vec<[f32; HEAD]> = (0..rows).map(|_| std::array::from_fn(|_| next())).collect();
+            let p: Vec<f32> = (0..(QUERIES - 1) * stride + rows).map(|_| next()).collect();
+            let mut out = [[0f32; HEAD]; QUERIES];
+            weighted(&p, stride, &v, &mut out);
+            for g in 0..QUERIES {
+                for d in 0..HEAD {
+                    let want: f32 = (0..rows).map(|j| p[g * stride + j] * v[j][d]).sum();
+                    assert!((out[g][d] - want).abs() < 1e-3, "{rows} rows: {g} {d}");
+                }
+            }
         }
     }
 

@@ -597,6 +597,10 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     }
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
     let mut out = vec![0f32; len * HEAD_DIM];
+    if kernel::blocked_attention() {
+        blocked(qkv, &at, len, &keys_t, &values, &mut out);
+        return out;
+    }
     let mut p = vec![0f32; blocks * KEY_BLOCK];
     for i in 0..len {
         let q: [f32; HEAD_DIM] = std::array::from_fn(|d| qkv[at(i, 0) + d] * scale);
@@ -630,6 +634,56 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     }
     out
 }
+
+/// A head's attention for all `len` queries, eight at a time through the
+/// kernel's blocked products (past the last row, a block repeats it).
+#[inline(always)]
+fn blocked(
+    qkv: &[f32],
+    at: &impl Fn(usize, usize) -> usize,
+    len: usize,
+    keys_t: &[[[f32; KEY_BLOCK]; HEAD_DIM]],
+    values: &[[f32; HEAD_DIM]],
+    out: &mut [f32],
+) {
+    const G: usize = kernel::QUERIES;
+    let scale = 1.0 / (HEAD_DIM as f32).sqrt();
+    let width = keys_t.len() * KEY_BLOCK;
+    let mut p = vec![0f32; G * width];
+    let mut block = [[0f32; KEY_BLOCK]; G];
+    let mut sums = [[0f32; HEAD_DIM]; G];
+    for i0 in (0..len).step_by(G) {
+        let q: [[f32; HEAD_DIM]; G] = std::array::from_fn(|g| {
+            let i = (i0 + g).min(len - 1);
+            std::array::from_fn(|d| qkv[at(i, 0) + d] * scale)
+        });
+        for (b, keys) in keys_t.iter().enumerate() {
+            kernel::scores(&q, keys, &mut block);
+            for (g, s) in block.iter().enumerate() {
+                p[g * width + b * KEY_BLOCK..][..KEY_BLOCK].copy_from_slice(s);
+            }
+        }
+        // The padding's scores are not keys: left out from here on.
+        let mut inv = [0f32; G];
+        for (g, inv) in inv.iter_mut().enumerate() {
+            let p = &mut p[g * width..g * width + len];
+            let max = max16(p);
+            for v in p.iter_mut() {
+                *v = fast_exp(*v - max);
+            }
+            *inv = 1.0 / sum8(p, |v| v);
+        }
+        kernel::weighted(&p, width, values, &mut sums);
+        for (g, (s, inv)) in sums.iter().zip(inv).enumerate().take(len - i0) {
+            let i = i0 + g;
+            for (o, a) in out[i * HEAD_DIM..(i + 1) * HEAD_DIM].iter_mut().zip(s) {
+                *o = a * inv;
+            }
+        }
+    }
+}
+
+const _: () = assert!(HEAD_DIM == kernel::HEAD && KEY_BLOCK == kernel::KEYS);
 
 /// The largest of `x` (negative infinity if empty), in sixteen lanes: one
 /// running maximum is a chain of dependent scalar instructions.
