@@ -22,6 +22,11 @@
 //! is written to a scratch block and copied out. Tile registers are used
 //! only inside `amx`, which configures them on entry and releases them on
 //! exit; the compiler never touches them.
+//!
+//! The attention's two small products (eight queries' scores against a block
+//! of keys, and their weighted sums of value rows) are here too, as AVX-512
+//! intrinsics over fixed-size arrays; the one slice they index by hand has
+//! its length asserted first.
 #![allow(unsafe_code)]
 
 /// Output columns per panel for AVX2 (and portable): three registers of

@@ -1,9 +1,10 @@
 //! The forward pass over a packed batch: every text's word pieces laid end
 //! to end as rows (no padding), the linear layers as int8 products over all
 //! rows at once, attention within each text over its real length only.
-//! Each linear layer is one parallel pass over blocks of rows that
-//! quantises its inputs, multiplies and applies the epilogue (bias, GELU, or
-//! residual and layer norm) while the block is in cache.
+//! Each linear layer quantises its inputs, multiplies and applies the
+//! epilogue (bias, GELU, or residual and layer norm) while a block of rows
+//! is in cache; after attention, a layer's three remaining products run
+//! back to back on each block of rows, in one parallel pass.
 
 use super::kernel::{self, Packed, QMAX};
 use super::weights::{ModelError, Rows, Tensors};
@@ -250,10 +251,10 @@ fn linear(x: &[f32], lin: &Linear, then: Then, y: &mut [f32]) {
     y.par_chunks_mut(per * n)
         .enumerate()
         .for_each(|(task, out)| {
-            // Taken out of the thread's slot and put back: the row math
-            // must be inlined into `simd`, not into the slot's accessor.
             let from = task * per;
             let then = then.past_rows(from, n);
+            // Taken out of the thread's slot and put back: the row math
+            // must be inlined into `simd`, not into the slot's accessor.
             let mut scratch = SCRATCH.take();
             kernel::simd(
                 #[inline(always)]
