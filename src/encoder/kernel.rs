@@ -622,16 +622,17 @@ mod amx {
         let panels = n.div_ceil(NR_AMX);
         let config = Config::new();
         asm!("ldtilecfg [{}]", in(reg) config.0.as_ptr(), options(nostack, readonly));
-        // A short last block of rows, zero-padded; a block's sums that do
-        // not all land in `c`.
-        let mut tail = vec![0u8; MB * kp];
+        // A short last block of rows, zero-padded (only the last block of
+        // `ROW_BLOCK` can have one, so it is made at most once, and only
+        // when there is one); a block's sums that do not all land in `c`.
+        let mut tail = Vec::new();
         let mut sums = [0i32; MB * NR_AMX];
         let mut r0 = 0;
         while r0 < m {
             let r1 = (r0 + ROW_BLOCK).min(m);
             if !(r1 - r0).is_multiple_of(MB) {
                 let from = r0 + (r1 - r0) / MB * MB;
-                tail.fill(0);
+                tail = vec![0u8; MB * kp];
                 tail[..(r1 - from) * kp].copy_from_slice(&a[from * kp..r1 * kp]);
             }
             for p in 0..panels {

@@ -599,7 +599,7 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
     let mut out = vec![0f32; len * HEAD_DIM];
     if kernel::blocked_attention() {
-        blocked(qkv, &at, len, &keys_t, &values, &mut out);
+        blocked(qkv, &at, scale, &keys_t, &values, &mut out);
         return out;
     }
     let mut p = vec![0f32; blocks * KEY_BLOCK];
@@ -636,19 +636,19 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
     out
 }
 
-/// A head's attention for all `len` queries, eight at a time through the
-/// kernel's blocked products (past the last row, a block repeats it).
+/// A head's attention for all its queries (one per value row), eight at a time
+/// through the kernel's blocked products (past the last row, a block repeats it).
 #[inline(always)]
 fn blocked(
     qkv: &[f32],
     at: &impl Fn(usize, usize) -> usize,
-    len: usize,
+    scale: f32,
     keys_t: &[[[f32; KEY_BLOCK]; HEAD_DIM]],
     values: &[[f32; HEAD_DIM]],
     out: &mut [f32],
 ) {
     const G: usize = kernel::QUERIES;
-    let scale = 1.0 / (HEAD_DIM as f32).sqrt();
+    let len = values.len();
     let width = keys_t.len() * KEY_BLOCK;
     let mut p = vec![0f32; G * width];
     let mut block = [[0f32; KEY_BLOCK]; G];
