@@ -6,7 +6,7 @@ article; then, on the full store, the time to open it (server start to its
 first answer), its peak RSS, and the latencies of the nested claim query, a
 lexical crossCheck and a search filter (sequential requests, p50 and p99).
 
-    scripts/scale-bench.py [--articles 20000] [--shuffle] [--data-dir DIR] [--keep] [--requests 300]
+    scripts/scale-bench.py [--articles 20000] [--shuffle] [--attribution learned|rules] [--data-dir DIR] [--keep] [--requests 300]
 
 The corpus, in this order: the BBC corpus (2,225 articles), the Reuters-21578
 stories (19,043), then generated articles for more. A generated article is
@@ -180,6 +180,8 @@ def main():
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--queries-only", action="store_true", help="only open and query the store in --data-dir")
     ap.add_argument("--shuffle", action="store_true", help="shuffle the corpus (seeded) so every tenth has the same mix of sources and lengths")
+    ap.add_argument("--attribution", choices=("learned", "rules"), default="learned",
+                    help="ingest's attribution: `rules` leaves out the tagger's fixed cost per article, so the growth with the store shows")
     args = ap.parse_args()
     if args.queries_only:
         report_queries(args.data_dir, args.requests)
@@ -194,7 +196,7 @@ def main():
         random.Random(20261204).shuffle(arts)
     tenth = len(arts) // 10
     order = "shuffled" if args.shuffle else "in that order"
-    print(f"{len(arts)} articles ({min(len(arts), 2225)} BBC, Reuters, then generated; {order}); one ingest run per tenth of {tenth}", flush=True)
+    print(f"{len(arts)} articles ({min(len(arts), 2225)} BBC, Reuters, then generated; {order}); one ingest run per tenth of {tenth}; attribution {args.attribution}", flush=True)
     print(f"{'tenth':>5} {'articles':>9} {'articles/s':>10} {'ms/article':>10} {'ms/claim':>8} {'peak RSS MB':>11} {'disk MB':>8} {'KB/article':>10}", flush=True)
     rows = []
     try:
@@ -204,7 +206,7 @@ def main():
             with open(chunk, "w") as f:
                 for a in part:
                     f.write(json.dumps(a) + "\n")
-            out, secs, rss = timed([BIN, "ingest", "--data-dir", data, chunk])
+            out, secs, rss = timed([BIN, "ingest", "--data-dir", data, "--attribution", args.attribution, chunk])
             m = re.search(r"ingested (\d+) new articles \((\d+) claims\).*?(\d+) skipped", out)
             if not m or int(m.group(3)):
                 sys.exit(f"tenth {t + 1}: articles were skipped:\n{out}")
