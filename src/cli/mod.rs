@@ -258,6 +258,21 @@ pub enum Command {
         #[arg(long, default_value = "src/search/crosscheck_semantic_model.tsv")]
         semantic_out: PathBuf,
     },
+    /// Train the dictionary the store compresses its values with, on the values of a store (see README: from the BBC corpus).
+    TrainValueDictionary {
+        /// A store to sample, e.g. one holding the BBC corpus.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Where the dictionary goes. A new dictionary also needs a new value tag (`store/sled/codec.rs`).
+        #[arg(long)]
+        out: PathBuf,
+        /// Values sampled from each tree.
+        #[arg(long, default_value_t = 4000)]
+        per_tree: usize,
+        /// Largest dictionary, in bytes.
+        #[arg(long, default_value_t = 65536)]
+        size: usize,
+    },
     /// Learn the reporting-cue lexicon from a brat-annotated split (text/, attributions/) and print it as TSV.
     TrainCues {
         /// A directory with text/*.txt and attributions/*.ann, e.g. ../shared/eval/polnear/train.
@@ -408,6 +423,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::TrainCues { dir, min_count } => crate::train::cues(&dir, min_count),
+        Command::TrainValueDictionary {
+            data_dir,
+            out,
+            per_tree,
+            size,
+        } => {
+            let store = crate::store::SledStore::open(&data_dir)?;
+            let dict = store.train_value_dictionary(per_tree, size)?;
+            std::fs::write(&out, &dict)?;
+            eprintln!(
+                "wrote a dictionary of {} bytes to {}",
+                dict.len(),
+                out.display()
+            );
+            Ok(())
+        }
         Command::Similarity { explain } => eval::similarity(explain),
         Command::TrainPairs {
             file,

@@ -1,7 +1,10 @@
 //! Whole-store maintenance: checking every invariant (`verify`), and a
 //! lossless JSON Lines dump of every tree (`export`, `import`).
 
-use super::codec::{decode, VERSION};
+use super::codec::{decode, encode_json, json};
+
+/// The export's own format: values as JSON documents, whatever the store's.
+const EXPORT_FORMAT: u8 = 1;
 use super::{io, keys, Counters, SledStore};
 use crate::domain::{
     Article, Claim, ClaimId, Corroboration, FactCheck, FactCheckId, FactCheckMatch, Speaker,
@@ -410,7 +413,7 @@ pub(super) fn export(store: &SledStore, out: &mut dyn std::io::Write) -> Result<
     };
     w(
         out,
-        serde_json::json!({"claimgraph_export": 1, "format": VERSION}),
+        serde_json::json!({"claimgraph_export": 1, "format": EXPORT_FORMAT}),
     )?;
     let mut n = 0;
     for (name, tree) in store.trees().all() {
@@ -419,11 +422,8 @@ pub(super) fn export(store: &SledStore, out: &mut dyn std::io::Write) -> Result<
             let value = if name == keys::META && &k[..] == keys::META_FORMAT {
                 serde_json::json!({"hex": hex(&v)})
             } else {
-                match v.first() {
-                    Some(&VERSION) => match serde_json::from_slice::<serde_json::Value>(&v[1..]) {
-                        Ok(j) => serde_json::json!({"json": j}),
-                        Err(_) => serde_json::json!({"hex": hex(&v)}),
-                    },
+                match json(&v).map(|j| serde_json::from_slice::<serde_json::Value>(&j)) {
+                    Ok(Ok(j)) => serde_json::json!({"json": j}),
                     _ => serde_json::json!({"hex": hex(&v)}),
                 }
             };
@@ -463,7 +463,7 @@ pub(super) fn import(store: &SledStore, input: &mut dyn std::io::BufRead) -> Res
         let bad = |why: &str| StoreError::Corrupt(format!("line {}: {why}", i + 1));
         let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| bad(&e.to_string()))?;
         if i == 0 {
-            if v["claimgraph_export"] != 1 || v["format"] != VERSION {
+            if v["claimgraph_export"] != 1 || v["format"] != EXPORT_FORMAT {
                 return Err(bad("not a claimgraph export of this format"));
             }
             continue;
@@ -476,11 +476,14 @@ pub(super) fn import(store: &SledStore, input: &mut dyn std::io::BufRead) -> Res
             .as_str()
             .and_then(unhex)
             .ok_or_else(|| bad("bad key"))?;
+        if *name == keys::META && key == keys::META_FORMAT {
+            // The store's format is this build's, whatever wrote the export.
+            n += 1;
+            continue;
+        }
         let value = match (&v["value"]["json"], v["value"]["hex"].as_str()) {
             (j, _) if !j.is_null() => {
-                let mut b = vec![VERSION];
-                serde_json::to_writer(&mut b, j).map_err(|e| bad(&e.to_string()))?;
-                b
+                encode_json(&serde_json::to_vec(j).map_err(|e| bad(&e.to_string()))?)
             }
             (_, Some(h)) => unhex(h).ok_or_else(|| bad("bad hex value"))?,
             _ => return Err(bad("no value")),
@@ -503,4 +506,25 @@ pub(super) fn import(store: &SledStore, input: &mut dyn std::io::BufRead) -> Res
     super::changes::migrate_legacy_postings(store)?;
     store.flush()?;
     Ok(n)
+}
+
+/// Up to `per_tree` values' JSON from each tree of documents, spread evenly
+/// over its keys: samples to train the values' dictionary on.
+pub(super) fn value_samples(store: &SledStore, per_tree: usize) -> Result<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    for (name, tree) in store.trees().all() {
+        if name == keys::META || name == keys::FACT_CHECK_VECTORS {
+            continue;
+        }
+        let step = (tree.len() / per_tree.max(1)).max(1);
+        for kv in tree.iter().step_by(step).take(per_tree) {
+            let (_, v) = kv.map_err(io)?;
+            if let Ok(j) = json(&v) {
+                if !j.is_empty() {
+                    out.push(j.into_owned());
+                }
+            }
+        }
+    }
+    Ok(out)
 }

@@ -152,24 +152,29 @@ fn committed<T>(
     })
 }
 
-/// zstd level for new stores: the fastest. The BBC store is 31 MB with it
-/// and 73 MB without; higher levels cost ingest time for a few percent more.
+/// zstd level of the stores that sled compresses page by page.
 const COMPRESSION_LEVEL: i32 = 1;
 
-/// Whether the store in `dir` compresses its pages: new stores do; one
-/// written before keeps what it was written with (sled refuses a change),
-/// as its `conf` file records.
+/// Whether the store in `dir` has sled compress its pages: stores written
+/// before values were compressed one by one (`codec`) do, and keep it (sled
+/// refuses a change), as their `conf` file records; new stores do not.
 fn compressed(dir: &Path) -> bool {
     // Text lines, then a binary checksum.
     match std::fs::read(dir.join("conf")) {
         Ok(conf) => String::from_utf8_lossy(&conf)
             .lines()
             .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["use_compression:", "true"]),
-        Err(_) => true,
+        Err(_) => false,
     }
 }
 
 impl SledStore {
+    /// Train a dictionary for compressing values (at most `size` bytes) on
+    /// up to `per_tree` values of each tree of this store.
+    pub fn train_value_dictionary(&self, per_tree: usize, size: usize) -> Result<Vec<u8>> {
+        codec::train_dictionary(&maintenance::value_samples(self, per_tree)?, size)
+    }
+
     /// Open (or create) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
         let db = ::sled::Config::new()
@@ -220,18 +225,20 @@ impl SledStore {
             dir: None,
         };
         match store.meta.get(keys::META_FORMAT).map_err(io)? {
-            None => {
-                store
-                    .meta
-                    .insert(keys::META_FORMAT, &[codec::VERSION])
-                    .map_err(io)?;
-            }
-            Some(v) if v.as_ref() == [codec::VERSION] => {}
-            Some(v) => {
+            Some(v) if v.as_ref() == [codec::FORMAT] => {}
+            Some(v) if !v.first().is_some_and(|f| codec::READS.contains(f)) => {
                 return Err(StoreError::Version {
                     found: v.first().copied().unwrap_or(0),
-                    expected: codec::VERSION,
+                    expected: codec::FORMAT,
                 })
+            }
+            // New, or an older format this build reads and will now write
+            // compressed values into.
+            _ => {
+                store
+                    .meta
+                    .insert(keys::META_FORMAT, &[codec::FORMAT])
+                    .map_err(io)?;
             }
         }
         changes::migrate_legacy_postings(&store)?;
@@ -351,11 +358,10 @@ fn write_speaker(
     Ok(())
 }
 
-/// A search for plain words ruled out on a claim's stored bytes, before
-/// decoding it: JSON writes ASCII letters, digits and spaces as they are,
-/// so a value whose bytes, lower-cased, lack the words has a text that
-/// lacks them too. A listing filtered by search then decodes only the
-/// claims that may match.
+/// A search for plain words ruled out on a claim's JSON before parsing it:
+/// JSON writes ASCII letters, digits and spaces as they are, so JSON whose
+/// bytes, lower-cased, lack the words has a text that lacks them too. A
+/// listing filtered by search then parses only the claims that may match.
 struct RawSearch {
     /// The words, lower-cased.
     needle: Vec<u8>,
@@ -470,10 +476,12 @@ impl Store for SledStore {
                     break;
                 }
             }
-            if raw.as_ref().is_some_and(|r| !r.may_contain(&v)) {
+            // Decompressing is a few microseconds; parsing JSON is the cost saved.
+            let json = codec::json(&v)?;
+            if raw.as_ref().is_some_and(|r| !r.may_contain(&json)) {
                 continue;
             }
-            let c: Claim = decode(&v)?;
+            let c: Claim = codec::from_json(&json)?;
             if filter.matches(&c) {
                 out.push(c);
                 if out.len() >= limit {
@@ -861,24 +869,62 @@ mod tests {
     crate::store::conformance::conformance_suite!(Sled);
 
     #[test]
-    fn a_store_written_without_compression_opens_as_it_was_written() {
+    fn a_store_sled_compressed_by_an_older_build_opens_and_takes_new_values() {
+        use super::keys;
+        use crate::store::conformance::{first_article, second_article};
         let dir = tempfile::tempdir().unwrap();
         {
+            // What builds before per-value compression wrote: format 1,
+            // pages compressed by sled.
             let db = ::sled::Config::new()
                 .path(dir.path())
-                .use_compression(false)
+                .use_compression(true)
                 .open()
                 .unwrap();
-            db.insert(b"k", b"v").unwrap();
+            db.open_tree(keys::META)
+                .unwrap()
+                .insert(keys::META_FORMAT, &[1])
+                .unwrap();
             db.flush().unwrap();
         }
-        assert!(!super::compressed(dir.path()));
-        assert!(SledStore::open(dir.path()).is_ok());
-        // A new store compresses, and reopens.
+        assert!(super::compressed(dir.path()));
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            s.commit_article(&first_article()).unwrap();
+            s.commit_article(&second_article()).unwrap();
+            // Marked as holding compressed values, so older builds refuse it.
+            assert_eq!(
+                s.meta.get(keys::META_FORMAT).unwrap().unwrap().as_ref(),
+                [super::codec::FORMAT]
+            );
+        }
+        let s = SledStore::open(dir.path()).unwrap();
+        assert!(s.verify().unwrap().is_ok());
+        assert!(s
+            .articles
+            .iter()
+            .values()
+            .any(|v| v.unwrap()[0] == super::codec::ZSTD));
+        // A new store leaves pages to the values' own compression.
         let new = tempfile::tempdir().unwrap();
         drop(SledStore::open(new.path()).unwrap());
-        assert!(super::compressed(new.path()));
+        assert!(!super::compressed(new.path()));
         assert!(SledStore::open(new.path()).is_ok());
+    }
+
+    #[test]
+    fn a_store_of_a_format_this_build_does_not_know_is_refused() {
+        use super::keys;
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            s.meta.insert(keys::META_FORMAT, &[9]).unwrap();
+            s.db.flush().unwrap();
+        }
+        assert!(matches!(
+            SledStore::open(dir.path()),
+            Err(crate::store::StoreError::Version { found: 9, .. })
+        ));
     }
 
     #[test]
