@@ -25,6 +25,11 @@ const POSTINGS_PER_TERM: usize = 200;
 const CANDIDATES: usize = 20;
 /// Articles whose word 4-gram overlap reaches this are copies of one text.
 const COPY_OVERLAP: f32 = 0.6;
+/// Links a new claim gets to stored copies of its own text (republished
+/// wire copy, a quote repeated): the oldest found. A text republished n times
+/// would otherwise be n(n-1)/2 links, most of a large store, and each would
+/// cost a read of its article; the copies stay reachable through these.
+const COPY_LINKS: usize = 2;
 /// Claims shorter than this many terms are too thin to corroborate.
 const MIN_TERMS: usize = 3;
 /// What two linked claims share must name something (a name, a figure) or
@@ -335,10 +340,13 @@ pub fn prepare(
             let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
             let known = stored_features(store, search, &ids)?;
             let mut judged = Judged::default();
+            let mut copies = 0;
             for id in ids {
                 if let Some(g) = known.get(&id) {
                     let (cmp, copy) = judged.judge(&f, g);
-                    if cmp.stance.is_some() {
+                    // The sources `finish` will likely want, read now, outside the lock.
+                    if cmp.stance.is_some() && (!copy || copies < COPY_LINKS) {
+                        copies += usize::from(copy);
                         source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
                     }
                     pc.compared.insert(id, (cmp, copy));
@@ -413,6 +421,7 @@ pub fn finish(
             .collect();
         let known = stored_features(store, search, &fresh)?;
         let mut judged = Judged::default();
+        let mut copies = 0;
         for (other, _) in ranked {
             let (cmp, copied_claim) = match pc.compared.remove(&other) {
                 Some(c) => c,
@@ -424,6 +433,13 @@ pub fn finish(
             let Some(stance) = cmp.stance else {
                 continue;
             };
+            // Ranked oldest first among equals, so these are the oldest copies.
+            if copied_claim {
+                if copies == COPY_LINKS {
+                    continue;
+                }
+                copies += 1;
+            }
             let (same_publisher, copy) = source_of(
                 store,
                 &mut p.sources,

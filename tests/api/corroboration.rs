@@ -103,6 +103,51 @@ async fn copies_and_same_publisher_links_are_not_independent_and_not_counted() {
 }
 
 #[actix_web::test]
+async fn a_text_republished_many_times_links_each_copy_to_the_oldest_two_not_to_every_other() {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    let body =
+        "The finance minister said the budget deficit would fall to 3 percent of output next year.";
+    let papers = ["Wire", "Daily", "Herald", "Courier", "Post"];
+    for (i, p) in papers.iter().enumerate() {
+        app.ingest(json!({"title": format!("Deficit, edition {i}"), "body": format!("{body}\n\nEdition {i} went to print at {} o'clock.", i + 1), "publisher": p})).await;
+    }
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let copies: Vec<&Value> = all
+        .iter()
+        .filter(|n| n["text"].as_str().unwrap().contains("deficit"))
+        .collect();
+    assert_eq!(copies.len(), papers.len());
+    let linked_to = |n: &Value| -> Vec<String> {
+        n["corroborations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["claim"]["article"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Every copy reaches the original; the newest links to the two oldest
+    // (both ways), not to all four before it.
+    let newest = copies
+        .iter()
+        .find(|n| n["article"]["id"] == "art_5")
+        .unwrap();
+    let mut to = linked_to(newest);
+    to.sort();
+    assert_eq!(to, ["art_1", "art_2"], "{newest}");
+    let original = copies
+        .iter()
+        .find(|n| n["article"]["id"] == "art_1")
+        .unwrap();
+    assert_eq!(linked_to(original).len(), papers.len() - 1, "{original}");
+    for c in &copies {
+        assert_eq!(
+            c["corroborationCount"], 0,
+            "copies are not independent: {c}"
+        );
+    }
+}
+
+#[actix_web::test]
 async fn corroborations_filter_by_score_and_stance() {
     let app = spawn_app().await;
     let all = nodes(&app.data(CLAIMS, json!({})).await);
