@@ -476,7 +476,7 @@ impl Store for SledStore {
                     break;
                 }
             }
-            // Decompressing is a few microseconds; parsing JSON is the cost saved.
+            // Compressed values are unpacked to check; parsing is what it saves.
             let json = codec::json(&v)?;
             if raw.as_ref().is_some_and(|r| !r.may_contain(&json)) {
                 continue;
