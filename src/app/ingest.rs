@@ -172,7 +172,8 @@ impl App {
         if let Some(p) = &new.publisher {
             attribute_assertions_to(&mut ex, p);
         }
-        let links = linking::prepare(store, &self.search, &new, &ex)?;
+        let vectors = linking::embed_claims(&ex);
+        let links = linking::prepare(store, &self.search, &new, &ex, vectors)?;
         Ok(Prepared::Ready(Box::new(Ready {
             new,
             hash,
@@ -231,6 +232,7 @@ impl App {
             terms: links.terms,
             links: links.edges,
             fact_check_matches: links.fact_checks,
+            vectors: links.vectors,
         };
         let features = links.features;
         let done = match store.commit_article(&write)? {
@@ -246,13 +248,14 @@ impl App {
                     terms,
                     links,
                     fact_check_matches,
+                    vectors,
                     ..
                 } = write;
                 let (texts, claims): (Vec<_>, Vec<_>) = claims
                     .into_iter()
                     .map(|c| ((c.id, c.text), (c.id, c.speakers)))
                     .unzip();
-                self.committed(seq, Unit::Article { id, terms }, texts)?;
+                self.committed(seq, Unit::Article { id, terms, vectors }, texts)?;
                 self.search.remember_features(id, features);
                 Ingested {
                     claims,

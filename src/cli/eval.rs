@@ -12,7 +12,8 @@ use crate::app::App;
 pub fn similarity(explain: bool) -> anyhow::Result<()> {
     use crate::corroborate::embed::{cosine, Encoder};
     use crate::corroborate::features;
-    use crate::corroborate::score::{compare_meaning, stance_label};
+    use crate::corroborate::score::{compare_judged, compare_meaning, stance_label, worth_judging};
+    use crate::encoder::PairJudge;
     use std::io::{BufRead, Write};
     const BLOCK: usize = 256;
     let stdin = std::io::stdin();
@@ -33,8 +34,28 @@ pub fn similarity(explain: bool) -> anyhow::Result<()> {
             .collect();
         let texts: Vec<&str> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
         let vectors = Encoder::get().embed_batch(&texts);
-        for ((a, b), v) in pairs.iter().zip(vectors.chunks_exact(2)) {
-            let c = compare_meaning(&features(a, &[]), &features(b, &[]), cosine(&v[0], &v[1]));
+        // As linking does: the judge reads the pairs worth its pass, in one batch.
+        let compared: Vec<_> = pairs
+            .iter()
+            .zip(vectors.chunks_exact(2))
+            .map(|((a, b), v)| {
+                let (fa, fb) = (features(a, &[]), features(b, &[]));
+                let c = cosine(&v[0], &v[1]);
+                let judged = worth_judging(&fa, &fb, c);
+                (fa, fb, c, judged)
+            })
+            .collect();
+        let read: Vec<(&str, &str)> = compared
+            .iter()
+            .filter(|x| x.3)
+            .map(|(fa, fb, ..)| (fa.text.as_str(), fb.text.as_str()))
+            .collect();
+        let mut judged = PairJudge::get().probabilities(&read).into_iter();
+        for (fa, fb, cos, worth) in &compared {
+            let c = match worth.then(|| judged.next()).flatten() {
+                Some(p) => compare_judged(fa, fb, *cos, p),
+                None => compare_meaning(fa, fb, *cos),
+            };
             if explain {
                 writeln!(
                     out,

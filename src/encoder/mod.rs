@@ -11,11 +11,13 @@
 
 pub mod kernel;
 mod model;
+mod pair;
 pub mod reference;
 mod tagger;
 pub mod tokenize;
 mod weights;
 
+pub use pair::PairJudge;
 pub use tagger::{Tagger, TAGS};
 pub use tokenize::{Token, Vocab, MAX_TOKENS};
 pub use weights::ModelError;

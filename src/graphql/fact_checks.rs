@@ -208,8 +208,9 @@ pub struct CrossCheckMatch {
     /// claims: comparable across matches and queries.
     pub similarity: f64,
     /// How close the two texts are in meaning, in [-1, 1]: the cosine of their
-    /// sentence embeddings (all-MiniLM-L6-v2). Set for fact-checks, which are
-    /// embedded when stored; null for claims, which are matched by their words.
+    /// sentence embeddings (all-MiniLM-L6-v2). Set for fact-checks and claims,
+    /// which are embedded when stored; null for one stored without an embedding
+    /// (a claim ingested before claims were embedded).
     pub semantic_similarity: Option<f64>,
     /// Whether it says the same as the text or the opposite; null when it is
     /// related without stating the same proposition.

@@ -568,12 +568,43 @@ pub fn cross_check_until(
             search.with_postings(t, POSTINGS_PER_TERM, f)
         })?;
         let best = bm.first().map_or(0.0, |r| r.1);
+        let mut bm = bm;
+        // As for fact-checks: the claims nearest in meaning that BM25 did
+        // not rank, then every candidate's cosine, ranked by the same
+        // rerankers.
+        if search.claim_vector_count() > 0 {
+            let lexical: std::collections::HashSet<ClaimId> = bm.iter().map(|r| r.0).collect();
+            for (id, cosine) in search.nearest_claims(q.vector(), DENSE_CANDIDATES, None) {
+                if cosine >= DENSE_MIN_COSINE && !lexical.contains(&id) {
+                    bm.push((id, 0.0));
+                }
+            }
+        }
         let ids: Vec<ClaimId> = bm.iter().map(|r| r.0).collect();
+        let cosines = if search.claim_vector_count() > 0 {
+            search.claim_similarities(q.vector(), &ids)
+        } else {
+            vec![None; ids.len()]
+        };
+        let all: Vec<f32> = cosines.iter().flatten().copied().collect();
+        let best_cosine = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
         let known = super::linking::stored_features(store, search, &ids)?;
-        for (pos, (id, b)) in bm.iter().enumerate() {
+        for (pos, ((id, b), cos)) in bm.iter().zip(cosines).enumerate() {
             let Some(f) = known.get(id) else { continue };
             let x = rerank_features(&q, &idfs, *b, best, pos, f, None);
-            ranked.push((Target::Claim(*id), rank(&x), f.clone(), None));
+            let score = match (cos, semantic_reranker()) {
+                (Some(c), Some(m)) => {
+                    let mut s = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
+                    s[..RERANK_FEATURES].copy_from_slice(&x);
+                    s[COSINE] = c;
+                    s[COSINE_BEHIND_BEST] = c - best_cosine;
+                    s[COSINE_PLACE] = 1.0 / (1.0 + all.iter().filter(|d| **d > c).count() as f32);
+                    s[LEXICAL_PROBABILITY] = rank(&x);
+                    m.probability(&s)
+                }
+                _ => rank(&x),
+            };
+            ranked.push((Target::Claim(*id), score, f.clone(), cos));
         }
     }
     if late() {
@@ -585,7 +616,14 @@ pub fn cross_check_until(
         ranked
             .into_iter()
             .map(|(target, score, f, semantic_similarity)| {
-                let cmp = compare(&q.features, &f);
+                // A stored claim is judged as linking judges it: with the
+                // cosine when both are embedded.
+                let cmp = match (target, semantic_similarity) {
+                    (Target::Claim(_), Some(c)) => {
+                        crate::corroborate::score::compare_meaning(&q.features, &f, c)
+                    }
+                    _ => compare(&q.features, &f),
+                };
                 Hit {
                     target,
                     score,

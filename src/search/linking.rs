@@ -34,8 +34,17 @@ const COPY_LINKS: usize = 2;
 const MIN_TERMS: usize = 3;
 /// What two linked claims share must name something (a name, a figure) or
 /// weigh this much (about two uncommon words): less is a shared topic.
+/// Unless their meaning is close (`MEANING_FLOOR`): a paraphrase shares
+/// little but what it says.
 const SPECIFIC_WEIGHT: f32 = 8.0;
-
+/// Claims nearest by meaning added to the candidates of each claim.
+const SEMANTIC_CANDIDATES: usize = 8;
+/// Groups of the claims' vector index read per claim: a fixed breadth, so
+/// the cost per claim stays flat as the store grows.
+const SEMANTIC_PROBES: usize = 16;
+/// A claim found by meaning is a candidate from this cosine on: below it,
+/// the words must carry the link, and the postings find those.
+const SEMANTIC_MIN: f32 = 0.6;
 /// The text a claim is matched on: its cue ("rejected") and its content.
 pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> Features {
     let t = match cue {
@@ -85,21 +94,58 @@ pub fn stored_features(
 }
 
 /// Judgements of one claim against stored ones, once per stored text:
-/// copies of a text share one `Arc<Features>`, so its address names the text.
+/// copies of a text share one `Arc<Features>`, so its address names the
+/// text (and the same text has the same embedding).
 #[derive(Default)]
-struct Judged(HashMap<usize, (crate::corroborate::score::Comparison, bool)>);
+struct Judged(HashMap<(usize, Option<u32>), (crate::corroborate::score::Comparison, bool)>);
 
 impl Judged {
     fn judge(
         &mut self,
         f: &Features,
         g: &Arc<Features>,
+        cosine: Option<f32>,
+        paraphrase: Option<f32>,
     ) -> (crate::corroborate::score::Comparison, bool) {
         self.0
-            .entry(Arc::as_ptr(g) as usize)
-            .or_insert_with(|| judge(f, g))
+            .entry((Arc::as_ptr(g) as usize, cosine.map(f32::to_bits)))
+            .or_insert_with(|| judge(f, g, cosine, paraphrase))
             .clone()
     }
+}
+
+/// The paraphrase judge's probability for each candidate worth its pass
+/// (`score::worth_judging`), in one batch; copies of a text are read once.
+fn paraphrases(
+    f: &Features,
+    candidates: &[(ClaimId, Option<f32>)],
+    known: &HashMap<ClaimId, Arc<Features>>,
+) -> HashMap<ClaimId, f32> {
+    let mut texts: Vec<(usize, &str)> = Vec::new();
+    let mut of: Vec<(ClaimId, usize)> = Vec::new();
+    for (id, cosine) in candidates {
+        let (Some(g), Some(c)) = (known.get(id), *cosine) else {
+            continue;
+        };
+        if !crate::corroborate::score::worth_judging(f, g, c) {
+            continue;
+        }
+        let key = Arc::as_ptr(g) as usize;
+        let at = match texts.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                texts.push((key, g.text.as_str()));
+                texts.len() - 1
+            }
+        };
+        of.push((*id, at));
+    }
+    if texts.is_empty() {
+        return HashMap::new();
+    }
+    let pairs: Vec<(&str, &str)> = texts.iter().map(|(_, t)| (f.text.as_str(), *t)).collect();
+    let p = crate::encoder::PairJudge::get().probabilities(&pairs);
+    of.into_iter().map(|(id, at)| (id, p[at])).collect()
 }
 
 /// The text's runs of four words (lower-cased), as sorted distinct hashes:
@@ -201,6 +247,10 @@ struct PreparedClaim {
     /// Comparisons with the best of those candidates, done outside the lock.
     /// Each candidate's comparison, and whether its text nearly repeats this one's.
     compared: HashMap<ClaimId, (crate::corroborate::score::Comparison, bool)>,
+    /// Its embedding (empty: none), and the claims nearest it by meaning
+    /// among those indexed when it was prepared.
+    vector: Vec<f32>,
+    semantic: Vec<(ClaimId, f32)>,
 }
 
 /// A new article's linking work done against the store as it was (every
@@ -209,6 +259,8 @@ struct PreparedClaim {
 /// the same as if all of it had been done under the lock.
 pub struct Prepared {
     snapshot: Option<ArticleId>,
+    /// Claims' embeddings indexed when it was prepared: those after are `finish`'s.
+    vectors_seen: usize,
     claims: Vec<PreparedClaim>,
     shingles: Vec<u64>,
     publisher: Option<String>,
@@ -238,15 +290,27 @@ fn rank_candidates(lists: &[(String, Vec<ClaimId>)]) -> Vec<(ClaimId, u32)> {
     top_shared(lists.iter().map(|(_, l)| l.as_slice()))
 }
 
-/// Compare a new claim with a stored one as the store links them: a link
-/// needs what they share to be specific; and whether the two texts are
-/// one text repeated.
-fn judge(f: &Features, g: &Features) -> (crate::corroborate::score::Comparison, bool) {
-    use crate::corroborate::score::{near_copy, specific, Comparison};
+/// Compare a new claim with a stored one as the store links them, with the
+/// cosine of their embeddings when both have one: a link needs what they
+/// share to be specific, or their meaning to be close; and whether the two
+/// texts are one text repeated.
+fn judge(
+    f: &Features,
+    g: &Features,
+    cosine: Option<f32>,
+    paraphrase: Option<f32>,
+) -> (crate::corroborate::score::Comparison, bool) {
+    use crate::corroborate::score::{
+        compare_judged, compare_meaning, near_copy, specific, Comparison, MEANING_FLOOR,
+    };
     // Nothing specific in common is no link whatever the comparison says,
     // and this test is a fraction of its cost: most candidates of a large
-    // store share only a topic, so they are ruled out before it.
-    if !specific(f, g, SPECIFIC_WEIGHT) {
+    // store share only a topic, so they are ruled out before it. A pair
+    // the judge read, or close in meaning, is judged on what it says.
+    if paraphrase.is_none()
+        && !cosine.is_some_and(|c| c >= MEANING_FLOOR)
+        && !specific(f, g, SPECIFIC_WEIGHT)
+    {
         let none = Comparison {
             score: 0.0,
             stance: None,
@@ -254,9 +318,44 @@ fn judge(f: &Features, g: &Features) -> (crate::corroborate::score::Comparison, 
         };
         return (none, false);
     }
-    let cmp = compare(f, g);
+    let cmp = match (cosine, paraphrase) {
+        (Some(c), Some(p)) => compare_judged(f, g, c, p),
+        (Some(c), None) => compare_meaning(f, g, c),
+        (None, _) => compare(f, g),
+    };
     let copy = cmp.stance.is_some() && near_copy(&f.text, &g.text);
     (cmp, copy)
+}
+
+/// Candidates by words (ranked) and by meaning (`semantic`, the nearest
+/// first), one list, each with its cosine to `vector` when both are embedded.
+fn with_cosines(
+    search: &Search,
+    vector: &[f32],
+    ranked: Vec<ClaimId>,
+    semantic: Vec<(ClaimId, f32)>,
+) -> Vec<(ClaimId, Option<f32>)> {
+    let mut out: Vec<(ClaimId, Option<f32>)> = if vector.is_empty() {
+        ranked.into_iter().map(|id| (id, None)).collect()
+    } else {
+        let cos = search.claim_similarities(vector, &ranked);
+        ranked.into_iter().zip(cos).collect()
+    };
+    for (id, c) in semantic {
+        if !out.iter().any(|(o, _)| *o == id) {
+            out.push((id, Some(c)));
+        }
+    }
+    out
+}
+
+/// Claims' embeddings, from what they say: one batch per article, on every core.
+pub fn embed_claims(ex: &Extraction) -> Vec<Vec<f32>> {
+    if ex.claims.is_empty() {
+        return Vec::new();
+    }
+    let texts: Vec<&str> = ex.claims.iter().map(|c| c.text.as_str()).collect();
+    crate::corroborate::embed::Encoder::get().embed_batch(&texts)
 }
 
 fn source_of(
@@ -291,6 +390,8 @@ pub struct Links {
     /// The new claims' match features (by ordinal), for the cache once
     /// committed: the claims just stored are the likeliest candidates next.
     pub features: Vec<(u32, u64, Arc<Features>)>,
+    /// The new claims' embeddings, by ordinal.
+    pub vectors: Vec<(u32, Vec<f32>)>,
 }
 
 /// The linking work that needs no lock: features, candidates among the
@@ -300,11 +401,17 @@ pub fn prepare(
     search: &Search,
     new: &NewArticle,
     ex: &Extraction,
+    vectors: Vec<Vec<f32>>,
 ) -> Result<Prepared> {
+    // The vectors' count first: a vector indexed after it is looked at
+    // again by `finish`, never missed.
+    let vectors_seen = search.claim_vector_count();
     let snapshot = search.last_article();
+    let mut vectors = vectors.into_iter();
     let body: Vec<char> = new.body.chars().collect();
     let mut p = Prepared {
         snapshot,
+        vectors_seen,
         claims: Vec::with_capacity(ex.claims.len()),
         shingles: shingles(&new.body),
         publisher: new.publisher.clone(),
@@ -325,6 +432,8 @@ pub fn prepare(
             lists: Vec::new(),
             compared: HashMap::new(),
             features: Features::default(),
+            vector: vectors.next().unwrap_or_default(),
+            semantic: Vec::new(),
         };
         if f.terms.len() >= MIN_TERMS {
             for t in query_terms(&f) {
@@ -337,13 +446,27 @@ pub fn prepare(
                 pc.lists.push((t.to_string(), list));
             }
             let ranked = rank_candidates(&pc.lists);
-            let ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
+            if !pc.vector.is_empty() {
+                pc.semantic = search
+                    .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_PROBES))
+                    .into_iter()
+                    .filter(|(_, c)| *c >= SEMANTIC_MIN)
+                    .collect();
+            }
+            let candidates = with_cosines(
+                search,
+                &pc.vector,
+                ranked.iter().map(|r| r.0).collect(),
+                pc.semantic.clone(),
+            );
+            let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
             let known = stored_features(store, search, &ids)?;
+            let read = paraphrases(&f, &candidates, &known);
             let mut judged = Judged::default();
             let mut copies = 0;
-            for id in ids {
+            for (id, cosine) in candidates {
                 if let Some(g) = known.get(&id) {
-                    let (cmp, copy) = judged.judge(&f, g);
+                    let (cmp, copy) = judged.judge(&f, g, cosine, read.get(&id).copied());
                     // The sources `finish` will likely want, read now, outside the lock.
                     if cmp.stance.is_some() && (!copy || copies < COPY_LINKS) {
                         copies += usize::from(copy);
@@ -380,6 +503,9 @@ pub fn finish(
                 terms: std::mem::take(&mut pc.postings),
             });
         }
+        if !pc.vector.is_empty() {
+            plan.vectors.push((ordinal, pc.vector.clone()));
+        }
         if pc.lists.is_empty() {
             if indexed {
                 plan.features
@@ -414,19 +540,46 @@ pub fn finish(
             plan.fact_checks.extend(as_match(from, fc.id, f, &g));
         }
         let ranked = rank_candidates(&pc.lists);
-        let fresh: Vec<ClaimId> = ranked
+        // By meaning: what was nearest when prepared, and the nearest of
+        // what was indexed since.
+        let mut semantic = std::mem::take(&mut pc.semantic);
+        if !pc.vector.is_empty() {
+            semantic.extend(
+                search
+                    .nearest_claims_from(&pc.vector, p.vectors_seen, SEMANTIC_CANDIDATES)
+                    .into_iter()
+                    .filter(|(id, c)| *c >= SEMANTIC_MIN && id.article != article),
+            );
+            semantic.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // One found both times sorts next to itself.
+            semantic.dedup_by(|a, b| a.0 == b.0);
+            semantic.truncate(SEMANTIC_CANDIDATES);
+        }
+        let candidates = with_cosines(
+            search,
+            &pc.vector,
+            ranked.iter().map(|r| r.0).collect(),
+            semantic,
+        );
+        let fresh: Vec<ClaimId> = candidates
             .iter()
-            .map(|r| r.0)
+            .map(|c| c.0)
             .filter(|id| !pc.compared.contains_key(id))
             .collect();
         let known = stored_features(store, search, &fresh)?;
+        let unread: Vec<(ClaimId, Option<f32>)> = candidates
+            .iter()
+            .filter(|c| !pc.compared.contains_key(&c.0))
+            .copied()
+            .collect();
+        let read = paraphrases(f, &unread, &known);
         let mut judged = Judged::default();
         let mut copies = 0;
-        for (other, _) in ranked {
+        for (other, cosine) in candidates {
             let (cmp, copied_claim) = match pc.compared.remove(&other) {
                 Some(c) => c,
                 None => match known.get(&other) {
-                    Some(g) => judged.judge(f, g),
+                    Some(g) => judged.judge(f, g, cosine, read.get(&other).copied()),
                     None => continue,
                 },
             };

@@ -29,6 +29,13 @@ use std::sync::{Arc, Mutex};
 use vectors::VecIndex;
 use words::WordIndex;
 
+/// Vectors read from changes, to add to the indexes together.
+#[derive(Default)]
+struct Vectors {
+    fact_checks: Vec<(u64, Vec<f32>)>,
+    claims: Vec<(u64, Vec<f32>)>,
+}
+
 /// What a cached derived value was derived from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Derived {
@@ -58,6 +65,8 @@ pub struct Search {
     /// The words of claims' texts, for the search filter.
     words: WordIndex,
     vectors: VecIndex,
+    /// Claims' embeddings, under `claim_key`.
+    claim_vectors: VecIndex,
     features: DerivedCache<Derived, Arc<Features>>,
     /// The last change applied.
     applied: AtomicU64,
@@ -76,6 +85,21 @@ fn fingerprint_at(store: &dyn Store, seq: u64) -> Result<Option<u32>> {
         .map(snapshot::fingerprint))
 }
 
+/// A claim's id as one number, how the vector index keys it: 44 bits of
+/// article, 20 of ordinal (an article of a million characters has fewer
+/// claims than that).
+fn claim_key(id: ClaimId) -> Option<u64> {
+    (id.article.0 < 1 << 44 && id.ordinal < 1 << 20)
+        .then(|| id.article.0 << 20 | u64::from(id.ordinal))
+}
+
+fn claim_of_key(key: u64) -> ClaimId {
+    ClaimId {
+        article: ArticleId(key >> 20),
+        ordinal: (key & ((1 << 20) - 1)) as u32,
+    }
+}
+
 /// The key of an article's first claim: where its claims start in a list.
 fn first_claim(article: ArticleId) -> ClaimId {
     ClaimId {
@@ -87,17 +111,18 @@ fn first_claim(article: ArticleId) -> ClaimId {
 impl Search {
     /// Build the indexes from everything the store holds.
     pub fn open(store: &dyn Store) -> Result<Search> {
-        let s = Search::empty(VecIndex::default());
+        let s = Search::empty(VecIndex::default(), VecIndex::default());
         s.catch_up(store)?;
         Ok(s)
     }
 
-    fn empty(vectors: VecIndex) -> Search {
+    fn empty(vectors: VecIndex, claim_vectors: VecIndex) -> Search {
         Search {
             claims: MemIndex::default(),
             fact_checks: MemIndex::default(),
             words: WordIndex::default(),
             vectors,
+            claim_vectors,
             features: DerivedCache::new(FEATURE_CACHE),
             applied: AtomicU64::new(0),
             saved: AtomicU64::new(0),
@@ -111,13 +136,13 @@ impl Search {
     pub fn open_saved(store: &dyn Store, path: &Path) -> Result<Search> {
         let s = match Self::load(store, path) {
             Ok(Some(s)) => s,
-            Ok(None) => Search::empty(VecIndex::default()),
+            Ok(None) => Search::empty(VecIndex::default(), VecIndex::default()),
             Err(e) => {
                 tracing::warn!(
                     "{}: {e}; rebuilding the indexes from the change log",
                     path.display()
                 );
-                Search::empty(VecIndex::default())
+                Search::empty(VecIndex::default(), VecIndex::default())
             }
         };
         s.catch_up(store)?;
@@ -137,7 +162,7 @@ impl Search {
                 "it holds a change this store does not have",
             ));
         }
-        let mut s = Search::empty(loaded.vectors);
+        let mut s = Search::empty(loaded.vectors, loaded.claim_vectors);
         s.claims = loaded.claims;
         s.fact_checks = loaded.fact_checks;
         s.words = loaded.words;
@@ -169,6 +194,7 @@ impl Search {
                 &self.fact_checks,
                 &self.words,
                 &self.vectors,
+                &self.claim_vectors,
             );
             (seq, bytes)
         };
@@ -208,16 +234,16 @@ impl Search {
         if seq != self.applied() + 1 {
             return self.read_feed(store);
         }
-        let mut vectors = Vec::new();
+        let mut vectors = Vectors::default();
         self.apply(store, vec![change], Some(texts), &mut vectors)?;
-        self.vectors.extend(vectors);
+        self.add_vectors(vectors);
         self.applied.store(seq, Ordering::SeqCst);
         Ok(seq)
     }
 
     /// Under the follow lock: everything after the last change applied.
     fn read_feed(&self, store: &dyn Store) -> Result<u64> {
-        let mut vectors = Vec::new();
+        let mut vectors = Vectors::default();
         loop {
             let changes = store.changes_since(self.applied(), FEED_BATCH)?;
             let Some(last) = changes.last().map(|c| c.seq) else {
@@ -228,8 +254,17 @@ impl Search {
         }
         // Vectors go in together: the index re-clusters each time it doubles,
         // and a store opened whole should cluster once.
-        self.vectors.extend(vectors);
+        self.add_vectors(vectors);
         Ok(self.applied())
+    }
+
+    fn add_vectors(&self, v: Vectors) {
+        if !v.fact_checks.is_empty() {
+            self.vectors.extend(v.fact_checks);
+        }
+        if !v.claims.is_empty() {
+            self.claim_vectors.extend(v.claims);
+        }
     }
 
     /// Applies changes; `known` holds their claims' texts when the caller
@@ -240,7 +275,7 @@ impl Search {
         store: &dyn Store,
         changes: Vec<Change>,
         known: Option<Vec<(ClaimId, String)>>,
-        vectors: &mut Vec<(u64, Vec<f32>)>,
+        vectors: &mut Vectors,
     ) -> Result<()> {
         let mut claim_postings = Vec::new();
         let read = known.is_none();
@@ -249,8 +284,27 @@ impl Search {
         let mut fc_postings = Vec::new();
         for change in changes {
             match change.unit {
-                Unit::Article { id, terms } => {
+                Unit::Article {
+                    id,
+                    terms,
+                    vectors: v,
+                } => {
                     last_article = Some(id.0);
+                    for (ordinal, v) in v {
+                        let key = claim_key(ClaimId {
+                            article: id,
+                            ordinal,
+                        });
+                        match key {
+                            Some(k) if v.len() == crate::corroborate::embed::DIM => {
+                                vectors.claims.push((k, v))
+                            }
+                            _ => tracing::warn!(
+                                "{id}: claim {ordinal}'s embedding ({} dimensions) not indexed",
+                                v.len()
+                            ),
+                        }
+                    }
                     if read {
                         texts.extend(
                             store
@@ -294,7 +348,7 @@ impl Search {
                     }));
                     match vector {
                         Some(v) if v.len() == crate::corroborate::embed::DIM => {
-                            vectors.push((id.0, v))
+                            vectors.fact_checks.push((id.0, v))
                         }
                         // Made by another model: not comparable with a query's.
                         Some(v) => tracing::warn!(
@@ -394,6 +448,47 @@ impl Search {
             .collect()
     }
 
+    /// How many claims' embeddings are indexed: those indexed later sit
+    /// at positions from this one (`nearest_claims_from`).
+    pub fn claim_vector_count(&self) -> usize {
+        self.claim_vectors.len()
+    }
+
+    /// The `k` claims whose embeddings are nearest `v`, best first, reading
+    /// the groups of `probes` centroids (none: the default breadth).
+    pub fn nearest_claims(
+        &self,
+        v: &[f32],
+        k: usize,
+        probes: Option<usize>,
+    ) -> Vec<(ClaimId, f32)> {
+        self.claim_vectors
+            .nearest_probing(v, k, probes)
+            .into_iter()
+            .map(|(id, s)| (claim_of_key(id), s))
+            .collect()
+    }
+
+    /// The `k` claims nearest `v` among those indexed at or after position
+    /// `from` (every one is read).
+    pub fn nearest_claims_from(&self, v: &[f32], from: usize, k: usize) -> Vec<(ClaimId, f32)> {
+        self.claim_vectors
+            .nearest_from(v, from, k)
+            .into_iter()
+            .map(|(id, s)| (claim_of_key(id), s))
+            .collect()
+    }
+
+    /// The dot product of `v` with each claim's embedding, one answer per
+    /// id, in order (none for a claim stored without one).
+    pub fn claim_similarities(&self, v: &[f32], ids: &[ClaimId]) -> Vec<Option<f32>> {
+        let keys: Vec<u64> = ids
+            .iter()
+            .map(|&id| claim_key(id).unwrap_or(u64::MAX))
+            .collect();
+        self.claim_vectors.similarities(v, &keys)
+    }
+
     /// Keeps the match features of an article's claims just committed.
     pub fn remember_features(&self, article: ArticleId, features: Vec<(u32, u64, Arc<Features>)>) {
         for (ordinal, key, f) in features {
@@ -417,7 +512,11 @@ impl Search {
         let lists = |m: &MemIndex<ClaimId>| m.lists.read().unwrap().clone();
         let fc = |m: &MemIndex<FactCheckId>| m.lists.read().unwrap().clone();
         let words = |w: &WordIndex| w.lists.read().unwrap().clone();
+        let q = vec![0.05f32; crate::corroborate::embed::DIM];
+        let near = |s: &Search| s.nearest_claims(&q, 1000, None);
         self.applied() == other.applied()
+            && self.claim_vector_count() == other.claim_vector_count()
+            && near(self) == near(other)
             && words(&self.words) == words(&other.words)
             && self.claims.mark() == other.claims.mark()
             && lists(&self.claims) == lists(&other.claims)
@@ -465,6 +564,10 @@ mod tests {
         );
         let rebuilt = Search::open(store.as_ref()).unwrap();
         assert_eq!(rebuilt.applied(), 3);
+        // Every claim's embedding, whether from the snapshot or the log.
+        let claims = store.stats().unwrap().claims as usize;
+        assert!(claims >= 3);
+        assert_eq!(reopened.claim_vector_count(), claims);
         assert!(reopened.same_as(&rebuilt));
         let bridge = crate::corroborate::features::stem("bridge");
         assert_eq!(reopened.postings(&bridge, None, 10).len(), 1);

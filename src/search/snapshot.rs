@@ -11,7 +11,8 @@
 //!
 //! Layout (little-endian): magic, version, the change's sequence number and
 //! fingerprint, the claims' postings, the fact-checks' postings, the words
-//! of claims, the vector index, then a CRC-32 of everything before it.
+//! of claims, the fact-checks' vector index, the claims' vector index (since
+//! version 2), then a CRC-32 of everything before it.
 
 use super::postings::{get, put, List, MemIndex, PostingId};
 use super::vectors::VecIndex;
@@ -22,7 +23,7 @@ use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8; 4] = b"CGIX";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -42,6 +43,7 @@ pub(super) struct Loaded<A, F> {
     pub fact_checks: MemIndex<F>,
     pub words: WordIndex,
     pub vectors: VecIndex,
+    pub claim_vectors: VecIndex,
 }
 
 /// A change, reduced to a number: what it committed and what it indexed.
@@ -56,7 +58,9 @@ pub(super) fn fingerprint(change: &Change) -> u32 {
         }
     };
     match &change.unit {
-        Unit::Article { id, terms: claims } => {
+        Unit::Article {
+            id, terms: claims, ..
+        } => {
             h.update(b"A");
             h.update(&id.0.to_le_bytes());
             for c in claims {
@@ -172,6 +176,7 @@ pub(super) fn encode<A: PostingId, F: PostingId>(
     fact_checks: &MemIndex<F>,
     words: &WordIndex,
     vectors: &VecIndex,
+    claim_vectors: &VecIndex,
 ) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
@@ -185,6 +190,7 @@ pub(super) fn encode<A: PostingId, F: PostingId>(
         write_lists(0, lists.len(), lists.iter(), &mut out);
     }
     vectors.write_to(&mut out);
+    claim_vectors.write_to(&mut out);
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
@@ -213,6 +219,7 @@ pub(super) fn decode<A: PostingId, F: PostingId>(
         lists: std::sync::RwLock::new(read_index(body, &mut at)?.0),
     };
     let vectors = VecIndex::read_from(body, &mut at).ok_or(bad("vectors"))?;
+    let claim_vectors = VecIndex::read_from(body, &mut at).ok_or(bad("claim vectors"))?;
     if at != body.len() {
         return Err(bad("trailing bytes"));
     }
@@ -223,6 +230,7 @@ pub(super) fn decode<A: PostingId, F: PostingId>(
         fact_checks,
         words,
         vectors,
+        claim_vectors,
     })
 }
 

@@ -13,6 +13,7 @@
 //! 0.01), far below what separates neighbours.
 
 use crate::corroborate::embed::cosine as dot;
+use crate::store::quantise;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -53,11 +54,25 @@ impl Inner {
         &self.codes[i * self.dim..(i + 1) * self.dim]
     }
 
-    /// The dot product of `q` with vector `i`.
+    /// The dot product of `q` with vector `i`. Sixteen running sums, so
+    /// the compiler can keep them in vector registers (one sum in order
+    /// cannot be reordered, and so is not vectorised).
     fn score(&self, q: &[f32], i: usize) -> f32 {
         let c = self.code(i);
-        let s: f32 = q.iter().zip(c).map(|(a, &b)| a * f32::from(b)).sum();
-        s * self.scales[i]
+        let mut acc = [0.0f32; 16];
+        let (qc, cc) = (q.chunks_exact(16), c.chunks_exact(16));
+        let tail: f32 = qc
+            .remainder()
+            .iter()
+            .zip(cc.remainder())
+            .map(|(a, &b)| a * f32::from(b))
+            .sum();
+        for (qs, cs) in qc.zip(cc) {
+            for j in 0..16 {
+                acc[j] += qs[j] * f32::from(cs[j]);
+            }
+        }
+        (acc.iter().sum::<f32>() + tail) * self.scales[i]
     }
 
     /// Vector `i`, decoded.
@@ -139,20 +154,6 @@ impl Inner {
         let n = self.ids.len();
         n >= MIN_CLUSTERED && n >= 2 * self.clustered_at
     }
-}
-
-/// Symmetric int8 codes: the largest component becomes ±127.
-fn quantise(v: &[f32]) -> (Vec<i8>, f32) {
-    let max = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-    if max == 0.0 || !max.is_finite() {
-        return (vec![0; v.len()], 0.0);
-    }
-    let scale = max / 127.0;
-    let codes = v
-        .iter()
-        .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
-        .collect();
-    (codes, scale)
 }
 
 impl VecIndex {
@@ -264,13 +265,32 @@ impl VecIndex {
         })
     }
 
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    /// How many vectors it holds: positions from here on are the ones
+    /// added later (see `nearest_from`).
+    pub fn len(&self) -> usize {
         self.inner
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .ids
             .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `k` vectors added at or after position `from` whose dot product
+    /// with `q` is largest, best first: every one of them is read, so this
+    /// is for the few added since a caller last looked.
+    pub fn nearest_from(&self, q: &[f32], from: usize, k: usize) -> Vec<(u64, f32)> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        if q.len() != inner.dim || k == 0 {
+            return Vec::new();
+        }
+        let found = (from..inner.ids.len())
+            .map(|i| (inner.ids[i], inner.score(q, i)))
+            .collect();
+        best(found, k)
     }
 
     /// The dot product of `q` with each id's vector; none for an id without one.
@@ -287,6 +307,13 @@ impl VecIndex {
     /// The `k` ids whose vectors have the largest dot product with `q`, best
     /// first, read from the groups of `q`'s nearest centroids.
     pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(u64, f32)> {
+        self.nearest_probing(q, k, None)
+    }
+
+    /// `nearest`, reading the groups of `probes` centroids (none: an eighth
+    /// of them, at least `MIN_PROBES`): fewer is faster and finds fewer of
+    /// the true neighbours.
+    pub fn nearest_probing(&self, q: &[f32], k: usize, probes: Option<usize>) -> Vec<(u64, f32)> {
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         if q.len() != inner.dim || k == 0 {
             return Vec::new();
@@ -294,7 +321,7 @@ impl VecIndex {
         let probed: Vec<usize> = if inner.centroids.is_empty() {
             (0..inner.groups.len()).collect()
         } else {
-            let probes = MIN_PROBES.max(inner.centroids.len() / 8);
+            let probes = probes.unwrap_or(MIN_PROBES.max(inner.centroids.len() / 8));
             let mut order: Vec<(usize, f32)> = inner
                 .centroids
                 .iter()
@@ -304,19 +331,24 @@ impl VecIndex {
             order.sort_by(|a, b| b.1.total_cmp(&a.1));
             order.into_iter().take(probes).map(|(c, _)| c).collect()
         };
-        let mut found: Vec<(u64, f32)> = probed
+        let found = probed
             .into_iter()
             .flat_map(|c| inner.groups[c].iter())
             .map(|&i| (inner.ids[i as usize], inner.score(q, i as usize)))
             .collect();
-        let by_score = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if found.len() > k {
-            found.select_nth_unstable_by(k - 1, by_score);
-            found.truncate(k);
-        }
-        found.sort_by(by_score);
-        found
+        best(found, k)
     }
+}
+
+/// The `k` best of `found`, best first, ties by id.
+fn best(mut found: Vec<(u64, f32)>, k: usize) -> Vec<(u64, f32)> {
+    let by_score = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if found.len() > k {
+        found.select_nth_unstable_by(k - 1, by_score);
+        found.truncate(k);
+    }
+    found.sort_by(by_score);
+    found
 }
 
 #[cfg(test)]
@@ -370,6 +402,24 @@ mod tests {
         assert!((s[0].unwrap() - 1.0).abs() < 0.01);
         assert!((s[1].unwrap() - dot(q, &all[6].1)).abs() < 0.01);
         assert_eq!(s[2], None);
+    }
+
+    #[test]
+    fn the_vectors_added_after_a_position_are_searched_whole() {
+        let all = vectors(2000, 16);
+        let index = VecIndex::default();
+        index.extend(all[..1500].to_vec());
+        let seen = index.len();
+        index.extend(all[1500..].to_vec());
+        let (_, q) = &all[1700];
+        let got = index.nearest_from(q, seen, 5);
+        assert_eq!(got[0].0, 1700);
+        assert!(got.iter().all(|(id, _)| *id >= 1500), "{got:?}");
+        let want = exact(&all[1500..], q, 5);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), want);
+        assert!(index.nearest_from(q, index.len(), 5).is_empty());
+        // A narrow probe still finds the vector itself.
+        assert_eq!(index.nearest_probing(q, 1, Some(1))[0].0, 1700);
     }
 
     #[test]

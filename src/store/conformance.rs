@@ -142,6 +142,10 @@ pub(crate) fn first_article() -> ArticleWrite {
         terms: vec![terms(0, &["tax", "fall"]), terms(1, &["strike"])],
         links: Vec::new(),
         fact_check_matches: Vec::new(),
+        vectors: vec![
+            (0, vec![0.5, -0.25, 0.0, 0.125]),
+            (1, vec![0.0, 0.0, 1.0, 0.0]),
+        ],
     }
 }
 
@@ -160,6 +164,7 @@ pub(crate) fn second_article() -> ArticleWrite {
         )],
         speakers: Vec::new(),
         terms: vec![terms(0, &["tax", "fall", "year"])],
+        vectors: Vec::new(),
         links: vec![(
             0,
             Corroboration {
@@ -335,7 +340,9 @@ pub fn an_article_is_committed_whole_and_read_back_every_way(b: &dyn Backend) {
     );
     let next = s.next_ids().unwrap();
     assert_eq!((next.article, next.speaker), (ArticleId(2), SpeakerId(3)));
-    assert!(s.verify().unwrap().is_ok(), "{:?}", s.verify().unwrap());
+    let report = s.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.checked.get("claim embeddings"), Some(&2));
 }
 
 pub fn committing_the_same_article_twice_writes_nothing(b: &dyn Backend) {
@@ -372,6 +379,13 @@ pub fn a_unit_with_stale_ids_is_refused_and_leaves_nothing_behind(b: &dyn Backen
     skipping.speakers[1].speaker.id = SpeakerId(9);
     assert!(matches!(
         s.commit_article(&skipping),
+        Err(StoreError::Conflict(_))
+    ));
+    // An embedding for a claim the article does not have.
+    let mut stray = first_article();
+    stray.vectors.push((5, vec![1.0; 4]));
+    assert!(matches!(
+        s.commit_article(&stray),
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(s.stats().unwrap(), Default::default());
@@ -499,13 +513,23 @@ pub fn the_change_feed_returns_every_commit_in_order_with_its_terms(b: &dyn Back
     let all = s.changes_since(0, 100).unwrap();
     let seqs: Vec<u64> = all.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, [1, 2, 3]);
-    assert_eq!(
-        all[0].unit,
-        Unit::Article {
-            id: ArticleId(1),
-            terms: first_article().terms
-        }
-    );
+    let Unit::Article { id, terms, vectors } = &all[0].unit else {
+        panic!("an article first: {:?}", all[0].unit);
+    };
+    assert_eq!((*id, terms), (ArticleId(1), &first_article().terms));
+    // Each claim's embedding, as written (to int8 precision: 1/127 of its largest value).
+    assert_eq!(vectors.len(), 2);
+    for ((o, got), (o2, want)) in vectors.iter().zip(&first_article().vectors) {
+        assert_eq!(o, o2);
+        let max = want.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!(
+            got.iter()
+                .zip(want)
+                .all(|(g, w)| (g - w).abs() <= max / 127.0),
+            "{got:?} for {want:?}"
+        );
+    }
+    assert!(matches!(&all[2].unit, Unit::Article { vectors, .. } if vectors.is_empty()));
     assert_eq!(
         all[1].unit,
         Unit::FactCheck {

@@ -137,6 +137,26 @@ pub struct ArticleWrite {
     pub links: Vec<(u32, Corroboration)>,
     /// The new claims' matches with stored fact-checks.
     pub fact_check_matches: Vec<FactCheckMatch>,
+    /// The new claims' sentence embeddings, by ordinal. A backend may keep
+    /// them as int8 codes with one scale each (`quantise`): a dot product
+    /// then moves by about 0.001.
+    pub vectors: Vec<(u32, Vec<f32>)>,
+}
+
+/// Symmetric int8 codes of a vector, its largest component ±127, and what
+/// a code of 1 stands for: how claims' embeddings are kept, on disk and in
+/// memory (a quarter of the floats' bytes).
+pub fn quantise(v: &[f32]) -> (Vec<i8>, f32) {
+    let max = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    if max == 0.0 || !max.is_finite() {
+        return (vec![0; v.len()], 0.0);
+    }
+    let scale = max / 127.0;
+    let codes = v
+        .iter()
+        .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    (codes, scale)
 }
 
 /// One fact-check and everything it brings, committed atomically.
@@ -174,6 +194,9 @@ pub enum Unit {
     Article {
         id: ArticleId,
         terms: Vec<ClaimTerms>,
+        /// Its claims' embeddings, by ordinal (claims stored without one,
+        /// by a build before claims were embedded, are absent).
+        vectors: Vec<(u32, Vec<f32>)>,
     },
     FactCheck {
         id: FactCheckId,

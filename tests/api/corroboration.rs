@@ -45,6 +45,8 @@ async fn the_seed_articles_corroborate_each_other_on_the_call_for_a_ceasefire() 
             .any(|e| e.contains("truce") && e.contains("ceasefire")),
         "{evidence:?}"
     );
+    // Both claims are embedded: the evidence says how close in meaning.
+    assert!(evidence[0].starts_with("meaning: cosine "), "{evidence:?}");
     // Visible from both sides, and counted.
     assert!(rejected["corroborations"]
         .as_array()

@@ -3,7 +3,7 @@
 //! It is both the feed derived indexes follow and where those terms are
 //! kept: an index rebuilt at open reads one value per commit.
 
-use super::codec::{decode, decode_vector, encode};
+use super::codec::{decode, decode_int8_vector, decode_vector, encode};
 use super::{io, keys, Counters, SledStore};
 use crate::domain::{Article, ArticleId, ClaimId, FactCheck, FactCheckId};
 use crate::store::{Change, ClaimTerms, Result, StoreError, Unit};
@@ -54,6 +54,7 @@ pub(super) fn units(store: &SledStore, after: u64, limit: usize) -> Result<Vec<(
             Record::Article { id, claims } => Unit::Article {
                 id: ArticleId(id),
                 terms: claims,
+                vectors: Vec::new(),
             },
             Record::FactCheck { id, terms, length } => Unit::FactCheck {
                 id: FactCheckId(id),
@@ -67,17 +68,28 @@ pub(super) fn units(store: &SledStore, after: u64, limit: usize) -> Result<Vec<(
     Ok(out)
 }
 
-/// The feed: the log's entries with each fact-check's vector.
+/// The feed: the log's entries with their vectors (kept in their own
+/// trees, not repeated in the log).
 pub(super) fn read(store: &SledStore, after: u64, limit: usize) -> Result<Vec<Change>> {
     let mut out = Vec::new();
     for (seq, mut unit) in units(store, after, limit)? {
-        if let Unit::FactCheck { id, vector, .. } = &mut unit {
-            *vector = store
-                .fact_check_vectors
-                .get(keys::fact_check(*id))
-                .map_err(io)?
-                .map(|v| decode_vector(&v))
-                .transpose()?;
+        match &mut unit {
+            Unit::FactCheck { id, vector, .. } => {
+                *vector = store
+                    .fact_check_vectors
+                    .get(keys::fact_check(*id))
+                    .map_err(io)?
+                    .map(|v| decode_vector(&v))
+                    .transpose()?;
+            }
+            Unit::Article { id, vectors, .. } => {
+                for kv in store.claim_vectors.scan_prefix(keys::article(*id)) {
+                    let (k, v) = kv.map_err(io)?;
+                    let claim = keys::parse_claim(&k)
+                        .ok_or_else(|| StoreError::Corrupt("bad claim vector key".into()))?;
+                    vectors.push((claim.ordinal, decode_int8_vector(&v)?));
+                }
+            }
         }
         out.push(Change { seq, unit });
     }

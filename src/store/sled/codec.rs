@@ -25,6 +25,10 @@ pub const PLAIN: u8 = 1;
 /// with this one must stay readable.
 pub const ZSTD: u8 = 2;
 
+/// Tag of a vector kept as int8 codes: the tag, the scale (f32 LE), then
+/// one signed byte per dimension (`store::quantise`).
+pub const INT8: u8 = 3;
+
 /// The dictionary of tag 2. Never change it in place (see `ZSTD`).
 pub static DICTIONARY: &[u8] = include_bytes!("values-1.dict");
 /// The store's format, kept under `meta/format`: 2 since values may be
@@ -160,6 +164,37 @@ pub fn decode_vector(bytes: &[u8]) -> Result<Vec<f32>> {
         Some((&v, _)) => Err(StoreError::Version {
             found: v,
             expected: PLAIN,
+        }),
+        None => Err(StoreError::Corrupt("empty value".into())),
+    }
+}
+
+/// A vector as int8 codes and a scale: 389 bytes for 384 dimensions.
+pub fn encode_int8_vector(v: &[f32]) -> Vec<u8> {
+    let (codes, scale) = crate::store::quantise(v);
+    let mut out = Vec::with_capacity(5 + codes.len());
+    out.push(INT8);
+    out.extend_from_slice(&scale.to_le_bytes());
+    out.extend(codes.iter().map(|&c| c as u8));
+    out
+}
+
+pub fn decode_int8_vector(bytes: &[u8]) -> Result<Vec<f32>> {
+    match bytes.split_first() {
+        Some((&INT8, rest)) if rest.len() > 4 => {
+            let scale = f32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+            if !scale.is_finite() {
+                return Err(StoreError::Corrupt("vector scale is not finite".into()));
+            }
+            Ok(rest[4..]
+                .iter()
+                .map(|&c| f32::from(c as i8) * scale)
+                .collect())
+        }
+        Some((&INT8, _)) => Err(StoreError::Corrupt("truncated int8 vector".into())),
+        Some((&v, _)) => Err(StoreError::Version {
+            found: v,
+            expected: INT8,
         }),
         None => Err(StoreError::Corrupt("empty value".into())),
     }

@@ -19,9 +19,11 @@
 //! | `claim_fact_checks`| claim key ++ fact-check id               | `FactCheckMatch`      |
 //! | `fact_check_claims`| fact-check id ++ claim key               | `FactCheckMatch`      |
 //! | `fact_check_vectors`| fact-check id (u64 BE)                   | embedding (f32 LE)*   |
+//! | `claim_vectors` | claim key                                   | embedding (int8)**    |
 //! | `changes`       | sequence number (u64 BE)                    | the commit's unit id and index terms (`changes.rs`) |
 //!
-//! (*: after the version byte, raw little-endian floats, not JSON.)
+//! (*: after the version byte, raw little-endian floats, not JSON.
+//! **: tag 3, the scale (f32 LE), then one signed byte per dimension.)
 //!
 //! Stores written before the change log kept index terms in `claim_terms`
 //! (term ++ 0 ++ claim key -> tf, len) and `fact_check_terms`; opening one
@@ -47,6 +49,7 @@ pub const CLAIM_REVIEWS: &str = "claim_reviews";
 pub const CLAIM_FACT_CHECKS: &str = "claim_fact_checks";
 pub const FACT_CHECK_CLAIMS: &str = "fact_check_claims";
 pub const FACT_CHECK_VECTORS: &str = "fact_check_vectors";
+pub const CLAIM_VECTORS: &str = "claim_vectors";
 pub const CHANGES: &str = "changes";
 pub const LEGACY_CLAIM_TERMS: &str = "claim_terms";
 pub const LEGACY_FACT_CHECK_TERMS: &str = "fact_check_terms";

@@ -302,6 +302,25 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
             }),
         }
     }
+    // Claims' embeddings: each of a stored claim, all of one dimension.
+    let (mut claim_vectors, mut claim_dim) = (0u64, None);
+    for kv in t.claim_vectors.iter() {
+        let (k, v) = kv.map_err(io)?;
+        claim_vectors += 1;
+        tick("claim embeddings", claim_vectors);
+        if !exists(t.claims, &k)? {
+            r.fail("embeddings belong to claims", || hex(&k));
+        }
+        match super::codec::decode_int8_vector(&v) {
+            Ok(x) if !x.is_empty() && *claim_dim.get_or_insert(x.len()) == x.len() => {}
+            Ok(x) => r.fail("embeddings have one dimension and finite values", || {
+                format!("claim_vectors/{}: {} values", hex(&k), x.len())
+            }),
+            Err(e) => r.fail("values decode", || {
+                format!("claim_vectors/{}: {e}", hex(&k))
+            }),
+        }
+    }
     // Counters.
     let c: Counters = match t.meta.get(keys::META_COUNTERS).map_err(io)? {
         Some(v) => decode(&v)?,
@@ -350,7 +369,7 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
             }
             last = seq;
             match unit {
-                Unit::Article { id, terms } => {
+                Unit::Article { id, terms, .. } => {
                     if !articles.contains_key(&id.0) || !logged_articles.insert(id.0) {
                         r.fail("each article is logged once", || id.to_string());
                     }
@@ -399,6 +418,7 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
     r.checked.insert("fact-checks", fact_checks.len() as u64);
     r.checked.insert("fact-check matches", by_claim);
     r.checked.insert("fact-check embeddings", vectors);
+    r.checked.insert("claim embeddings", claim_vectors);
     Ok(r)
 }
 
@@ -513,7 +533,7 @@ pub(super) fn import(store: &SledStore, input: &mut dyn std::io::BufRead) -> Res
 pub(super) fn value_samples(store: &SledStore, per_tree: usize) -> Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     for (name, tree) in store.trees().all() {
-        if name == keys::META || name == keys::FACT_CHECK_VECTORS {
+        if name == keys::META || name == keys::FACT_CHECK_VECTORS || name == keys::CLAIM_VECTORS {
             continue;
         }
         let step = (tree.len() / per_tree.max(1)).max(1);

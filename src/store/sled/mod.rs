@@ -67,6 +67,7 @@ pub(super) struct Trees<'a> {
     pub claim_fact_checks: &'a ::sled::Tree,
     pub fact_check_claims: &'a ::sled::Tree,
     pub fact_check_vectors: &'a ::sled::Tree,
+    pub claim_vectors: &'a ::sled::Tree,
     pub changes: &'a ::sled::Tree,
 }
 
@@ -87,6 +88,7 @@ impl Trees<'_> {
             (keys::CLAIM_FACT_CHECKS, self.claim_fact_checks.clone()),
             (keys::FACT_CHECK_CLAIMS, self.fact_check_claims.clone()),
             (keys::FACT_CHECK_VECTORS, self.fact_check_vectors.clone()),
+            (keys::CLAIM_VECTORS, self.claim_vectors.clone()),
             (keys::CHANGES, self.changes.clone()),
         ]
     }
@@ -108,6 +110,7 @@ pub struct SledStore {
     claim_fact_checks: ::sled::Tree,
     fact_check_claims: ::sled::Tree,
     fact_check_vectors: ::sled::Tree,
+    claim_vectors: ::sled::Tree,
     changes: ::sled::Tree,
     /// Commits one at a time, so each sees the counters the last one left.
     write: Mutex<()>,
@@ -131,6 +134,7 @@ const T_EDGES: usize = 7;
 const T_CLAIM_FCS: usize = 8;
 const T_FC_CLAIMS: usize = 9;
 const T_CHANGES: usize = 10;
+const T_VECTORS: usize = 11;
 
 /// sled's page cache (its default is 1 GiB): bounds the server's memory as
 /// the store grows. Measured on a 100,000-article store: 160 MB instead of
@@ -219,6 +223,7 @@ impl SledStore {
             claim_fact_checks: t(keys::CLAIM_FACT_CHECKS)?,
             fact_check_claims: t(keys::FACT_CHECK_CLAIMS)?,
             fact_check_vectors: t(keys::FACT_CHECK_VECTORS)?,
+            claim_vectors: t(keys::CLAIM_VECTORS)?,
             changes: t(keys::CHANGES)?,
             db,
             write: Mutex::new(()),
@@ -261,6 +266,7 @@ impl SledStore {
             claim_fact_checks: &self.claim_fact_checks,
             fact_check_claims: &self.fact_check_claims,
             fact_check_vectors: &self.fact_check_vectors,
+            claim_vectors: &self.claim_vectors,
             changes: &self.changes,
         }
     }
@@ -680,8 +686,30 @@ impl Store for SledStore {
             self.claim_fact_checks.clone(),
             self.fact_check_claims.clone(),
             self.changes.clone(),
+            self.claim_vectors.clone(),
         ];
         let a = &w.article;
+        if let Some((o, _)) = w
+            .vectors
+            .iter()
+            .find(|(o, _)| !w.claims.iter().any(|c| c.id.ordinal == *o))
+        {
+            return Err(StoreError::Conflict(format!(
+                "an embedding for claim {o} of article {}, which it does not have",
+                a.id
+            )));
+        }
+        let vectors: Vec<([u8; 12], Vec<u8>)> = w
+            .vectors
+            .iter()
+            .map(|(ordinal, v)| {
+                let id = ClaimId {
+                    article: a.id,
+                    ordinal: *ordinal,
+                };
+                (keys::claim(id), codec::encode_int8_vector(v))
+            })
+            .collect();
         let record = changes::article_record(a.id, &w.terms);
         committed(trees[..].transaction(|t: &Vec<TxTree>| {
             if let Some(v) = t[T_HASH].get(a.content_hash)? {
@@ -715,6 +743,9 @@ impl Store for SledStore {
                 }
             }
             counters.claims += w.claims.len() as u64;
+            for (key, v) in &vectors {
+                t[T_VECTORS].insert(&key[..], v.as_slice())?;
+            }
             counters.claim_terms += w
                 .terms
                 .iter()

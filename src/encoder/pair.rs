@@ -1,0 +1,126 @@
+//! The paraphrase judge: all-MiniLM-L6-v2 fine-tuned as a cross-encoder on
+//! MRPC (`scripts/train-paraphrase.py` trains and exports it to
+//! `models/paraphrase.bin`). Both texts go through the model in one pass,
+//! `[CLS] a [SEP] b [SEP]`, so each word is read against the other text:
+//! what a cosine of two separate embeddings cannot do, and why paraphrases
+//! that share a topic but not a claim are told apart. It runs on the
+//! encoder's runtime and shares the encoder's word table, which training
+//! kept frozen.
+
+use super::tokenize::Token;
+use super::weights::{ModelError, Tensors};
+use super::{model, Encoder, Vocab, DIM, MAX_TOKENS, VOCAB, WEIGHTS};
+use std::sync::OnceLock;
+
+static JUDGE: &[u8] = include_bytes!("../../models/paraphrase.bin");
+const WORDS: &str = "embeddings.word_embeddings.weight";
+
+pub struct PairJudge {
+    encoder: Encoder,
+    /// One row of `DIM` over the [CLS] state, and its bias.
+    head: Vec<f32>,
+    bias: f32,
+}
+
+impl PairJudge {
+    /// The shipped judge, loaded on first use.
+    pub fn get() -> &'static PairJudge {
+        static J: OnceLock<PairJudge> = OnceLock::new();
+        J.get_or_init(|| PairJudge::load().expect("the shipped paraphrase model loads"))
+    }
+
+    fn load() -> Result<PairJudge, ModelError> {
+        let vocab = Vocab::parse(VOCAB).map_err(ModelError)?;
+        let mut t = Tensors::read(JUDGE)?;
+        let words = Tensors::read(WEIGHTS)?.take(WORDS)?;
+        t.insert(WORDS, words);
+        let head = t.vector("classifier.weight", DIM)?;
+        let bias = t.vector("classifier.bias", 1)?[0];
+        let model = model::Model::load(&mut t, vocab.len())?;
+        Ok(PairJudge {
+            encoder: Encoder { vocab, model },
+            head,
+            bias,
+        })
+    }
+
+    /// Per pair, the probability that the two texts say the same thing.
+    pub fn probabilities<S: AsRef<str>>(&self, pairs: &[(S, S)]) -> Vec<f32> {
+        let v = &self.encoder.vocab;
+        let tokens: Vec<Vec<Token>> = pairs
+            .iter()
+            .map(|(a, b)| pair_pieces(v, a.as_ref(), b.as_ref()))
+            .collect();
+        let mut out = Vec::with_capacity(pairs.len());
+        self.encoder.each(&tokens, |h| {
+            let logit = self.bias + super::cosine(&self.head, &h[..DIM]);
+            out.push(1.0 / (1.0 + (-logit).exp()));
+        });
+        out
+    }
+}
+
+/// `[CLS] a [SEP] b [SEP]`, the longer text cut first until both fit in
+/// `MAX_TOKENS` (as the training script builds them).
+fn pair_pieces(v: &Vocab, a: &str, b: &str) -> Vec<Token> {
+    let inner = |t: &str| {
+        let mut p = v.tokenize(t);
+        p.pop();
+        p.remove(0);
+        p
+    };
+    let (mut a, mut b) = (inner(a), inner(b));
+    while a.len() + b.len() > MAX_TOKENS - 3 {
+        if a.len() >= b.len() {
+            a.pop();
+        } else {
+            b.pop();
+        }
+    }
+    let mark = |id| Token {
+        id,
+        start: 0,
+        end: 0,
+    };
+    let mut out = Vec::with_capacity(a.len() + b.len() + 3);
+    out.push(mark(v.cls));
+    out.extend(a);
+    out.push(mark(v.sep));
+    out.extend(b);
+    out.push(mark(v.sep));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pair_is_cut_to_fit_the_model_longer_text_first() {
+        let v = &PairJudge::get().encoder.vocab;
+        let long = "word ".repeat(300);
+        let p = pair_pieces(v, &long, "a short text");
+        assert_eq!(p.len(), MAX_TOKENS);
+        assert_eq!((p[0].id, p[p.len() - 1].id), (v.cls, v.sep));
+        // The short text is whole: its three pieces before the last [SEP].
+        assert_eq!(p.iter().filter(|t| t.id == v.sep).count(), 2);
+        let short = pair_pieces(v, "one", "two");
+        assert_eq!(short.len(), 5);
+    }
+
+    #[test]
+    fn a_rewording_is_judged_the_same_and_a_different_claim_is_not() {
+        let j = PairJudge::get();
+        let p = j.probabilities(&[
+            (
+                "The company said its profit doubled last year.",
+                "Last year the firm's profits rose twofold, the company said.",
+            ),
+            (
+                "The company said its profit doubled last year.",
+                "The minister said the bridge will reopen in March.",
+            ),
+        ]);
+        assert!(p[0] > 0.5 && p[1] < 0.5, "{p:?}");
+    }
+}
