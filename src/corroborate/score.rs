@@ -565,6 +565,8 @@ pub const PARAPHRASE_SAME: f32 = 0.5;
 /// (median 0.72) are mostly above it, the store's candidates (median 0.29
 /// over BBC) mostly below.
 pub const JUDGE_DECIDES_FROM: f32 = 0.5;
+/// A text whose weight the other covers this much is inside it.
+const CONTAINED: f32 = 0.9;
 /// Below that coverage the judge adds a link at this probability, when the
 /// semantic pair model gives it at least `PARAPHRASE_ADDS_MODEL`.
 pub const PARAPHRASE_ADDS: f32 = 0.9;
@@ -656,7 +658,12 @@ fn compare_full(
         // Texts that share most of their words: the judge, which read them
         // together, tells a rewording from a near miss (another figure,
         // another actor) better than the words' overlap can.
-        Some(p) if coverage >= JUDGE_DECIDES_FROM => p >= PARAPHRASE_SAME,
+        Some(p) if coverage >= JUDGE_DECIDES_FROM => {
+            // One text inside the other (it repeats it and says more) is
+            // corroboration, not paraphrase: the judge's no does not hold there.
+            let inside = ma >= CONTAINED * ta || mb >= CONTAINED * tb;
+            p >= PARAPHRASE_SAME || inside && base
+        }
         // Texts that share less: the judge only adds what it is sure of
         // and the semantic model does not rule out. It learnt paraphrase,
         // and a claim that repeats another and says more is corroboration

@@ -37,11 +37,14 @@ const MIN_TERMS: usize = 3;
 /// Unless their meaning is close (`MEANING_FLOOR`): a paraphrase shares
 /// little but what it says.
 const SPECIFIC_WEIGHT: f32 = 8.0;
+/// Stored texts the paraphrase judge reads per new claim at most.
+const JUDGED_TEXTS: usize = 3;
 /// Claims nearest by meaning added to the candidates of each claim.
 const SEMANTIC_CANDIDATES: usize = 8;
-/// Groups of the claims' vector index read per claim: a fixed breadth, so
-/// the cost per claim stays flat as the store grows.
-const SEMANTIC_PROBES: usize = 16;
+/// Vectors of the claims' index read per claim (the groups of its nearest
+/// centroids, until this many): a fixed budget, so the cost per claim
+/// stays flat as the store grows.
+const SEMANTIC_BUDGET: usize = 2048;
 /// A claim found by meaning is a candidate from this cosine on: below it,
 /// the words must carry the link, and the postings find those.
 const SEMANTIC_MIN: f32 = 0.6;
@@ -121,24 +124,28 @@ fn paraphrases(
     candidates: &[(ClaimId, Option<f32>)],
     known: &HashMap<ClaimId, Arc<Features>>,
 ) -> HashMap<ClaimId, f32> {
+    let mut eligible: Vec<(ClaimId, f32, &Arc<Features>)> = candidates
+        .iter()
+        .filter_map(|(id, cosine)| Some((*id, (*cosine)?, known.get(id)?)))
+        .filter(|(_, c, g)| crate::corroborate::score::worth_judging(f, g, *c))
+        .collect();
+    // The nearest first, and at most `JUDGED_TEXTS` of them: the judge's
+    // work per claim stays bounded however many near neighbours a large
+    // store holds; the rest are decided without it.
+    eligible.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut texts: Vec<(usize, &str)> = Vec::new();
     let mut of: Vec<(ClaimId, usize)> = Vec::new();
-    for (id, cosine) in candidates {
-        let (Some(g), Some(c)) = (known.get(id), *cosine) else {
-            continue;
-        };
-        if !crate::corroborate::score::worth_judging(f, g, c) {
-            continue;
-        }
+    for (id, _, g) in eligible {
         let key = Arc::as_ptr(g) as usize;
         let at = match texts.iter().position(|(k, _)| *k == key) {
             Some(at) => at,
-            None => {
+            None if texts.len() < JUDGED_TEXTS => {
                 texts.push((key, g.text.as_str()));
                 texts.len() - 1
             }
+            None => continue,
         };
-        of.push((*id, at));
+        of.push((id, at));
     }
     if texts.is_empty() {
         return HashMap::new();
@@ -448,7 +455,7 @@ pub fn prepare(
             let ranked = rank_candidates(&pc.lists);
             if !pc.vector.is_empty() {
                 pc.semantic = search
-                    .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_PROBES))
+                    .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_BUDGET))
                     .into_iter()
                     .filter(|(_, c)| *c >= SEMANTIC_MIN)
                     .collect();

@@ -455,15 +455,16 @@ impl Search {
     }
 
     /// The `k` claims whose embeddings are nearest `v`, best first, reading
-    /// the groups of `probes` centroids (none: the default breadth).
+    /// about `budget` vectors (none: the default breadth, which grows with
+    /// the collection).
     pub fn nearest_claims(
         &self,
         v: &[f32],
         k: usize,
-        probes: Option<usize>,
+        budget: Option<usize>,
     ) -> Vec<(ClaimId, f32)> {
         self.claim_vectors
-            .nearest_probing(v, k, probes)
+            .nearest_within(v, k, budget)
             .into_iter()
             .map(|(id, s)| (claim_of_key(id), s))
             .collect()

@@ -307,13 +307,14 @@ impl VecIndex {
     /// The `k` ids whose vectors have the largest dot product with `q`, best
     /// first, read from the groups of `q`'s nearest centroids.
     pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(u64, f32)> {
-        self.nearest_probing(q, k, None)
+        self.nearest_within(q, k, None)
     }
 
-    /// `nearest`, reading the groups of `probes` centroids (none: an eighth
-    /// of them, at least `MIN_PROBES`): fewer is faster and finds fewer of
-    /// the true neighbours.
-    pub fn nearest_probing(&self, q: &[f32], k: usize, probes: Option<usize>) -> Vec<(u64, f32)> {
+    /// `nearest`, reading the groups of the nearest centroids until
+    /// `budget` vectors are read (at least one group; none: an eighth of the
+    /// groups, at least `MIN_PROBES`). A fixed budget keeps a search's cost
+    /// flat as the collection grows, and finds fewer of the true neighbours.
+    pub fn nearest_within(&self, q: &[f32], k: usize, budget: Option<usize>) -> Vec<(u64, f32)> {
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         if q.len() != inner.dim || k == 0 {
             return Vec::new();
@@ -321,7 +322,6 @@ impl VecIndex {
         let probed: Vec<usize> = if inner.centroids.is_empty() {
             (0..inner.groups.len()).collect()
         } else {
-            let probes = probes.unwrap_or(MIN_PROBES.max(inner.centroids.len() / 8));
             let mut order: Vec<(usize, f32)> = inner
                 .centroids
                 .iter()
@@ -329,7 +329,24 @@ impl VecIndex {
                 .map(|(c, v)| (c, dot(q, v)))
                 .collect();
             order.sort_by(|a, b| b.1.total_cmp(&a.1));
-            order.into_iter().take(probes).map(|(c, _)| c).collect()
+            match budget {
+                None => {
+                    let probes = MIN_PROBES.max(inner.centroids.len() / 8);
+                    order.into_iter().take(probes).map(|(c, _)| c).collect()
+                }
+                Some(budget) => {
+                    let mut read = 0;
+                    order
+                        .into_iter()
+                        .map(|(c, _)| c)
+                        .take_while(|&c| {
+                            let more = read == 0 || read < budget;
+                            read += inner.groups[c].len();
+                            more
+                        })
+                        .collect()
+                }
+            }
         };
         let found = probed
             .into_iter()
@@ -418,8 +435,8 @@ mod tests {
         let want = exact(&all[1500..], q, 5);
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), want);
         assert!(index.nearest_from(q, index.len(), 5).is_empty());
-        // A narrow probe still finds the vector itself.
-        assert_eq!(index.nearest_probing(q, 1, Some(1))[0].0, 1700);
+        // The smallest budget reads one group, the query's own.
+        assert_eq!(index.nearest_within(q, 1, Some(1))[0].0, 1700);
     }
 
     #[test]
