@@ -23,12 +23,11 @@ How text becomes examples must match src/extract/attribution/model.rs:
 paragraphs (blank-line separated) split into sentences, consecutive sentences
 of a paragraph packed while they fit in PACK pieces, [CLS] ... [SEP].
 """
-import argparse, hashlib, os, random, re, sys, tempfile, time, zipfile
+import argparse, hashlib, os, random, re, sys, time
 
-import numpy as np
 import torch
-from tokenizers import Tokenizer
-from transformers import BertModel
+
+import finetune
 
 LABELS = ["O", "B-source", "I-source", "B-cue", "I-cue", "B-content", "I-content"]
 KINDS = {"Source": 0, "Cue": 1, "Content": 2}
@@ -173,22 +172,6 @@ def collate(items):
     return ids, labels, mask
 
 
-def export(model, head, path):
-    """The tuned model without its frozen word table, in export-minilm.py's format."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        "export_minilm", os.path.join(os.path.dirname(os.path.abspath(__file__)), "export-minilm.py"))
-    exporter = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(exporter)
-    w = {k: v.detach().float().numpy() for k, v in model.state_dict().items()}
-    w["classifier.weight"] = head.weight.detach().float().numpy()
-    w["classifier.bias"] = head.bias.detach().float().numpy()
-    names = [k for k in w if k not in ("embeddings.position_ids", "embeddings.word_embeddings.weight")
-             and not k.startswith("pooler.")]
-    n = exporter.write_model(w, names, path, dense=lambda name: name.startswith("classifier."))
-    print(f"wrote {path}: {len(names)} tensors, {n} bytes", file=sys.stderr)
-
-
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
@@ -200,22 +183,8 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="articles to train on (0: all; for a quick check)")
     args = ap.parse_args()
 
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.set_num_threads(os.cpu_count() or 2)
-
-    import all_minilm_l6_v2 as pkg
-    z = zipfile.ZipFile(pkg.get_model_zip_path())
-    tok = Tokenizer.from_str(z.read("tokenizer.json").decode())
-    tok.no_truncation()
-    tok.no_padding()
-    tmp = tempfile.mkdtemp()
-    for f in ("config.json", "model.safetensors"):
-        open(os.path.join(tmp, f), "wb").write(z.read(f))
-    model = BertModel.from_pretrained(tmp, add_pooling_layer=False)
-    model.embeddings.word_embeddings.weight.requires_grad_(False)
-    head = torch.nn.Linear(384, len(LABELS))
+    finetune.seed(SEED)
+    tok, model, head = finetune.base_model(len(LABELS))
 
     names = sorted(f[:-4] for f in os.listdir(os.path.join(args.data, "text")))
     held = [n for n in names if int(hashlib.sha1(n.encode()).hexdigest(), 16) % 14 == 0]
@@ -227,14 +196,8 @@ def main():
     print(f"{len(train)} articles, {len(tr)} examples, {sum(len(i) for i, _ in tr)} pieces; "
           f"held back {len(held)} articles, {len(he)} examples", file=sys.stderr)
 
-    params = [
-        {"params": [p for p in model.parameters() if p.requires_grad], "lr": args.lr},
-        {"params": head.parameters(), "lr": args.lr * 10},
-    ]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
     steps = args.epochs * ((len(tr) + args.batch - 1) // args.batch)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, s / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
+    opt, sched = finetune.optimiser(model, head, args.lr, steps)
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
     best, started, step = None, time.time(), 0
     for epoch in range(args.epochs):
@@ -263,7 +226,7 @@ def main():
               f"content {f1[2]:.3f} ({time.time() - started:.0f}s)", file=sys.stderr)
         if best is None or mean > best:
             best = mean
-            export(model, head, args.out)
+            finetune.export(model, head, args.out)
 
 
 if __name__ == "__main__":

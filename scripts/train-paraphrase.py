@@ -28,12 +28,11 @@ Fixed seeds; about 6 minutes per epoch on 2 CPU cores.
 How a pair becomes pieces must match src/encoder/pair.rs: each text
 tokenised alone, the longer cut first until both fit in MAX_TOKENS - 3.
 """
-import argparse, hashlib, os, random, sys, tempfile, time, zipfile
+import argparse, hashlib, os, random, sys, time
 
-import numpy as np
 import torch
-from tokenizers import Tokenizer
-from transformers import BertModel
+
+import finetune
 
 MAX_TOKENS = 128
 SEED = 20261205
@@ -133,22 +132,6 @@ def evaluate(model, head, data, batch=64):
     return right / max(1, len(data)), probs
 
 
-def export(model, head, path):
-    """The tuned model without its frozen word table, in export-minilm.py's format."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        "export_minilm", os.path.join(os.path.dirname(os.path.abspath(__file__)), "export-minilm.py"))
-    exporter = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(exporter)
-    w = {k: v.detach().float().numpy() for k, v in model.state_dict().items()}
-    w["classifier.weight"] = head.weight.detach().float().numpy()
-    w["classifier.bias"] = head.bias.detach().float().numpy()
-    names = [k for k in w if k not in ("embeddings.position_ids", "embeddings.word_embeddings.weight")
-             and not k.startswith("pooler.")]
-    n = exporter.write_model(w, names, path, dense=lambda name: name.startswith("classifier."))
-    print(f"wrote {path}: {len(names)} tensors, {n} bytes", file=sys.stderr)
-
-
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
@@ -160,22 +143,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(here, "..", "models", "paraphrase.bin"))
     args = ap.parse_args()
 
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.set_num_threads(os.cpu_count() or 2)
-
-    import all_minilm_l6_v2 as pkg
-    z = zipfile.ZipFile(pkg.get_model_zip_path())
-    tok = Tokenizer.from_str(z.read("tokenizer.json").decode())
-    tok.no_truncation()
-    tok.no_padding()
-    tmp = tempfile.mkdtemp()
-    for f in ("config.json", "model.safetensors"):
-        open(os.path.join(tmp, f), "wb").write(z.read(f))
-    model = BertModel.from_pretrained(tmp, add_pooling_layer=False)
-    model.embeddings.word_embeddings.weight.requires_grad_(False)
-    head = torch.nn.Linear(384, 1)
+    finetune.seed(SEED)
+    tok, model, head = finetune.base_model(1)
 
     pairs = read_mrpc(args.data)
     held = lambda key: int(hashlib.sha1(key.encode()).hexdigest(), 16) % 5 == 0
@@ -203,14 +172,8 @@ def main():
           f"held-back majority {max(sum(l for _, l in he), len(he) - sum(l for _, l in he)) / len(he):.3f}",
           file=sys.stderr)
 
-    params = [
-        {"params": [p for p in model.parameters() if p.requires_grad], "lr": args.lr},
-        {"params": head.parameters(), "lr": args.lr * 10},
-    ]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
     steps = args.epochs * ((len(tr) + args.batch - 1) // args.batch)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, s / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
+    opt, sched = finetune.optimiser(model, head, args.lr, steps)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     best, started, step = None, time.time(), 0
     for epoch in range(args.epochs):
@@ -237,7 +200,7 @@ def main():
               f"{topical:.4f} ({time.time() - started:.0f}s)", file=sys.stderr)
         if best is None or acc > best:
             best = acc
-            export(model, head, args.out)
+            finetune.export(model, head, args.out)
     print(f"best held-back accuracy {best:.4f}", file=sys.stderr)
 
 
