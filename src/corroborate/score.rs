@@ -524,21 +524,26 @@ pub fn worth_judging(a: &Features, b: &Features, cosine: f32) -> bool {
     if cosine < JUDGE_FROM || content(a) < JUDGE_MIN_TERMS || content(b) < JUDGE_MIN_TERMS {
         return false;
     }
-    let model = meaning_probability(a, b, cosine);
+    // The words' coverage both ways, once: for the coverage and the model's features.
+    let (ab, ba) = (covered(a, b, &mut None), covered(b, a, &mut None));
+    let model = super::pair::semantic_model().map_or(0.0, |m| {
+        let lexical = super::pair::pair_features(a, b, ab, ba);
+        m.logistic
+            .probability(&super::pair::semantic_features(&lexical, cosine))
+    });
     // Below the coverage where the judge decides, it can only add a link
     // the semantic model gives at least `PARAPHRASE_ADDS_MODEL`: a pass on
     // any other pair could not change the outcome.
-    if combined_coverage(a, b) < JUDGE_DECIDES_FROM {
+    if combined(ab, ba) < JUDGE_DECIDES_FROM {
         model >= PARAPHRASE_ADDS_MODEL
     } else {
         model >= JUDGE_MIN_MODEL
     }
 }
 
-/// How much of both texts' weight the other covers, together.
-fn combined_coverage(a: &Features, b: &Features) -> f32 {
-    let (ma, ta) = covered(a, b, &mut None);
-    let (mb, tb) = covered(b, a, &mut None);
+/// How much of both texts' weight the other covers, together, from what
+/// `covered` found each way: (matched, total).
+fn combined((ma, ta): (f32, f32), (mb, tb): (f32, f32)) -> f32 {
     if ta + tb > 0.0 {
         ((ma + mb) / (ta + tb)).clamp(0.0, 1.0)
     } else {
@@ -546,31 +551,22 @@ fn combined_coverage(a: &Features, b: &Features) -> f32 {
     }
 }
 
-/// The semantic pair model's probability that two claims `cosine` apart say
-/// the same thing (0 without the model).
-pub fn meaning_probability(a: &Features, b: &Features, cosine: f32) -> f32 {
-    super::pair::semantic_model().map_or(0.0, |m| {
-        m.logistic
-            .probability(&super::pair::semantic_features(&pair_vector(a, b), cosine))
-    })
-}
-
 /// Below this cosine, meaning alone never makes two claims the same: the
 /// words must also cover [`FLOOR`] of each other.
 pub const MEANING_FLOOR: f32 = 0.8;
 /// From this probability the paraphrase judge's "the same" stands, for
 /// texts whose words cover at least `JUDGE_DECIDES_FROM` of each other.
-pub const PARAPHRASE_SAME: f32 = 0.5;
+const PARAPHRASE_SAME: f32 = 0.5;
 /// The words' coverage from which the judge decides alone: MRPC's pairs
 /// (median 0.72) are mostly above it, the store's candidates (median 0.29
 /// over BBC) mostly below.
-pub const JUDGE_DECIDES_FROM: f32 = 0.5;
+const JUDGE_DECIDES_FROM: f32 = 0.5;
 /// A text whose weight the other covers this much is inside it.
 const CONTAINED: f32 = 0.9;
 /// Below that coverage the judge adds a link at this probability, when the
 /// semantic pair model gives it at least `PARAPHRASE_ADDS_MODEL`.
-pub const PARAPHRASE_ADDS: f32 = 0.9;
-pub const PARAPHRASE_ADDS_MODEL: f32 = 0.2;
+const PARAPHRASE_ADDS: f32 = 0.9;
+const PARAPHRASE_ADDS_MODEL: f32 = 0.2;
 
 /// [`compare`] with a given pair model (none: the score alone decides): a
 /// lexical one without `cosine`, a semantic one with it.
@@ -593,12 +589,7 @@ fn compare_full(
     let mut evidence = Vec::new();
     let (ma, ta) = covered(a, b, &mut Some(&mut evidence));
     let (mb, tb) = covered(b, a, &mut None);
-    // As `combined_coverage`, with the evidence kept.
-    let coverage = if ta + tb > 0.0 {
-        ((ma + mb) / (ta + tb)).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let coverage = combined((ma, ta), (mb, tb));
     // Derived only when a model reads them: most candidates are decided
     // without (too little in common, or short and alike), and these are
     // the costly part of a comparison.

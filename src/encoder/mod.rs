@@ -88,6 +88,19 @@ impl Encoder {
         Ok(Encoder { vocab, model })
     }
 
+    /// A model fine-tuned from this one with its word table frozen, and so
+    /// exported without it (the tagger, the paraphrase judge): the encoder
+    /// it makes with the shared table, and the tensors it holds besides
+    /// (its head).
+    fn fine_tuned(bytes: &'static [u8]) -> Result<(Encoder, weights::Tensors), ModelError> {
+        const WORDS: &str = "embeddings.word_embeddings.weight";
+        let vocab = Vocab::parse(VOCAB).map_err(ModelError)?;
+        let mut t = weights::Tensors::read(bytes)?;
+        t.insert(WORDS, weights::Tensors::read(WEIGHTS)?.take(WORDS)?);
+        let model = model::Model::load(&mut t, vocab.len())?;
+        Ok((Encoder { vocab, model }, t))
+    }
+
     /// The text's word pieces.
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
         self.vocab.tokenize(text)

@@ -8,12 +8,11 @@
 //! kept frozen.
 
 use super::tokenize::Token;
-use super::weights::{ModelError, Tensors};
-use super::{model, Encoder, Vocab, DIM, MAX_TOKENS, VOCAB, WEIGHTS};
+use super::weights::ModelError;
+use super::{Encoder, Vocab, DIM, MAX_TOKENS};
 use std::sync::OnceLock;
 
 static JUDGE: &[u8] = include_bytes!("../../models/paraphrase.bin");
-const WORDS: &str = "embeddings.word_embeddings.weight";
 
 pub struct PairJudge {
     encoder: Encoder,
@@ -30,17 +29,11 @@ impl PairJudge {
     }
 
     fn load() -> Result<PairJudge, ModelError> {
-        let vocab = Vocab::parse(VOCAB).map_err(ModelError)?;
-        let mut t = Tensors::read(JUDGE)?;
-        let words = Tensors::read(WEIGHTS)?.take(WORDS)?;
-        t.insert(WORDS, words);
-        let head = t.vector("classifier.weight", DIM)?;
-        let bias = t.vector("classifier.bias", 1)?[0];
-        let model = model::Model::load(&mut t, vocab.len())?;
+        let (encoder, mut t) = Encoder::fine_tuned(JUDGE)?;
         Ok(PairJudge {
-            encoder: Encoder { vocab, model },
-            head,
-            bias,
+            encoder,
+            head: t.vector("classifier.weight", DIM)?,
+            bias: t.vector("classifier.bias", 1)?[0],
         })
     }
 

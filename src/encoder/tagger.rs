@@ -5,8 +5,8 @@
 //! the encoder's word table, which training kept frozen.
 
 use super::tokenize::Token;
-use super::weights::{ModelError, Tensors};
-use super::{model, Encoder, Vocab, DIM, VOCAB, WEIGHTS};
+use super::weights::ModelError;
+use super::{Encoder, Vocab, DIM};
 use std::sync::OnceLock;
 
 /// Tags, in the model's order: O, B-source, I-source, B-cue, I-cue,
@@ -14,7 +14,6 @@ use std::sync::OnceLock;
 pub const TAGS: usize = 7;
 
 static TAGGER: &[u8] = include_bytes!("../../models/attribution.bin");
-const WORDS: &str = "embeddings.word_embeddings.weight";
 
 pub struct Tagger {
     encoder: Encoder,
@@ -31,17 +30,11 @@ impl Tagger {
     }
 
     fn load() -> Result<Tagger, ModelError> {
-        let vocab = Vocab::parse(VOCAB).map_err(ModelError)?;
-        let mut t = Tensors::read(TAGGER)?;
-        let words = Tensors::read(WEIGHTS)?.take(WORDS)?;
-        t.insert(WORDS, words);
-        let head = t.vector("classifier.weight", TAGS * DIM)?;
-        let bias = t.vector("classifier.bias", TAGS)?;
-        let model = model::Model::load(&mut t, vocab.len())?;
+        let (encoder, mut t) = Encoder::fine_tuned(TAGGER)?;
         Ok(Tagger {
-            encoder: Encoder { vocab, model },
-            head,
-            bias,
+            encoder,
+            head: t.vector("classifier.weight", TAGS * DIM)?,
+            bias: t.vector("classifier.bias", TAGS)?,
         })
     }
 

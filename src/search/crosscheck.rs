@@ -459,6 +459,25 @@ impl Candidate {
     }
 }
 
+/// What the semantic reranker sees of a candidate `cosine` from the query,
+/// among candidates whose cosines are `all`: its lexical features, the
+/// cosine, how far it falls behind the best, its place in cosine order, and
+/// the lexical reranker's probability.
+fn semantic_features(
+    lexical: &[f32; RERANK_FEATURES],
+    cosine: f32,
+    all: &[f32],
+) -> SemanticFeatures {
+    let best = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
+    let mut x = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
+    x[..RERANK_FEATURES].copy_from_slice(lexical);
+    x[COSINE] = cosine;
+    x[COSINE_BEHIND_BEST] = cosine - best;
+    x[COSINE_PLACE] = 1.0 / (1.0 + all.iter().filter(|d| **d > cosine).count() as f32);
+    x[LEXICAL_PROBABILITY] = rank(lexical);
+    x
+}
+
 /// Fact-check candidates for a query with their reranker features: BM25's
 /// best in its order, then the nearest in meaning that BM25 did not rank.
 pub fn fact_check_candidates(
@@ -487,8 +506,6 @@ pub fn fact_check_candidates(
     let ids: Vec<FactCheckId> = ranked.iter().map(|r| r.0).collect();
     let cosines = search.fact_check_similarities(q.vector(), &ids);
     let all: Vec<f32> = cosines.iter().flatten().copied().collect();
-    let best_cosine = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
-    let cosine_place = |c: f32| all.iter().filter(|d| **d > c).count();
     let mut out = Vec::new();
     for (pos, ((fc, (_, b)), cos)) in store
         .fact_checks(&ids)?
@@ -500,15 +517,7 @@ pub fn fact_check_candidates(
         let Some(fc) = fc else { continue };
         let (f, h) = stored_fact_check_features(search, &fc);
         let lexical = rerank_features(q, &idfs, *b, best, pos, &f, h.as_deref());
-        let semantic = cos.map(|c| {
-            let mut x = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
-            x[..RERANK_FEATURES].copy_from_slice(&lexical);
-            x[COSINE] = c;
-            x[COSINE_BEHIND_BEST] = c - best_cosine;
-            x[COSINE_PLACE] = 1.0 / (1.0 + cosine_place(c) as f32);
-            x[LEXICAL_PROBABILITY] = rank(&lexical);
-            x
-        });
+        let semantic = cos.map(|c| semantic_features(&lexical, c, &all));
         out.push(Candidate {
             fact_check: fc,
             features: f,
@@ -571,8 +580,9 @@ pub fn cross_check_until(
         let mut bm = bm;
         // As for fact-checks: the claims nearest in meaning that BM25 did
         // not rank, then every candidate's cosine, ranked by the same
-        // rerankers.
-        if search.claim_vector_count() > 0 {
+        // rerankers. Without embedded claims the query is not embedded.
+        let embedded = search.claim_vector_count() > 0;
+        if embedded {
             let lexical: std::collections::HashSet<ClaimId> = bm.iter().map(|r| r.0).collect();
             for (id, cosine) in search.nearest_claims(q.vector(), DENSE_CANDIDATES, None) {
                 if cosine >= DENSE_MIN_COSINE && !lexical.contains(&id) {
@@ -581,27 +591,18 @@ pub fn cross_check_until(
             }
         }
         let ids: Vec<ClaimId> = bm.iter().map(|r| r.0).collect();
-        let cosines = if search.claim_vector_count() > 0 {
+        let cosines = if embedded {
             search.claim_similarities(q.vector(), &ids)
         } else {
             vec![None; ids.len()]
         };
         let all: Vec<f32> = cosines.iter().flatten().copied().collect();
-        let best_cosine = all.iter().fold(f32::NEG_INFINITY, |m, c| m.max(*c));
         let known = super::linking::stored_features(store, search, &ids)?;
         for (pos, ((id, b), cos)) in bm.iter().zip(cosines).enumerate() {
             let Some(f) = known.get(id) else { continue };
             let x = rerank_features(&q, &idfs, *b, best, pos, f, None);
             let score = match (cos, semantic_reranker()) {
-                (Some(c), Some(m)) => {
-                    let mut s = [0.0; RERANK_FEATURES + SEMANTIC_FEATURES];
-                    s[..RERANK_FEATURES].copy_from_slice(&x);
-                    s[COSINE] = c;
-                    s[COSINE_BEHIND_BEST] = c - best_cosine;
-                    s[COSINE_PLACE] = 1.0 / (1.0 + all.iter().filter(|d| **d > c).count() as f32);
-                    s[LEXICAL_PROBABILITY] = rank(&x);
-                    m.probability(&s)
-                }
+                (Some(c), Some(m)) => m.probability(&semantic_features(&x, c, &all)),
                 _ => rank(&x),
             };
             ranked.push((Target::Claim(*id), score, f.clone(), cos));

@@ -37,8 +37,6 @@ const MIN_TERMS: usize = 3;
 /// Unless their meaning is close (`MEANING_FLOOR`): a paraphrase shares
 /// little but what it says.
 const SPECIFIC_WEIGHT: f32 = 8.0;
-/// Stored texts the paraphrase judge reads per new claim at most.
-const JUDGED_TEXTS: usize = 3;
 /// Claims nearest by meaning added to the candidates of each claim.
 const SEMANTIC_CANDIDATES: usize = 8;
 /// Vectors of the claims' index read per claim (the groups of its nearest
@@ -124,28 +122,24 @@ fn paraphrases(
     candidates: &[(ClaimId, Option<f32>)],
     known: &HashMap<ClaimId, Arc<Features>>,
 ) -> HashMap<ClaimId, f32> {
-    let mut eligible: Vec<(ClaimId, f32, &Arc<Features>)> = candidates
-        .iter()
-        .filter_map(|(id, cosine)| Some((*id, (*cosine)?, known.get(id)?)))
-        .filter(|(_, c, g)| crate::corroborate::score::worth_judging(f, g, *c))
-        .collect();
-    // The nearest first, and at most `JUDGED_TEXTS` of them: the judge's
-    // work per claim stays bounded however many near neighbours a large
-    // store holds; the rest are decided without it.
-    eligible.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut texts: Vec<(usize, &str)> = Vec::new();
     let mut of: Vec<(ClaimId, usize)> = Vec::new();
-    for (id, _, g) in eligible {
+    for (id, cosine) in candidates {
+        let (Some(g), Some(c)) = (known.get(id), *cosine) else {
+            continue;
+        };
+        if !crate::corroborate::score::worth_judging(f, g, c) {
+            continue;
+        }
         let key = Arc::as_ptr(g) as usize;
         let at = match texts.iter().position(|(k, _)| *k == key) {
             Some(at) => at,
-            None if texts.len() < JUDGED_TEXTS => {
+            None => {
                 texts.push((key, g.text.as_str()));
                 texts.len() - 1
             }
-            None => continue,
         };
-        of.push((id, at));
+        of.push((*id, at));
     }
     if texts.is_empty() {
         return HashMap::new();
@@ -568,18 +562,15 @@ pub fn finish(
             ranked.iter().map(|r| r.0).collect(),
             semantic,
         );
-        let fresh: Vec<ClaimId> = candidates
-            .iter()
-            .map(|c| c.0)
-            .filter(|id| !pc.compared.contains_key(id))
-            .collect();
-        let known = stored_features(store, search, &fresh)?;
-        let unread: Vec<(ClaimId, Option<f32>)> = candidates
+        // Those not compared when prepared.
+        let fresh: Vec<(ClaimId, Option<f32>)> = candidates
             .iter()
             .filter(|c| !pc.compared.contains_key(&c.0))
             .copied()
             .collect();
-        let read = paraphrases(f, &unread, &known);
+        let ids: Vec<ClaimId> = fresh.iter().map(|c| c.0).collect();
+        let known = stored_features(store, search, &ids)?;
+        let read = paraphrases(f, &fresh, &known);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (other, cosine) in candidates {
