@@ -45,7 +45,7 @@ def postings(entries):
                 for c in r["claims"]:
                     for term, tf in c["terms"]:
                         out.add(("c", term, (r["id"], c["ordinal"]), tf, c["len"]))
-            else:
+            elif r["kind"] == "fact_check":
                 for term, tf in r["terms"]:
                     out.add(("f", term, r["id"], tf, r["length"]))
     return out

@@ -172,7 +172,11 @@ impl App {
         if let Some(p) = &new.publisher {
             attribute_assertions_to(&mut ex, p);
         }
-        let vectors = linking::embed_claims(&ex);
+        let vectors = if self.embed {
+            linking::embed_claims(&ex)
+        } else {
+            Vec::new()
+        };
         let links = linking::prepare(store, &self.search, &new, &ex, vectors)?;
         Ok(Prepared::Ready(Box::new(Ready {
             new,

@@ -16,12 +16,14 @@ pub mod events;
 pub mod fact_checks;
 pub mod ingest;
 pub mod pipeline;
+pub mod reindex;
 pub mod speakers;
 pub mod track_record;
 
 pub use events::{Event, Events};
 pub use fact_checks::FactCheckInserted;
 pub use ingest::{IngestError, Ingested};
+pub use reindex::Reindexed;
 
 use crate::search::Search;
 use crate::store::{Change, Store, StoreError, Unit};
@@ -36,6 +38,9 @@ pub struct App {
     write: Mutex<()>,
     /// How articles' attributions are found.
     attribution: crate::extract::Attribution,
+    /// Whether ingest embeds claims (off: a bulk load by words only, several
+    /// times faster, embedded and linked by meaning later by `reindex`).
+    embed: bool,
 }
 
 impl App {
@@ -47,19 +52,33 @@ impl App {
             Some(path) => Search::open_saved(store.as_ref(), &path)?,
             None => Search::open(store.as_ref())?,
         });
-        Ok(App {
+        let app = App {
             store,
             search,
             events: Events::default(),
             write: Mutex::new(()),
             attribution: crate::extract::Attribution::default(),
-        })
+            embed: true,
+        };
+        let missing = app.claims_without_embedding()?;
+        if missing > 0 {
+            // Written by a build before claims were embedded: those claims
+            // are found by their words only until `claimgraph reindex`.
+            tracing::warn!("{missing} stored claims have no embedding; run `claimgraph reindex`");
+        }
+        Ok(app)
     }
 
     /// The same app, finding attributions as `mode` says (the rules alone are
     /// several times faster; the learned tagger finds more).
     pub fn with_attribution(mut self, mode: crate::extract::Attribution) -> App {
         self.attribution = mode;
+        self
+    }
+
+    /// The same app, embedding claims at ingest or not (see `embed`).
+    pub fn with_embeddings(mut self, embed: bool) -> App {
+        self.embed = embed;
         self
     }
 

@@ -18,6 +18,37 @@ pub fn spinner(template: &str) -> ProgressBar {
     b
 }
 
+/// `claimgraph reindex`: a bar over the store's articles, then what it did.
+pub fn reindex(app: &crate::app::App, dir: &Path) -> anyhow::Result<()> {
+    let missing = app.claims_without_embedding()?;
+    let bar = if std::io::stderr().is_terminal() && missing > 0 {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let start = std::time::Instant::now();
+    let done = app.reindex(&|n, total| {
+        bar.set_length(total);
+        bar.set_position(n);
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} articles read, {} claims embedded ({missing} had none), {} links added and {} removed, in {:.1}s",
+        dir.display(),
+        done.articles,
+        done.claims,
+        done.links,
+        done.unlinks,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 pub fn verify(store: &dyn Store, dir: &Path) -> anyhow::Result<()> {
     let bar = spinner("{spinner} verifying {msg} ({elapsed})");
     let report = store.verify_with(&|phase, n| bar.set_message(format!("{phase}: {n}")))?;

@@ -352,11 +352,16 @@ fn with_cosines(
 
 /// Claims' embeddings, from what they say: one batch per article, on every core.
 pub fn embed_claims(ex: &Extraction) -> Vec<Vec<f32>> {
-    if ex.claims.is_empty() {
+    let texts: Vec<&str> = ex.claims.iter().map(|c| c.text.as_str()).collect();
+    embed_texts(&texts)
+}
+
+/// Claims' embeddings from their texts, in one batch.
+pub fn embed_texts<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<Vec<f32>> {
+    if texts.is_empty() {
         return Vec::new();
     }
-    let texts: Vec<&str> = ex.claims.iter().map(|c| c.text.as_str()).collect();
-    crate::corroborate::embed::Encoder::get().embed_batch(&texts)
+    crate::corroborate::embed::Encoder::get().embed_batch(texts)
 }
 
 fn source_of(
@@ -624,6 +629,128 @@ pub fn finish(
         }
     }
     Ok(plan)
+}
+
+/// What `relink` found for an article's claims.
+#[derive(Debug, Default)]
+pub struct Relinked {
+    /// Links to store: new ones, and stored ones with the evidence of the
+    /// comparison with embeddings (`updated` of them).
+    pub links: Vec<(u32, Corroboration)>,
+    pub updated: usize,
+    /// Stored links the comparison with embeddings does not make.
+    pub unlinks: Vec<(u32, ClaimId)>,
+}
+
+/// Links for an article's stored claims that have just been embedded (they
+/// were stored by a build before claims were embedded), under the write
+/// lock: the candidates ingest would find, by words and by meaning, and the
+/// claims they are linked to, among those with an embedding, compared as
+/// ingest compares them. A pair where one claim still has none is left for
+/// when it gets one (`reindex` goes in article order), so each pair is
+/// compared once. A stored link the comparison no longer makes is removed;
+/// one it makes gets its score and evidence.
+pub fn relink(
+    store: &dyn Store,
+    search: &Search,
+    article: &Article,
+    vectors: &[(u32, Vec<f32>)],
+) -> Result<Relinked> {
+    let mut out = Relinked::default();
+    let shingled = shingles(&article.body);
+    let mut sources = HashMap::new();
+    for (ordinal, vector) in vectors {
+        let from = ClaimId {
+            article: article.id,
+            ordinal: *ordinal,
+        };
+        let Some(f) = stored_features(store, search, &[from])?.remove(&from) else {
+            continue;
+        };
+        let linked: Vec<ClaimId> = store
+            .corroborations(from)?
+            .into_iter()
+            .map(|e| e.claim)
+            .collect();
+        let (ranked, semantic) = if f.terms.len() < MIN_TERMS {
+            (Vec::new(), Vec::new())
+        } else {
+            let lists: Vec<(String, Vec<ClaimId>)> = query_terms(&f)
+                .into_iter()
+                .map(|t| (t.to_string(), search.postings(t, None, POSTINGS_PER_TERM)))
+                .collect();
+            let semantic: Vec<(ClaimId, f32)> = search
+                .nearest_claims(vector, SEMANTIC_CANDIDATES + 1, Some(SEMANTIC_BUDGET))
+                .into_iter()
+                .filter(|(id, c)| *c >= SEMANTIC_MIN && id.article != article.id)
+                .take(SEMANTIC_CANDIDATES)
+                .collect();
+            (rank_candidates(&lists), semantic)
+        };
+        let mut ids: Vec<ClaimId> = ranked.iter().map(|r| r.0).collect();
+        ids.extend(
+            linked
+                .iter()
+                .filter(|id| !ids.contains(id))
+                .copied()
+                .collect::<Vec<_>>(),
+        );
+        let candidates: Vec<(ClaimId, Option<f32>)> = with_cosines(search, vector, ids, semantic)
+            .into_iter()
+            .filter(|(id, c)| c.is_some() && id.article != article.id)
+            .collect();
+        let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
+        let known = stored_features(store, search, &ids)?;
+        let read = paraphrases(&f, &candidates, &known);
+        let mut judged = Judged::default();
+        let mut copies = 0;
+        for (other, cosine) in candidates {
+            let Some(g) = known.get(&other) else { continue };
+            let (cmp, copied_claim) = judged.judge(&f, g, cosine, read.get(&other).copied());
+            let was_linked = linked.contains(&other);
+            let Some(stance) = cmp.stance else {
+                if was_linked {
+                    out.unlinks.push((*ordinal, other));
+                }
+                continue;
+            };
+            if was_linked {
+                out.updated += 1;
+            } else if copied_claim {
+                if copies == COPY_LINKS {
+                    continue;
+                }
+                copies += 1;
+            }
+            let (same_publisher, copy) = source_of(
+                store,
+                &mut sources,
+                other.article,
+                &article.publisher,
+                &shingled,
+            )?;
+            let mut evidence = cmp.evidence;
+            if same_publisher {
+                evidence.push("not independent: same publisher".into());
+            }
+            if copy {
+                evidence.push("not independent: the articles are copies of one text".into());
+            } else if copied_claim {
+                evidence.push("not independent: the claims repeat one text".into());
+            }
+            out.links.push((
+                *ordinal,
+                Corroboration {
+                    claim: other,
+                    score: cmp.score,
+                    stance,
+                    evidence,
+                    independent: !(same_publisher || copy || copied_claim),
+                },
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Fact-checks' embeddings, computed on every core: a bulk import's slow part.

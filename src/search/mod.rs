@@ -330,6 +330,20 @@ impl Search {
                         }));
                     }
                 }
+                Unit::Embedded { id, vectors: v } => {
+                    for (ordinal, v) in v {
+                        let cid = ClaimId {
+                            article: id,
+                            ordinal,
+                        };
+                        match claim_key(cid) {
+                            Some(k) if v.len() == crate::corroborate::embed::DIM => {
+                                vectors.claims.push((k, v))
+                            }
+                            _ => tracing::warn!("{cid}'s embedding not indexed"),
+                        }
+                    }
+                }
                 Unit::FactCheck {
                     id,
                     terms,
@@ -478,6 +492,11 @@ impl Search {
             .into_iter()
             .map(|(id, s)| (claim_of_key(id), s))
             .collect()
+    }
+
+    /// Whether the claim's embedding is indexed.
+    pub fn claim_embedded(&self, id: ClaimId) -> bool {
+        claim_key(id).is_some_and(|k| self.claim_vectors.contains(k))
     }
 
     /// The dot product of `v` with each claim's embedding, one answer per

@@ -69,6 +69,10 @@ pub(super) fn fingerprint(change: &Change) -> u32 {
                 terms(&mut h, &c.terms);
             }
         }
+        Unit::Embedded { id, .. } => {
+            h.update(b"E");
+            h.update(&id.0.to_le_bytes());
+        }
         Unit::FactCheck {
             id,
             terms: t,

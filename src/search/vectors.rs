@@ -279,6 +279,15 @@ impl VecIndex {
         self.len() == 0
     }
 
+    /// Whether `id` has a vector here.
+    pub fn contains(&self, id: u64) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .positions
+            .contains_key(&id)
+    }
+
     /// The `k` vectors added at or after position `from` whose dot product
     /// with `q` is largest, best first: every one of them is read, so this
     /// is for the few added since a caller last looked.

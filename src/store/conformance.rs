@@ -3,8 +3,8 @@
 //! where `Backend` gives fresh stores and reopens them (a restart).
 
 use super::{
-    ArticleWrite, Change, ClaimFilter, ClaimTerms, FactCheckWrite, Outcome, SpeakerWrite, Store,
-    StoreError, Unit,
+    ArticleWrite, Change, ClaimFilter, ClaimTerms, EmbeddingWrite, FactCheckWrite, Outcome,
+    SpeakerWrite, Store, StoreError, Unit,
 };
 use crate::domain::{
     Article, ArticleId, Attribution, Claim, ClaimId, ClaimKind, Corroboration, FactCheck,
@@ -35,6 +35,8 @@ macro_rules! conformance_suite {
             a_review_of_a_missing_claim_is_refused_and_writes_nothing,
             the_change_feed_returns_every_commit_in_order_with_its_terms,
             a_restart_keeps_everything_and_ids_continue,
+            embeddings_added_later_come_through_the_feed_once_with_their_links,
+            embeddings_for_missing_or_embedded_claims_are_refused_whole,
             an_export_imports_into_an_empty_store_as_the_same_store);
     };
     (@tests $backend:expr; $($name:ident),*) => {
@@ -545,6 +547,115 @@ pub fn the_change_feed_returns_every_commit_in_order_with_its_terms(b: &dyn Back
     assert_eq!(page[0].seq, 2);
     assert!(s.changes_since(3, 10).unwrap().is_empty());
     assert!(s.changes_since(u64::MAX, 10).unwrap().is_empty());
+}
+
+/// The second article's claim, stored without an embedding, gets one later
+/// with a new link to the first article's second claim, the old link to its
+/// first claim replaced, and nothing else.
+fn embeddings_for_the_second_article() -> EmbeddingWrite {
+    let link = |ordinal, score| Corroboration {
+        claim: cid(1, ordinal),
+        score,
+        stance: Stance::Supports,
+        evidence: vec!["meaning: cosine 0.90".into()],
+        independent: true,
+    };
+    EmbeddingWrite {
+        article: ArticleId(2),
+        vectors: vec![(0, vec![0.0, 0.5, 0.5, 0.0])],
+        links: vec![(0, link(1, 0.7)), (0, link(0, 0.9))],
+        unlinks: Vec::new(),
+    }
+}
+
+pub fn embeddings_added_later_come_through_the_feed_once_with_their_links(b: &dyn Backend) {
+    let (s, keep) = b.fresh();
+    created(s.commit_article(&first_article()));
+    created(s.commit_article(&second_article()));
+    assert_eq!(
+        created(s.commit_embeddings(&embeddings_for_the_second_article())),
+        3
+    );
+    let all = s.changes_since(0, 100).unwrap();
+    assert_eq!(all.len(), 3);
+    // The article's own commit still has none: each vector goes out once.
+    assert!(matches!(&all[1].unit, Unit::Article { vectors, .. } if vectors.is_empty()));
+    let Unit::Embedded { id, vectors } = &all[2].unit else {
+        panic!("embeddings last: {:?}", all[2].unit);
+    };
+    assert_eq!((*id, vectors.len(), vectors[0].0), (ArticleId(2), 1, 0));
+    assert!((vectors[0].1[1] - 0.5).abs() < 0.01);
+    assert!(matches!(&all[0].unit, Unit::Article { vectors, .. } if vectors.len() == 2));
+    // One new link (both ways), one replaced: two in all.
+    assert_eq!(s.stats().unwrap().corroborations, 2);
+    let back = s.corroborations(cid(1, 0)).unwrap();
+    assert_eq!((back.len(), back[0].score), (1, 0.9));
+    assert_eq!(back[0].evidence, ["meaning: cosine 0.90"]);
+    assert_eq!(s.corroborations(cid(1, 1)).unwrap()[0].claim, cid(2, 0));
+    // A link the embeddings no longer make goes, both ways.
+    let unlink = EmbeddingWrite {
+        article: ArticleId(2),
+        vectors: Vec::new(),
+        links: Vec::new(),
+        unlinks: vec![(0, cid(1, 1)), (0, cid(1, 1))],
+    };
+    assert_eq!(created(s.commit_embeddings(&unlink)), 4);
+    assert!(s.corroborations(cid(1, 1)).unwrap().is_empty());
+    assert_eq!(s.corroborations(cid(2, 0)).unwrap().len(), 1);
+    assert_eq!(s.stats().unwrap().corroborations, 1);
+    let report = s.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.checked["claim embeddings"], 3);
+    // The same after a restart.
+    let feed = s.changes_since(0, 100).unwrap();
+    s.flush().unwrap();
+    let s = b.reopen(s, keep.as_ref());
+    assert_eq!(s.changes_since(0, 100).unwrap(), feed);
+    assert_eq!(s.last_seq().unwrap(), 4);
+    assert_eq!(s.next_ids().unwrap().article, ArticleId(3));
+}
+
+pub fn embeddings_for_missing_or_embedded_claims_are_refused_whole(b: &dyn Backend) {
+    let (s, _keep) = b.fresh();
+    created(s.commit_article(&first_article()));
+    created(s.commit_article(&second_article()));
+    let before = s.stats().unwrap();
+    // A claim the article does not have, beside one it has: nothing is written.
+    let mut w = embeddings_for_the_second_article();
+    w.vectors.push((5, vec![0.1; 4]));
+    assert!(matches!(
+        s.commit_embeddings(&w),
+        Err(StoreError::NotFound(_))
+    ));
+    // A claim that has its embedding already.
+    let mut w = embeddings_for_the_second_article();
+    w.article = ArticleId(1);
+    assert!(matches!(
+        s.commit_embeddings(&w),
+        Err(StoreError::Conflict(_))
+    ));
+    // An article that is not stored.
+    w.article = ArticleId(9);
+    assert!(matches!(
+        s.commit_embeddings(&w),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(s.stats().unwrap(), before);
+    assert_eq!(s.last_seq().unwrap(), 2);
+    assert!(s.corroborations(cid(1, 1)).unwrap().is_empty());
+    assert!(s.verify().unwrap().is_ok());
+    // Nothing to add is nothing written.
+    let nothing = EmbeddingWrite {
+        article: ArticleId(2),
+        vectors: Vec::new(),
+        links: Vec::new(),
+        unlinks: Vec::new(),
+    };
+    assert!(matches!(
+        s.commit_embeddings(&nothing),
+        Ok(Outcome::Existing(ArticleId(2)))
+    ));
+    assert_eq!(s.last_seq().unwrap(), 2);
 }
 
 pub fn a_restart_keeps_everything_and_ids_continue(b: &dyn Backend) {

@@ -143,6 +143,21 @@ pub struct ArticleWrite {
     pub vectors: Vec<(u32, Vec<f32>)>,
 }
 
+/// Embeddings for claims stored without one (by a build before claims were
+/// embedded), and the links they bring, committed atomically.
+#[derive(Debug, Clone)]
+pub struct EmbeddingWrite {
+    pub article: ArticleId,
+    /// By ordinal: each of a claim of `article` that has no embedding yet.
+    pub vectors: Vec<(u32, Vec<f32>)>,
+    /// Links from a claim of `article` (by ordinal) to a stored claim;
+    /// stored both ways, in place of a link already stored between them.
+    pub links: Vec<(u32, Corroboration)>,
+    /// Links (both ways) from a claim of `article` to a stored claim that
+    /// the comparison with embeddings no longer makes.
+    pub unlinks: Vec<(u32, ClaimId)>,
+}
+
 /// Symmetric int8 codes of a vector, its largest component ±127, and what
 /// a code of 1 stands for: how claims' embeddings are kept, on disk and in
 /// memory (a quarter of the floats' bytes).
@@ -203,6 +218,12 @@ pub enum Unit {
         terms: Vec<(String, u16)>,
         length: u16,
         vector: Option<Vec<f32>>,
+    },
+    /// Embeddings added to an article's stored claims (`commit_embeddings`):
+    /// only these, not those its own commit brought.
+    Embedded {
+        id: ArticleId,
+        vectors: Vec<(u32, Vec<f32>)>,
     },
 }
 
@@ -307,6 +328,10 @@ pub trait Store: Send + Sync + 'static {
     /// fact-check matches in one atomic write. Idempotent on the article's
     /// `content_hash`.
     fn commit_article(&self, write: &ArticleWrite) -> Result<Outcome<ArticleId>>;
+
+    /// Embeddings (and their links) for claims of a stored article that have
+    /// none; refused whole if one is of a claim that is not stored or has one.
+    fn commit_embeddings(&self, write: &EmbeddingWrite) -> Result<Outcome<ArticleId>>;
 
     fn fact_check(&self, id: FactCheckId) -> Result<Option<FactCheck>>;
     fn fact_checks(&self, ids: &[FactCheckId]) -> Result<Vec<Option<FactCheck>>>;

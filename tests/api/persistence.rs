@@ -137,3 +137,67 @@ async fn the_same_text_in_two_files_is_two_articles_linked_as_copies_and_ingesti
     assert_eq!(by["article"]["id"], d["articles"]["edges"][1]["node"]["id"]);
     assert_eq!(by["independent"], false, "a copy is not independent: {by}");
 }
+
+#[actix_web::test]
+async fn a_store_ingested_without_embeddings_is_embedded_by_reindex_and_a_server_then_finds_claims_by_meaning(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let seeds = env!("CARGO_MANIFEST_DIR").to_string() + "/seed";
+    let out = crate::helpers::run_ok(&[
+        "ingest".as_ref(),
+        "--no-embed".as_ref(),
+        "--data-dir".as_ref(),
+        store.as_os_str(),
+        seeds.as_ref(),
+    ]);
+    assert!(out.contains("ingested 2 new articles"), "{out}");
+    let out =
+        crate::helpers::run_ok(&["reindex".as_ref(), "--data-dir".as_ref(), store.as_os_str()]);
+    assert!(out.contains("2 articles read"), "{out}");
+    let embedded: u64 = out
+        .split(", ")
+        .find_map(|p| p.split_once(" claims embedded"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(embedded > 20, "{out}");
+    let again =
+        crate::helpers::run_ok(&["reindex".as_ref(), "--data-dir".as_ref(), store.as_os_str()]);
+    assert!(again.contains("0 claims embedded"), "{again}");
+    let verified =
+        crate::helpers::run_ok(&["verify".as_ref(), "--data-dir".as_ref(), store.as_os_str()]);
+    assert!(
+        verified.contains(&format!("{embedded} claim embeddings")),
+        "{verified}"
+    );
+
+    // The claims are found by meaning, as if ingested by this build.
+    let app = spawn_app_in(dir, |s| {
+        s.seed = false;
+        s.data_dir = Some(store.clone());
+    })
+    .await;
+    let d = app
+        .data(
+            "query($t: String!) { crossCheck(text: $t, first: 5, scope: CLAIMS) { semanticSimilarity claim { text } } }",
+            json!({"t": "Tehran and Moscow turned down Ankara's demand for a truce"}),
+        )
+        .await;
+    let claims = d["crossCheck"].as_array().unwrap();
+    assert!(
+        claims
+            .iter()
+            .any(|c| c["semanticSimilarity"].as_f64().unwrap_or(0.0) > 0.4),
+        "{d}"
+    );
+    let all = app.all_claims(100, "corroborations { evidence }").await;
+    assert!(
+        all.iter()
+            .flat_map(|c| c["corroborations"].as_array().unwrap())
+            .any(|l| l["evidence"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("meaning: cosine")),
+        "no link by meaning after reindex"
+    );
+}

@@ -3,7 +3,7 @@
 //! It is both the feed derived indexes follow and where those terms are
 //! kept: an index rebuilt at open reads one value per commit.
 
-use super::codec::{decode, decode_int8_vector, decode_vector, encode};
+use super::codec::{decode, decode_int8_vector, decode_vector, encode, INT8, INT8_LATER};
 use super::{io, keys, Counters, SledStore};
 use crate::domain::{Article, ArticleId, ClaimId, FactCheck, FactCheckId};
 use crate::store::{Change, ClaimTerms, Result, StoreError, Unit};
@@ -22,6 +22,15 @@ enum Record {
         terms: Vec<(String, u16)>,
         length: u16,
     },
+    /// Embeddings added to an article's stored claims: those whose value
+    /// carries `INT8_LATER`.
+    Embedded {
+        id: u64,
+    },
+}
+
+pub(super) fn embedded_record(id: ArticleId) -> Vec<u8> {
+    encode(&Record::Embedded { id: id.0 })
 }
 
 pub(super) fn article_record(id: ArticleId, claims: &[ClaimTerms]) -> Vec<u8> {
@@ -62,6 +71,10 @@ pub(super) fn units(store: &SledStore, after: u64, limit: usize) -> Result<Vec<(
                 length,
                 vector: None,
             },
+            Record::Embedded { id } => Unit::Embedded {
+                id: ArticleId(id),
+                vectors: Vec::new(),
+            },
         };
         out.push((seq, unit));
     }
@@ -82,18 +95,33 @@ pub(super) fn read(store: &SledStore, after: u64, limit: usize) -> Result<Vec<Ch
                     .map(|v| decode_vector(&v))
                     .transpose()?;
             }
-            Unit::Article { id, vectors, .. } => {
-                for kv in store.claim_vectors.scan_prefix(keys::article(*id)) {
-                    let (k, v) = kv.map_err(io)?;
-                    let claim = keys::parse_claim(&k)
-                        .ok_or_else(|| StoreError::Corrupt("bad claim vector key".into()))?;
-                    vectors.push((claim.ordinal, decode_int8_vector(&v)?));
-                }
-            }
+            // Each claim's vector goes out once: with its article's commit,
+            // or with the later one that added it.
+            Unit::Article { id, vectors, .. } => article_vectors(store, *id, INT8, vectors)?,
+            Unit::Embedded { id, vectors } => article_vectors(store, *id, INT8_LATER, vectors)?,
         }
         out.push(Change { seq, unit });
     }
     Ok(out)
+}
+
+/// An article's claims' vectors stored under `tag`, by ordinal.
+fn article_vectors(
+    store: &SledStore,
+    id: ArticleId,
+    tag: u8,
+    out: &mut Vec<(u32, Vec<f32>)>,
+) -> Result<()> {
+    for kv in store.claim_vectors.scan_prefix(keys::article(id)) {
+        let (k, v) = kv.map_err(io)?;
+        if v.first() != Some(&tag) {
+            continue;
+        }
+        let claim = keys::parse_claim(&k)
+            .ok_or_else(|| StoreError::Corrupt("bad claim vector key".into()))?;
+        out.push((claim.ordinal, decode_int8_vector(&v)?));
+    }
+    Ok(())
 }
 
 /// Stores written before the change log kept postings in two trees keyed

@@ -28,6 +28,10 @@ pub const ZSTD: u8 = 2;
 /// Tag of a vector kept as int8 codes: the tag, the scale (f32 LE), then
 /// one signed byte per dimension (`store::quantise`).
 pub const INT8: u8 = 3;
+/// The same layout, for a claim embedded after its article was stored
+/// (`commit_embeddings`): the feed hands it out with that later commit,
+/// not with the article's, so an index rebuilt from the log gets it once.
+pub const INT8_LATER: u8 = 4;
 
 /// The dictionary of tag 2. Never change it in place (see `ZSTD`).
 pub static DICTIONARY: &[u8] = include_bytes!("values-1.dict");
@@ -171,9 +175,14 @@ pub fn decode_vector(bytes: &[u8]) -> Result<Vec<f32>> {
 
 /// A vector as int8 codes and a scale: 389 bytes for 384 dimensions.
 pub fn encode_int8_vector(v: &[f32]) -> Vec<u8> {
+    encode_int8_vector_tagged(v, INT8)
+}
+
+/// `encode_int8_vector` under `tag` (`INT8` or `INT8_LATER`).
+pub fn encode_int8_vector_tagged(v: &[f32], tag: u8) -> Vec<u8> {
     let (codes, scale) = crate::store::quantise(v);
     let mut out = Vec::with_capacity(5 + codes.len());
-    out.push(INT8);
+    out.push(tag);
     out.extend_from_slice(&scale.to_le_bytes());
     out.extend(codes.iter().map(|&c| c as u8));
     out
@@ -181,7 +190,7 @@ pub fn encode_int8_vector(v: &[f32]) -> Vec<u8> {
 
 pub fn decode_int8_vector(bytes: &[u8]) -> Result<Vec<f32>> {
     match bytes.split_first() {
-        Some((&INT8, rest)) if rest.len() > 4 => {
+        Some((&(INT8 | INT8_LATER), rest)) if rest.len() > 4 => {
             let scale = f32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
             if !scale.is_finite() {
                 return Err(StoreError::Corrupt("vector scale is not finite".into()));
@@ -191,7 +200,7 @@ pub fn decode_int8_vector(bytes: &[u8]) -> Result<Vec<f32>> {
                 .map(|&c| f32::from(c as i8) * scale)
                 .collect())
         }
-        Some((&INT8, _)) => Err(StoreError::Corrupt("truncated int8 vector".into())),
+        Some((&(INT8 | INT8_LATER), _)) => Err(StoreError::Corrupt("truncated int8 vector".into())),
         Some((&v, _)) => Err(StoreError::Version {
             found: v,
             expected: INT8,

@@ -304,9 +304,16 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
     }
     // Claims' embeddings: each of a stored claim, all of one dimension.
     let (mut claim_vectors, mut claim_dim) = (0u64, None);
+    // Articles whose claims got embeddings after them: each needs its commit in the log.
+    let mut embedded_later: HashSet<u64> = HashSet::new();
     for kv in t.claim_vectors.iter() {
         let (k, v) = kv.map_err(io)?;
         claim_vectors += 1;
+        if v.first() == Some(&super::codec::INT8_LATER) {
+            if let Some(c) = keys::parse_claim(&k) {
+                embedded_later.insert(c.article.0);
+            }
+        }
         tick("claim embeddings", claim_vectors);
         if !exists(t.claims, &k)? {
             r.fail("embeddings belong to claims", || hex(&k));
@@ -390,9 +397,22 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
                     }
                     fc_terms += u64::from(length);
                 }
+                Unit::Embedded { id, .. } => {
+                    if !logged_articles.contains(&id.0) {
+                        r.fail("embeddings are logged after their article", || {
+                            id.to_string()
+                        });
+                    }
+                    embedded_later.remove(&id.0);
+                }
             }
         }
         last = end;
+    }
+    for id in &embedded_later {
+        r.fail("embeddings are logged after their article", || {
+            format!("article {id}: embeddings added with no commit in the log")
+        });
     }
     if entries != c.seq()
         || logged_articles.len() != articles.len()

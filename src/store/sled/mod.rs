@@ -9,8 +9,8 @@ mod maintenance;
 
 use self::codec::{decode, encode};
 use super::{
-    fact_check_identity, ArticleWrite, Change, ClaimFilter, FactCheckWrite, NextIds, Outcome,
-    Report, Result, SpeakerWrite, Stats, Store, StoreError,
+    fact_check_identity, ArticleWrite, Change, ClaimFilter, EmbeddingWrite, FactCheckWrite,
+    NextIds, Outcome, Report, Result, SpeakerWrite, Stats, Store, StoreError,
 };
 use crate::domain::{
     normalise_name, Article, ArticleId, Claim, ClaimId, Corroboration, FactCheck, FactCheckId,
@@ -41,13 +41,17 @@ pub(super) struct Counters {
     pub claim_terms: u64,
     #[serde(default)]
     pub fact_check_terms: u64,
+    /// Commits of embeddings for stored claims (`commit_embeddings`).
+    #[serde(default)]
+    pub embeddings: u64,
 }
 
 impl Counters {
-    /// Every commit adds one article or one fact-check, so their sum is the
-    /// sequence number of the last commit: no counter of its own to keep.
+    /// Every commit adds one article, one fact-check or one article's
+    /// embeddings, so their sum is the sequence number of the last commit:
+    /// no counter of its own to keep.
     pub fn seq(&self) -> u64 {
-        self.next_article + self.next_fact_check
+        self.next_article + self.next_fact_check + self.embeddings
     }
 }
 
@@ -777,6 +781,95 @@ impl Store for SledStore {
             t[T_HASH].insert(&a.content_hash, &keys::article(a.id))?;
             t[T_CHANGES].insert(&counters.seq().to_be_bytes(), record.as_slice())?;
             t[T_META].insert(keys::META_COUNTERS, encode(&counters))?;
+            Ok(Outcome::Created {
+                seq: counters.seq(),
+            })
+        }))
+    }
+
+    fn commit_embeddings(&self, w: &EmbeddingWrite) -> Result<Outcome<ArticleId>> {
+        if w.vectors.is_empty() && w.links.is_empty() && w.unlinks.is_empty() {
+            return Ok(Outcome::Existing(w.article));
+        }
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let trees = [
+            self.meta.clone(),
+            self.articles.clone(),
+            self.claims.clone(),
+            self.corroborations.clone(),
+            self.changes.clone(),
+            self.claim_vectors.clone(),
+        ];
+        let claim = |ordinal| ClaimId {
+            article: w.article,
+            ordinal,
+        };
+        let vectors: Vec<([u8; 12], Vec<u8>)> = w
+            .vectors
+            .iter()
+            .map(|(o, v)| {
+                let key = keys::claim(claim(*o));
+                (key, codec::encode_int8_vector_tagged(v, codec::INT8_LATER))
+            })
+            .collect();
+        let record = changes::embedded_record(w.article);
+        committed(trees[..].transaction(|t: &Vec<TxTree>| {
+            if t[1].get(keys::article(w.article))?.is_none() {
+                return Err(abort(StoreError::NotFound(format!(
+                    "article {}",
+                    w.article
+                ))));
+            }
+            for (key, v) in &vectors {
+                if t[2].get(key)?.is_none() {
+                    return Err(abort(StoreError::NotFound(format!(
+                        "claim {}",
+                        keys::parse_claim(key).map_or_else(String::new, |c| c.to_string())
+                    ))));
+                }
+                if t[5].insert(&key[..], v.as_slice())?.is_some() {
+                    return Err(abort(StoreError::Conflict(format!(
+                        "claim {} has an embedding already",
+                        keys::parse_claim(key).map_or_else(String::new, |c| c.to_string())
+                    ))));
+                }
+            }
+            let mut counters: Counters = tx_get(&t[0], keys::META_COUNTERS)?.unwrap_or_default();
+            for (ordinal, edge) in &w.links {
+                let from = claim(*ordinal);
+                if t[2].get(keys::claim(from))?.is_none() {
+                    return Err(abort(StoreError::NotFound(format!("claim {from}"))));
+                }
+                if t[2].get(keys::claim(edge.claim))?.is_none() {
+                    return Err(abort(StoreError::NotFound(format!("claim {}", edge.claim))));
+                }
+                if from == edge.claim {
+                    return Err(abort(StoreError::Conflict(format!(
+                        "claim {from} linked to itself"
+                    ))));
+                }
+                let back = Corroboration {
+                    claim: from,
+                    ..edge.clone()
+                };
+                t[3].insert(&keys::edge(edge.claim, from), encode(&back))?;
+                if t[3]
+                    .insert(&keys::edge(from, edge.claim), encode(edge))?
+                    .is_none()
+                {
+                    counters.corroborations += 1;
+                }
+            }
+            for (ordinal, other) in &w.unlinks {
+                let from = claim(*ordinal);
+                if t[3].remove(&keys::edge(from, *other)[..])?.is_some() {
+                    t[3].remove(&keys::edge(*other, from)[..])?;
+                    counters.corroborations -= 1;
+                }
+            }
+            counters.embeddings += 1;
+            t[4].insert(&counters.seq().to_be_bytes(), record.as_slice())?;
+            t[0].insert(keys::META_COUNTERS, encode(&counters))?;
             Ok(Outcome::Created {
                 seq: counters.seq(),
             })
