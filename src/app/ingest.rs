@@ -160,30 +160,67 @@ pub struct Ready {
 impl App {
     /// Validate, extract and prepare one article, without writing.
     pub fn prepare(&self, new: NewArticle) -> Result<Prepared, IngestError> {
+        let mut one = self.prepare_batch(vec![new]);
+        one.pop().expect("one answer per article")
+    }
+
+    /// `prepare` for several articles, their claims embedded in one encoder
+    /// batch (a batch of a few hundred texts runs the encoder about a third
+    /// faster than one article's dozen). One answer per article, in order.
+    pub fn prepare_batch(&self, items: Vec<NewArticle>) -> Vec<Result<Prepared, IngestError>> {
         let store = self.store.as_ref();
-        let new = validate(new)?;
-        let hash = identity_hash(&new);
-        if let Some(id) = store.article_by_hash(&hash)? {
-            if let Some(article) = store.article(id)? {
-                return Ok(Prepared::Existing(article));
-            }
-        }
-        let mut ex = extract::extract_with(&new.body, self.attribution);
-        if let Some(p) = &new.publisher {
-            attribute_assertions_to(&mut ex, p);
-        }
-        let vectors = if self.embed {
-            linking::embed_claims(&ex)
+        type Extracted = (NewArticle, [u8; 16], extract::Extraction);
+        let extracted: Vec<Result<Result<Prepared, Extracted>, IngestError>> = items
+            .into_iter()
+            .map(|item| {
+                let new = validate(item)?;
+                let hash = identity_hash(&new);
+                if let Some(id) = store.article_by_hash(&hash)? {
+                    if let Some(article) = store.article(id)? {
+                        return Ok(Ok(Prepared::Existing(article)));
+                    }
+                }
+                let mut ex = extract::extract_with(&new.body, self.attribution);
+                if let Some(p) = &new.publisher {
+                    attribute_assertions_to(&mut ex, p);
+                }
+                Ok(Err((new, hash, ex)))
+            })
+            .collect();
+        let mut vectors = if self.embed {
+            let texts: Vec<&str> = extracted
+                .iter()
+                .filter_map(|r| match r {
+                    Ok(Err((_, _, ex))) => Some(ex.claims.iter().map(|c| c.text.as_str())),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            linking::embed_texts(&texts)
         } else {
             Vec::new()
-        };
-        let links = linking::prepare(store, &self.search, &new, &ex, vectors)?;
-        Ok(Prepared::Ready(Box::new(Ready {
-            new,
-            hash,
-            extraction: ex,
-            links,
-        })))
+        }
+        .into_iter();
+        extracted
+            .into_iter()
+            .map(|r| match r? {
+                Ok(done) => Ok(done),
+                Err((new, hash, ex)) => {
+                    let vectors: Vec<Vec<f32>> = if self.embed {
+                        vectors.by_ref().take(ex.claims.len()).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let links = linking::prepare(store, &self.search, &new, &ex, vectors)?;
+                    Ok(Prepared::Ready(Box::new(Ready {
+                        new,
+                        hash,
+                        extraction: ex,
+                        links,
+                    })))
+                }
+            })
+            .collect()
     }
 
     /// Store a prepared article: its claims, speakers, index terms and links,

@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
 
+/// Articles a worker prepares together at most: their claims (about a
+/// dozen an article) make one encoder batch.
+const BATCH: usize = 8;
+
 impl App {
     /// Ingest `items` (each tagged, e.g. with where it came from) on
     /// `workers` threads; `done` is called for each, in input order, with
@@ -21,7 +25,7 @@ impl App {
         let workers = workers.max(1);
         type Prepared = Result<super::ingest::Prepared, String>;
         let (work_tx, work_rx) =
-            sync_channel::<(usize, T, Result<NewArticle, String>)>(4 * workers);
+            sync_channel::<(usize, T, Result<NewArticle, String>)>(2 * BATCH * workers);
         let work_rx = Mutex::new(work_rx);
         let (done_tx, done_rx) = sync_channel::<(usize, T, Prepared)>(4 * workers);
         std::thread::scope(|scope| {
@@ -36,11 +40,43 @@ impl App {
                 let done_tx = done_tx.clone();
                 let work_rx = &work_rx;
                 scope.spawn(move || loop {
-                    let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok((seq, tag, item)) = next else { return };
-                    let prepared = item.and_then(|a| self.prepare(a).map_err(|e| e.to_string()));
-                    if done_tx.send((seq, tag, prepared)).is_err() {
-                        return;
+                    // What is waiting, up to a batch, prepared together
+                    // (one encoder batch); never waiting to fill one.
+                    let mut batch = Vec::new();
+                    {
+                        let rx = work_rx.lock().unwrap_or_else(|p| p.into_inner());
+                        let Ok(first) = rx.recv() else { return };
+                        batch.push(first);
+                        while batch.len() < BATCH {
+                            match rx.try_recv() {
+                                Ok(next) => batch.push(next),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    let mut good = Vec::new();
+                    let mut tags = Vec::new();
+                    for (seq, tag, item) in batch {
+                        match item {
+                            Ok(a) => {
+                                good.push(a);
+                                tags.push((seq, tag, None));
+                            }
+                            Err(e) => tags.push((seq, tag, Some(e))),
+                        }
+                    }
+                    let mut prepared = self.prepare_batch(good).into_iter();
+                    for (seq, tag, failed) in tags {
+                        let p = match failed {
+                            Some(e) => Err(e),
+                            None => match prepared.next() {
+                                Some(p) => p.map_err(|e| e.to_string()),
+                                None => Err("not prepared".to_string()),
+                            },
+                        };
+                        if done_tx.send((seq, tag, p)).is_err() {
+                            return;
+                        }
                     }
                 });
             }

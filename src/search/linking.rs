@@ -115,37 +115,70 @@ impl Judged {
     }
 }
 
-/// The paraphrase judge's probability for each candidate worth its pass
-/// (`score::worth_judging`), in one batch; copies of a text are read once.
+/// Pairs for the paraphrase judge, gathered over several claims and read
+/// in one batch: one encoder call for an article instead of one a claim.
+#[derive(Default)]
+struct JudgeBatch {
+    pairs: Vec<(String, String)>,
+}
+
+impl JudgeBatch {
+    /// Queue each candidate of `f` worth the judge's pass
+    /// (`score::worth_judging`); copies of a text are queued once. Returns
+    /// where each candidate's answer will be.
+    fn ask(
+        &mut self,
+        f: &Features,
+        candidates: &[(ClaimId, Option<f32>)],
+        known: &HashMap<ClaimId, Arc<Features>>,
+    ) -> Vec<(ClaimId, usize)> {
+        let mut texts: Vec<(usize, usize)> = Vec::new();
+        let mut of = Vec::new();
+        for (id, cosine) in candidates {
+            let (Some(g), Some(c)) = (known.get(id), *cosine) else {
+                continue;
+            };
+            if !crate::corroborate::score::worth_judging(f, g, c) {
+                continue;
+            }
+            let key = Arc::as_ptr(g) as usize;
+            let at = match texts.iter().find(|(k, _)| *k == key) {
+                Some(&(_, at)) => at,
+                None => {
+                    self.pairs.push((f.text.clone(), g.text.clone()));
+                    texts.push((key, self.pairs.len() - 1));
+                    self.pairs.len() - 1
+                }
+            };
+            of.push((*id, at));
+        }
+        of
+    }
+
+    /// The judge's probabilities, in the order asked.
+    fn read(self) -> Vec<f32> {
+        if self.pairs.is_empty() {
+            return Vec::new();
+        }
+        let pairs: Vec<(&str, &str)> = self
+            .pairs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        crate::encoder::PairJudge::get().probabilities(&pairs)
+    }
+}
+
+/// The paraphrase judge's probability for each candidate worth its pass,
+/// in one batch.
 fn paraphrases(
     f: &Features,
     candidates: &[(ClaimId, Option<f32>)],
     known: &HashMap<ClaimId, Arc<Features>>,
 ) -> HashMap<ClaimId, f32> {
-    let mut texts: Vec<(usize, &str)> = Vec::new();
-    let mut of: Vec<(ClaimId, usize)> = Vec::new();
-    for (id, cosine) in candidates {
-        let (Some(g), Some(c)) = (known.get(id), *cosine) else {
-            continue;
-        };
-        if !crate::corroborate::score::worth_judging(f, g, c) {
-            continue;
-        }
-        let key = Arc::as_ptr(g) as usize;
-        let at = match texts.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                texts.push((key, g.text.as_str()));
-                texts.len() - 1
-            }
-        };
-        of.push((*id, at));
-    }
-    if texts.is_empty() {
-        return HashMap::new();
-    }
-    let pairs: Vec<(&str, &str)> = texts.iter().map(|(_, t)| (f.text.as_str(), *t)).collect();
-    let p = crate::encoder::PairJudge::get().probabilities(&pairs);
+    let mut batch = JudgeBatch::default();
+    let of = batch.ask(f, candidates, known);
+    let p = batch.read();
     of.into_iter().map(|(id, at)| (id, p[at])).collect()
 }
 
@@ -423,6 +456,8 @@ pub fn prepare(
         publisher: new.publisher.clone(),
         sources: HashMap::new(),
     };
+    let mut judge = JudgeBatch::default();
+    let mut pending = Vec::new();
     for c in &ex.claims {
         let cue = c.cue.map(|s| {
             body[(s.start as usize).min(body.len())..(s.end as usize).min(body.len())]
@@ -467,23 +502,32 @@ pub fn prepare(
             );
             let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
             let known = stored_features(store, search, &ids)?;
-            let read = paraphrases(&f, &candidates, &known);
-            let mut judged = Judged::default();
-            let mut copies = 0;
-            for (id, cosine) in candidates {
-                if let Some(g) = known.get(&id) {
-                    let (cmp, copy) = judged.judge(&f, g, cosine, read.get(&id).copied());
-                    // The sources `finish` will likely want, read now, outside the lock.
-                    if cmp.stance.is_some() && (!copy || copies < COPY_LINKS) {
-                        copies += usize::from(copy);
-                        source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
-                    }
-                    pc.compared.insert(id, (cmp, copy));
-                }
-            }
+            let asked = judge.ask(&f, &candidates, &known);
+            pending.push((p.claims.len(), candidates, known, asked));
         }
         pc.features = f;
         p.claims.push(pc);
+    }
+    // The judge reads the whole article's pairs at once; then each claim's
+    // candidates are compared.
+    let answers = judge.read();
+    for (at, candidates, known, asked) in pending {
+        let pc = &mut p.claims[at];
+        let read: HashMap<ClaimId, f32> =
+            asked.into_iter().map(|(id, i)| (id, answers[i])).collect();
+        let mut judged = Judged::default();
+        let mut copies = 0;
+        for (id, cosine) in candidates {
+            if let Some(g) = known.get(&id) {
+                let (cmp, copy) = judged.judge(&pc.features, g, cosine, read.get(&id).copied());
+                // The sources `finish` will likely want, read now, outside the lock.
+                if cmp.stance.is_some() && (!copy || copies < COPY_LINKS) {
+                    copies += usize::from(copy);
+                    source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
+                }
+                pc.compared.insert(id, (cmp, copy));
+            }
+        }
     }
     Ok(p)
 }
