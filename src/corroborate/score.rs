@@ -501,6 +501,16 @@ pub fn compare_judged(a: &Features, b: &Features, cosine: f32, paraphrase: f32) 
     )
 }
 
+/// Whether the judge's answer could change the stance of two texts `cosine`
+/// apart: the stances with its surest "no" and "yes" differ. The rule only
+/// ever links more as the judge's probability rises, so where those agree
+/// the pass is moot, and [`compare_meaning`] gives that same stance. Over
+/// a wire corpus most pairs worth judging are copies the words already
+/// link (or different subjects nothing links), and the pass is the cost.
+pub fn judge_matters(a: &Features, b: &Features, cosine: f32) -> bool {
+    compare_judged(a, b, cosine, 0.0).stance != compare_judged(a, b, cosine, 1.0).stance
+}
+
 /// Pairs this close in meaning are worth the paraphrase judge's pass.
 /// Below it pairs are topical at best; the pass is the costly part of a
 /// comparison (over the BBC corpus, 16.5 of an article's candidates reach
@@ -797,6 +807,29 @@ mod tests {
             "The jobless rate dropped to 6.1% in May",
         );
         assert_ne!(judged(e, f, 0.9, 0.99).stance, Some(Stance::Supports));
+    }
+
+    #[test]
+    fn the_judge_is_asked_only_where_its_answer_could_change_the_stance() {
+        let f = |t: &str| features(t, &[]);
+        // A near miss the judge decides.
+        let (a, b) = (
+            f("The minister said the new bridge will open to traffic in March"),
+            f("The minister said the new bridge will open to cyclists in March"),
+        );
+        assert!(judge_matters(&a, &b, 0.95));
+        // One text inside the other, which the words link: any answer links it,
+        // and without the pass the stance is the one a pass would give.
+        let (c, d) = (
+            f("The council approved the harbour plan on Monday"),
+            f("The council approved the harbour plan on Monday after a long debate over costs"),
+        );
+        assert!(!judge_matters(&c, &d, 0.9));
+        assert_eq!(
+            compare_meaning(&c, &d, 0.9).stance,
+            compare_judged(&c, &d, 0.9, 0.2).stance
+        );
+        assert_eq!(compare_meaning(&c, &d, 0.9).stance, Some(Stance::Supports));
     }
 
     #[test]

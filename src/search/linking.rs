@@ -106,13 +106,23 @@ impl Judged {
         f: &Features,
         g: &Arc<Features>,
         cosine: Option<f32>,
-        paraphrase: Option<f32>,
+        read: Option<Read>,
     ) -> (crate::corroborate::score::Comparison, bool) {
         self.0
             .entry((Arc::as_ptr(g) as usize, cosine.map(f32::to_bits)))
-            .or_insert_with(|| judge(f, g, cosine, paraphrase))
+            .or_insert_with(|| judge(f, g, cosine, read))
             .clone()
     }
+}
+
+/// What the paraphrase judge says of a pair worth its pass.
+#[derive(Debug, Clone, Copy)]
+enum Read {
+    /// Its probability that the two say the same.
+    Pass(f32),
+    /// Nothing it could say would change the stance (`score::judge_matters`):
+    /// decided as if read, without the pass.
+    Moot,
 }
 
 /// Pairs for the paraphrase judge, gathered over several claims and read
@@ -124,30 +134,34 @@ struct JudgeBatch {
 
 impl JudgeBatch {
     /// Queue each candidate of `f` worth the judge's pass
-    /// (`score::worth_judging`); copies of a text are queued once. Returns
-    /// where each candidate's answer will be.
+    /// (`score::worth_judging`) where the pass matters; copies of a text are
+    /// queued once. Returns where each candidate's answer will be (none: moot).
     fn ask(
         &mut self,
         f: &Features,
         candidates: &[(ClaimId, Option<f32>)],
         known: &HashMap<ClaimId, Arc<Features>>,
-    ) -> Vec<(ClaimId, usize)> {
-        let mut texts: Vec<(usize, usize)> = Vec::new();
+    ) -> Vec<(ClaimId, Option<usize>)> {
+        use crate::corroborate::score::{judge_matters, worth_judging};
+        let mut texts: Vec<(usize, Option<usize>)> = Vec::new();
         let mut of = Vec::new();
         for (id, cosine) in candidates {
             let (Some(g), Some(c)) = (known.get(id), *cosine) else {
                 continue;
             };
-            if !crate::corroborate::score::worth_judging(f, g, c) {
-                continue;
-            }
             let key = Arc::as_ptr(g) as usize;
             let at = match texts.iter().find(|(k, _)| *k == key) {
                 Some(&(_, at)) => at,
                 None => {
-                    self.pairs.push((f.text.clone(), g.text.clone()));
-                    texts.push((key, self.pairs.len() - 1));
-                    self.pairs.len() - 1
+                    if !worth_judging(f, g, c) {
+                        continue;
+                    }
+                    let at = judge_matters(f, g, c).then(|| {
+                        self.pairs.push((f.text.clone(), g.text.clone()));
+                        self.pairs.len() - 1
+                    });
+                    texts.push((key, at));
+                    at
                 }
             };
             of.push((*id, at));
@@ -169,17 +183,24 @@ impl JudgeBatch {
     }
 }
 
-/// The paraphrase judge's probability for each candidate worth its pass,
-/// in one batch.
+/// Each asked candidate's answer from the batch's probabilities.
+fn answers(asked: Vec<(ClaimId, Option<usize>)>, p: &[f32]) -> HashMap<ClaimId, Read> {
+    asked
+        .into_iter()
+        .map(|(id, at)| (id, at.map_or(Read::Moot, |i| Read::Pass(p[i]))))
+        .collect()
+}
+
+/// The paraphrase judge's answer for each candidate worth its pass, in one batch.
 fn paraphrases(
     f: &Features,
     candidates: &[(ClaimId, Option<f32>)],
     known: &HashMap<ClaimId, Arc<Features>>,
-) -> HashMap<ClaimId, f32> {
+) -> HashMap<ClaimId, Read> {
     let mut batch = JudgeBatch::default();
-    let of = batch.ask(f, candidates, known);
+    let asked = batch.ask(f, candidates, known);
     let p = batch.read();
-    of.into_iter().map(|(id, at)| (id, p[at])).collect()
+    answers(asked, &p)
 }
 
 /// The text's runs of four words (lower-cased), as sorted distinct hashes:
@@ -332,7 +353,7 @@ fn judge(
     f: &Features,
     g: &Features,
     cosine: Option<f32>,
-    paraphrase: Option<f32>,
+    read: Option<Read>,
 ) -> (crate::corroborate::score::Comparison, bool) {
     use crate::corroborate::score::{
         compare_judged, compare_meaning, near_copy, specific, Comparison, MEANING_FLOOR,
@@ -340,8 +361,8 @@ fn judge(
     // Nothing specific in common is no link whatever the comparison says,
     // and this test is a fraction of its cost: most candidates of a large
     // store share only a topic, so they are ruled out before it. A pair
-    // the judge read, or close in meaning, is judged on what it says.
-    if paraphrase.is_none()
+    // worth the judge's pass, or close in meaning, is judged on what it says.
+    if read.is_none()
         && !cosine.is_some_and(|c| c >= MEANING_FLOOR)
         && !specific(f, g, SPECIFIC_WEIGHT)
     {
@@ -352,9 +373,10 @@ fn judge(
         };
         return (none, false);
     }
-    let cmp = match (cosine, paraphrase) {
-        (Some(c), Some(p)) => compare_judged(f, g, c, p),
-        (Some(c), None) => compare_meaning(f, g, c),
+    let cmp = match (cosine, read) {
+        (Some(c), Some(Read::Pass(p))) => compare_judged(f, g, c, p),
+        // Moot: the stance any answer would give.
+        (Some(c), _) => compare_meaning(f, g, c),
         (None, _) => compare(f, g),
     };
     let copy = cmp.stance.is_some() && near_copy(&f.text, &g.text);
@@ -510,11 +532,10 @@ pub fn prepare(
     }
     // The judge reads the whole article's pairs at once; then each claim's
     // candidates are compared.
-    let answers = judge.read();
+    let probabilities = judge.read();
     for (at, candidates, known, asked) in pending {
         let pc = &mut p.claims[at];
-        let read: HashMap<ClaimId, f32> =
-            asked.into_iter().map(|(id, i)| (id, answers[i])).collect();
+        let read = answers(asked, &probabilities);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (id, cosine) in candidates {
