@@ -553,6 +553,33 @@ pub fn prepare(
     Ok(p)
 }
 
+/// The link to `other` a comparison makes, with what makes it not
+/// independent: `source` is (same publisher, the articles are copies).
+fn edge(
+    other: ClaimId,
+    cmp: crate::corroborate::score::Comparison,
+    stance: crate::domain::Stance,
+    (same_publisher, copy): (bool, bool),
+    copied_claim: bool,
+) -> Corroboration {
+    let mut evidence = cmp.evidence;
+    if same_publisher {
+        evidence.push("not independent: same publisher".into());
+    }
+    if copy {
+        evidence.push("not independent: the articles are copies of one text".into());
+    } else if copied_claim {
+        evidence.push("not independent: the claims repeat one text".into());
+    }
+    Corroboration {
+        claim: other,
+        score: cmp.score,
+        stance,
+        evidence,
+        independent: !(same_publisher || copy || copied_claim),
+    }
+}
+
 /// Complete a prepared plan for `article`, under the write lock: add
 /// candidates stored since the snapshot, pick the best, and link.
 pub fn finish(
@@ -661,32 +688,15 @@ pub fn finish(
                 }
                 copies += 1;
             }
-            let (same_publisher, copy) = source_of(
+            let source = source_of(
                 store,
                 &mut p.sources,
                 other.article,
                 &p.publisher,
                 &p.shingles,
             )?;
-            let mut evidence = cmp.evidence;
-            if same_publisher {
-                evidence.push("not independent: same publisher".into());
-            }
-            if copy {
-                evidence.push("not independent: the articles are copies of one text".into());
-            } else if copied_claim {
-                evidence.push("not independent: the claims repeat one text".into());
-            }
-            plan.edges.push((
-                ordinal,
-                Corroboration {
-                    claim: other,
-                    score: cmp.score,
-                    stance,
-                    evidence,
-                    independent: !(same_publisher || copy || copied_claim),
-                },
-            ));
+            plan.edges
+                .push((ordinal, edge(other, cmp, stance, source, copied_claim)));
         }
         if indexed {
             plan.features
@@ -787,32 +797,15 @@ pub fn relink(
                 }
                 copies += 1;
             }
-            let (same_publisher, copy) = source_of(
+            let source = source_of(
                 store,
                 &mut sources,
                 other.article,
                 &article.publisher,
                 &shingled,
             )?;
-            let mut evidence = cmp.evidence;
-            if same_publisher {
-                evidence.push("not independent: same publisher".into());
-            }
-            if copy {
-                evidence.push("not independent: the articles are copies of one text".into());
-            } else if copied_claim {
-                evidence.push("not independent: the claims repeat one text".into());
-            }
-            out.links.push((
-                *ordinal,
-                Corroboration {
-                    claim: other,
-                    score: cmp.score,
-                    stance,
-                    evidence,
-                    independent: !(same_publisher || copy || copied_claim),
-                },
-            ));
+            out.links
+                .push((*ordinal, edge(other, cmp, stance, source, copied_claim)));
         }
     }
     Ok(out)
