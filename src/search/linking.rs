@@ -405,13 +405,7 @@ fn with_cosines(
     out
 }
 
-/// Claims' embeddings, from what they say: one batch per article, on every core.
-pub fn embed_claims(ex: &Extraction) -> Vec<Vec<f32>> {
-    let texts: Vec<&str> = ex.claims.iter().map(|c| c.text.as_str()).collect();
-    embed_texts(&texts)
-}
-
-/// Claims' embeddings from their texts, in one batch.
+/// Claims' embeddings from what they say, in one batch, on every core.
 pub fn embed_texts<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<Vec<f32>> {
     if texts.is_empty() {
         return Vec::new();
