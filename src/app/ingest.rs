@@ -169,29 +169,35 @@ impl App {
     /// faster than one article's dozen). One answer per article, in order.
     pub fn prepare_batch(&self, items: Vec<NewArticle>) -> Vec<Result<Prepared, IngestError>> {
         let store = self.store.as_ref();
-        type Extracted = (NewArticle, [u8; 16], extract::Extraction);
-        let extracted: Vec<Result<Result<Prepared, Extracted>, IngestError>> = items
+        /// An article stored already, or extracted and waiting for its embeddings.
+        enum Step {
+            Stored(Article),
+            Extracted(NewArticle, [u8; 16], extract::Extraction),
+        }
+        let extracted: Vec<Result<Step, IngestError>> = items
             .into_iter()
             .map(|item| {
                 let new = validate(item)?;
                 let hash = identity_hash(&new);
                 if let Some(id) = store.article_by_hash(&hash)? {
                     if let Some(article) = store.article(id)? {
-                        return Ok(Ok(Prepared::Existing(article)));
+                        return Ok(Step::Stored(article));
                     }
                 }
                 let mut ex = extract::extract_with(&new.body, self.attribution);
                 if let Some(p) = &new.publisher {
                     attribute_assertions_to(&mut ex, p);
                 }
-                Ok(Err((new, hash, ex)))
+                Ok(Step::Extracted(new, hash, ex))
             })
             .collect();
         let mut vectors = if self.embed {
             let texts: Vec<&str> = extracted
                 .iter()
                 .filter_map(|r| match r {
-                    Ok(Err((_, _, ex))) => Some(ex.claims.iter().map(|c| c.text.as_str())),
+                    Ok(Step::Extracted(_, _, ex)) => {
+                        Some(ex.claims.iter().map(|c| c.text.as_str()))
+                    }
                     _ => None,
                 })
                 .flatten()
@@ -204,8 +210,8 @@ impl App {
         extracted
             .into_iter()
             .map(|r| match r? {
-                Ok(done) => Ok(done),
-                Err((new, hash, ex)) => {
+                Step::Stored(article) => Ok(Prepared::Existing(article)),
+                Step::Extracted(new, hash, ex) => {
                     let vectors: Vec<Vec<f32>> = if self.embed {
                         vectors.by_ref().take(ex.claims.len()).collect()
                     } else {

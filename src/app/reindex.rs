@@ -52,12 +52,22 @@ impl App {
             let mut todo: Vec<(Article, Vec<u32>)> = Vec::new();
             let mut texts: Vec<String> = Vec::new();
             for article in page {
-                let missing: Vec<_> = self
-                    .store
-                    .claims_of_article(article.id)?
-                    .into_iter()
-                    .filter(|c| !self.search.claim_embedded(c.id))
-                    .collect();
+                // Its claims are read only when one of its ordinals lacks an embedding.
+                let complete = (0..article.claim_count).all(|ordinal| {
+                    self.search.claim_embedded(crate::domain::ClaimId {
+                        article: article.id,
+                        ordinal,
+                    })
+                });
+                let missing: Vec<_> = if complete {
+                    Vec::new()
+                } else {
+                    self.store
+                        .claims_of_article(article.id)?
+                        .into_iter()
+                        .filter(|c| !self.search.claim_embedded(c.id))
+                        .collect()
+                };
                 if missing.is_empty() {
                     done.articles += 1;
                     continue;

@@ -728,12 +728,16 @@ pub fn relink(
     let mut out = Relinked::default();
     let shingled = shingles(&article.body);
     let mut sources = HashMap::new();
+    let claim = |ordinal| ClaimId {
+        article: article.id,
+        ordinal,
+    };
+    // The article's claims' features, read in one go.
+    let ids: Vec<ClaimId> = vectors.iter().map(|(o, _)| claim(*o)).collect();
+    let own = stored_features(store, search, &ids)?;
     for (ordinal, vector) in vectors {
-        let from = ClaimId {
-            article: article.id,
-            ordinal: *ordinal,
-        };
-        let Some(f) = stored_features(store, search, &[from])?.remove(&from) else {
+        let from = claim(*ordinal);
+        let Some(f) = own.get(&from).cloned() else {
             continue;
         };
         let linked: Vec<ClaimId> = store

@@ -36,6 +36,19 @@ struct Vectors {
     claims: Vec<(u64, Vec<f32>)>,
 }
 
+impl Vectors {
+    /// An article's claims' embeddings (by ordinal), those the index can hold.
+    fn add_claims(&mut self, article: ArticleId, v: Vec<(u32, Vec<f32>)>) {
+        for (ordinal, v) in v {
+            let id = ClaimId { article, ordinal };
+            match claim_key(id) {
+                Some(k) if v.len() == crate::corroborate::embed::DIM => self.claims.push((k, v)),
+                _ => tracing::warn!("{id}'s embedding ({} dimensions) not indexed", v.len()),
+            }
+        }
+    }
+}
+
 /// What a cached derived value was derived from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Derived {
@@ -290,21 +303,7 @@ impl Search {
                     vectors: v,
                 } => {
                     last_article = Some(id.0);
-                    for (ordinal, v) in v {
-                        let key = claim_key(ClaimId {
-                            article: id,
-                            ordinal,
-                        });
-                        match key {
-                            Some(k) if v.len() == crate::corroborate::embed::DIM => {
-                                vectors.claims.push((k, v))
-                            }
-                            _ => tracing::warn!(
-                                "{id}: claim {ordinal}'s embedding ({} dimensions) not indexed",
-                                v.len()
-                            ),
-                        }
-                    }
+                    vectors.add_claims(id, v);
                     if read {
                         texts.extend(
                             store
@@ -330,20 +329,7 @@ impl Search {
                         }));
                     }
                 }
-                Unit::Embedded { id, vectors: v } => {
-                    for (ordinal, v) in v {
-                        let cid = ClaimId {
-                            article: id,
-                            ordinal,
-                        };
-                        match claim_key(cid) {
-                            Some(k) if v.len() == crate::corroborate::embed::DIM => {
-                                vectors.claims.push((k, v))
-                            }
-                            _ => tracing::warn!("{cid}'s embedding not indexed"),
-                        }
-                    }
-                }
+                Unit::Embedded { id, vectors: v } => vectors.add_claims(id, v),
                 Unit::FactCheck {
                     id,
                     terms,

@@ -804,12 +804,12 @@ impl Store for SledStore {
             article: w.article,
             ordinal,
         };
-        let vectors: Vec<([u8; 12], Vec<u8>)> = w
+        let vectors: Vec<(ClaimId, Vec<u8>)> = w
             .vectors
             .iter()
             .map(|(o, v)| {
-                let key = keys::claim(claim(*o));
-                (key, codec::encode_int8_vector_tagged(v, codec::INT8_LATER))
+                let v = codec::encode_int8_vector_tagged(v, codec::INT8_LATER);
+                (claim(*o), v)
             })
             .collect();
         let record = changes::embedded_record(w.article);
@@ -820,17 +820,14 @@ impl Store for SledStore {
                     w.article
                 ))));
             }
-            for (key, v) in &vectors {
+            for (id, v) in &vectors {
+                let key = keys::claim(*id);
                 if t[2].get(key)?.is_none() {
-                    return Err(abort(StoreError::NotFound(format!(
-                        "claim {}",
-                        keys::parse_claim(key).map_or_else(String::new, |c| c.to_string())
-                    ))));
+                    return Err(abort(StoreError::NotFound(format!("claim {id}"))));
                 }
                 if t[5].insert(&key[..], v.as_slice())?.is_some() {
                     return Err(abort(StoreError::Conflict(format!(
-                        "claim {} has an embedding already",
-                        keys::parse_claim(key).map_or_else(String::new, |c| c.to_string())
+                        "claim {id} has an embedding already"
                     ))));
                 }
             }
