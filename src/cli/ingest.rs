@@ -138,5 +138,12 @@ pub fn ingest_paths(
         "ingested {created} new articles ({claims} claims), {existing} already stored, {failed} skipped, in {secs:.1}s ({:.0} articles/s)",
         (created + existing) as f64 / secs.max(1e-9)
     );
+    let u = crate::encoder::usage();
+    tracing::info!(
+        texts = u.texts,
+        pieces = u.pieces,
+        seconds = u.seconds,
+        "encoder use during the ingest"
+    );
     Ok(())
 }

@@ -178,6 +178,7 @@ fn pool(hidden: &[f32]) -> Vec<f32> {
 
 /// Cosine of two unit vectors: their dot product, summed in eight lanes so
 /// the compiler can vectorise it (one running sum cannot be reordered).
+#[inline(always)]
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = a8

@@ -116,13 +116,83 @@ impl Judged {
 }
 
 /// What the paraphrase judge says of a pair worth its pass.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Read {
     /// Its probability that the two say the same.
     Pass(f32),
     /// Nothing it could say would change the stance (`score::judge_matters`):
     /// decided as if read, without the pass.
     Moot,
+    /// Worth a pass, but past the claim's `JUDGED_PER_CLAIM`: decided as
+    /// if the judge had said no, so an unread pair never links where a
+    /// read one would not (the rule only links more as the judge's
+    /// probability rises).
+    Unread,
+}
+
+/// Stored texts a claim's paraphrase judge reads at most: its candidates
+/// closest in meaning among those whose pass could change the stance. A
+/// pass reads both texts together and costs about three claims' embeddings;
+/// without a bound, a claim's passes grow with the store (over the BBC
+/// corpus then Reuters, from 0.3 a claim to 0.8), as more stored claims say
+/// something near it. The rest are decided by meaning and words, as pairs
+/// not worth a pass are.
+const JUDGED_PER_CLAIM: usize = 2;
+
+/// Per candidate: is it worth the judge's pass (`score::worth_judging`),
+/// and does the pass matter (`score::judge_matters`). Kept between
+/// `prepare` and `finish`, so each candidate is asked once.
+type Worth = HashMap<ClaimId, Option<bool>>;
+
+/// How the judge takes a candidate worth its pass.
+#[derive(Debug, Clone, Copy)]
+enum Ask {
+    Pass,
+    Moot,
+    Unread,
+}
+
+/// What the judge is asked of each candidate of `f` worth a pass: a pass
+/// for those of the `JUDGED_PER_CLAIM` texts nearest in meaning (ties by
+/// id) whose pass matters, moot where it does not, unread past those.
+/// Depends only on the candidates, so `prepare` and `finish` agree on a list.
+fn plan_reads(
+    f: &Features,
+    candidates: &[(ClaimId, Option<f32>)],
+    known: &HashMap<ClaimId, Arc<Features>>,
+    worth: &mut Worth,
+) -> HashMap<ClaimId, Ask> {
+    use crate::corroborate::score::{judge_matters, worth_judging};
+    let mut matters: Vec<(f32, ClaimId, &str)> = Vec::new();
+    let mut plan = HashMap::new();
+    for (id, cosine) in candidates {
+        let (Some(g), Some(c)) = (known.get(id), *cosine) else {
+            continue;
+        };
+        let w = *worth
+            .entry(*id)
+            .or_insert_with(|| worth_judging(f, g, c).then(|| judge_matters(f, g, c)));
+        match w {
+            Some(true) => matters.push((c, *id, g.text.as_str())),
+            Some(false) => {
+                plan.insert(*id, Ask::Moot);
+            }
+            None => {}
+        }
+    }
+    matters.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut texts: Vec<&str> = Vec::new();
+    for (_, id, text) in matters {
+        if !texts.contains(&text) {
+            if texts.len() == JUDGED_PER_CLAIM {
+                plan.insert(id, Ask::Unread);
+                continue;
+            }
+            texts.push(text);
+        }
+        plan.insert(id, Ask::Pass);
+    }
+    plan
 }
 
 /// Pairs for the paraphrase judge, gathered over several claims and read
@@ -133,35 +203,28 @@ struct JudgeBatch {
 }
 
 impl JudgeBatch {
-    /// Queue each candidate of `f` worth the judge's pass
-    /// (`score::worth_judging`) where the pass matters; copies of a text are
-    /// queued once. Returns where each candidate's answer will be (none: moot).
+    /// Queue the passes `plan` asks for that are not `answered` yet,
+    /// copies of a text once. Returns where each candidate's answer will be.
     fn ask(
         &mut self,
         f: &Features,
-        candidates: &[(ClaimId, Option<f32>)],
+        plan: &HashMap<ClaimId, Ask>,
         known: &HashMap<ClaimId, Arc<Features>>,
-    ) -> Vec<(ClaimId, Option<usize>)> {
-        use crate::corroborate::score::{judge_matters, worth_judging};
-        let mut texts: Vec<(usize, Option<usize>)> = Vec::new();
+        answered: &HashMap<ClaimId, Read>,
+    ) -> Vec<(ClaimId, usize)> {
+        let mut texts: Vec<(&str, usize)> = Vec::new();
         let mut of = Vec::new();
-        for (id, cosine) in candidates {
-            let (Some(g), Some(c)) = (known.get(id), *cosine) else {
+        for (id, read) in plan {
+            if !matches!(read, Ask::Pass) || answered.contains_key(id) {
                 continue;
-            };
-            let key = Arc::as_ptr(g) as usize;
-            let at = match texts.iter().find(|(k, _)| *k == key) {
+            }
+            let Some(g) = known.get(id) else { continue };
+            let at = match texts.iter().find(|(t, _)| *t == g.text) {
                 Some(&(_, at)) => at,
                 None => {
-                    if !worth_judging(f, g, c) {
-                        continue;
-                    }
-                    let at = judge_matters(f, g, c).then(|| {
-                        self.pairs.push((f.text.clone(), g.text.clone()));
-                        self.pairs.len() - 1
-                    });
-                    texts.push((key, at));
-                    at
+                    self.pairs.push((f.text.clone(), g.text.clone()));
+                    texts.push((g.text.as_str(), self.pairs.len() - 1));
+                    self.pairs.len() - 1
                 }
             };
             of.push((*id, at));
@@ -183,11 +246,23 @@ impl JudgeBatch {
     }
 }
 
-/// Each asked candidate's answer from the batch's probabilities.
-fn answers(asked: Vec<(ClaimId, Option<usize>)>, p: &[f32]) -> HashMap<ClaimId, Read> {
-    asked
-        .into_iter()
-        .map(|(id, at)| (id, at.map_or(Read::Moot, |i| Read::Pass(p[i]))))
+/// Each planned candidate's read: a pass's answer (those just `asked` are
+/// added to `answered`), moot or unread.
+fn reads(
+    plan: &HashMap<ClaimId, Ask>,
+    answered: &mut HashMap<ClaimId, Read>,
+    asked: Vec<(ClaimId, usize)>,
+    p: &[f32],
+) -> HashMap<ClaimId, Read> {
+    for (id, at) in asked {
+        answered.insert(id, Read::Pass(p[at]));
+    }
+    plan.iter()
+        .filter_map(|(id, ask)| match ask {
+            Ask::Pass => answered.get(id).map(|r| (*id, *r)),
+            Ask::Moot => Some((*id, Read::Moot)),
+            Ask::Unread => Some((*id, Read::Unread)),
+        })
         .collect()
 }
 
@@ -197,10 +272,12 @@ fn paraphrases(
     candidates: &[(ClaimId, Option<f32>)],
     known: &HashMap<ClaimId, Arc<Features>>,
 ) -> HashMap<ClaimId, Read> {
+    let plan = plan_reads(f, candidates, known, &mut Worth::new());
     let mut batch = JudgeBatch::default();
-    let asked = batch.ask(f, candidates, known);
+    let mut answered = HashMap::new();
+    let asked = batch.ask(f, &plan, known, &answered);
     let p = batch.read();
-    answers(asked, &p)
+    reads(&plan, &mut answered, asked, &p)
 }
 
 /// The text's runs of four words (lower-cased), as sorted distinct hashes:
@@ -300,8 +377,14 @@ struct PreparedClaim {
     /// the articles stored when it was prepared.
     lists: Vec<(String, Vec<ClaimId>)>,
     /// Comparisons with the best of those candidates, done outside the lock.
-    /// Each candidate's comparison, and whether its text nearly repeats this one's.
-    compared: HashMap<ClaimId, (crate::corroborate::score::Comparison, bool)>,
+    /// Each candidate's comparison, whether its text nearly repeats this
+    /// one's, and the judge's read it was made with.
+    compared: HashMap<ClaimId, (crate::corroborate::score::Comparison, bool, Option<Read>)>,
+    /// The candidates' features, what the judge is worth for each, and the
+    /// passes read: `finish` asks only about what is new.
+    known: HashMap<ClaimId, Arc<Features>>,
+    worth: Worth,
+    answered: HashMap<ClaimId, Read>,
     /// Its embedding (empty: none), and the claims nearest it by meaning
     /// among those indexed when it was prepared.
     vector: Vec<f32>,
@@ -375,6 +458,15 @@ fn judge(
     }
     let cmp = match (cosine, read) {
         (Some(c), Some(Read::Pass(p))) => compare_judged(f, g, c, p),
+        (Some(c), Some(Read::Unread)) => {
+            let mut cmp = compare_judged(f, g, c, 0.0);
+            if let Some(first) = cmp.evidence.first_mut() {
+                *first = format!(
+                    "meaning: cosine {c:.2}, not read by the paraphrase judge (it read the closest {JUDGED_PER_CLAIM})"
+                );
+            }
+            cmp
+        }
         // Moot: the stance any answer would give.
         (Some(c), _) => compare_meaning(f, g, c),
         (None, _) => compare(f, g),
@@ -488,6 +580,9 @@ pub fn prepare(
             len,
             lists: Vec::new(),
             compared: HashMap::new(),
+            known: HashMap::new(),
+            worth: Worth::new(),
+            answered: HashMap::new(),
             features: Features::default(),
             vector: vectors.next().unwrap_or_default(),
             semantic: Vec::new(),
@@ -517,9 +612,10 @@ pub fn prepare(
                 pc.semantic.clone(),
             );
             let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
-            let known = stored_features(store, search, &ids)?;
-            let asked = judge.ask(&f, &candidates, &known);
-            pending.push((p.claims.len(), candidates, known, asked));
+            pc.known = stored_features(store, search, &ids)?;
+            let plan = plan_reads(&f, &candidates, &pc.known, &mut pc.worth);
+            let asked = judge.ask(&f, &plan, &pc.known, &pc.answered);
+            pending.push((p.claims.len(), candidates, plan, asked));
         }
         pc.features = f;
         p.claims.push(pc);
@@ -527,20 +623,21 @@ pub fn prepare(
     // The judge reads the whole article's pairs at once; then each claim's
     // candidates are compared.
     let probabilities = judge.read();
-    for (at, candidates, known, asked) in pending {
+    for (at, candidates, plan, asked) in pending {
         let pc = &mut p.claims[at];
-        let read = answers(asked, &probabilities);
+        let read = reads(&plan, &mut pc.answered, asked, &probabilities);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (id, cosine) in candidates {
-            if let Some(g) = known.get(&id) {
-                let (cmp, copy) = judged.judge(&pc.features, g, cosine, read.get(&id).copied());
+            if let Some(g) = pc.known.get(&id) {
+                let r = read.get(&id).copied();
+                let (cmp, copy) = judged.judge(&pc.features, g, cosine, r);
                 // The sources `finish` will likely want, read now, outside the lock.
                 if cmp.stance.is_some() && (!copy || copies < COPY_LINKS) {
                     copies += usize::from(copy);
                     source_of(store, &mut p.sources, id.article, &p.publisher, &p.shingles)?;
                 }
-                pc.compared.insert(id, (cmp, copy));
+                pc.compared.insert(id, (cmp, copy, r));
             }
         }
     }
@@ -653,22 +750,28 @@ pub fn finish(
             ranked.iter().map(|r| r.0).collect(),
             semantic,
         );
-        // Those not compared when prepared.
-        let fresh: Vec<(ClaimId, Option<f32>)> = candidates
+        // The features of those found since it was prepared; then what the
+        // judge reads of the list as it stands, which may take a pass from
+        // a candidate that prepare judged, or give one to a new candidate.
+        let fresh: Vec<ClaimId> = candidates
             .iter()
-            .filter(|c| !pc.compared.contains_key(&c.0))
-            .copied()
+            .map(|c| c.0)
+            .filter(|id| !pc.known.contains_key(id))
             .collect();
-        let ids: Vec<ClaimId> = fresh.iter().map(|c| c.0).collect();
-        let known = stored_features(store, search, &ids)?;
-        let read = paraphrases(f, &fresh, &known);
+        pc.known.extend(stored_features(store, search, &fresh)?);
+        let asks = plan_reads(f, &candidates, &pc.known, &mut pc.worth);
+        let mut batch = JudgeBatch::default();
+        let asked = batch.ask(f, &asks, &pc.known, &pc.answered);
+        let probabilities = batch.read();
+        let read = reads(&asks, &mut pc.answered, asked, &probabilities);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (other, cosine) in candidates {
+            let r = read.get(&other).copied();
             let (cmp, copied_claim) = match pc.compared.remove(&other) {
-                Some(c) => c,
-                None => match known.get(&other) {
-                    Some(g) => judged.judge(f, g, cosine, read.get(&other).copied()),
+                Some((cmp, copy, used)) if used == r => (cmp, copy),
+                _ => match pc.known.get(&other) {
+                    Some(g) => judged.judge(f, g, cosine, r),
                     None => continue,
                 },
             };
@@ -861,4 +964,68 @@ pub fn plan_fact_check(
         length,
         matches,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(article: u64, ordinal: u32) -> ClaimId {
+        ClaimId {
+            article: ArticleId(article),
+            ordinal,
+        }
+    }
+
+    #[test]
+    fn the_judge_reads_only_the_closest_texts_and_an_unread_pair_never_links_more_than_a_no() {
+        use crate::corroborate::score::{compare_judged, judge_matters, worth_judging};
+        let f = claim_features(
+            "The minister said the new bridge will open to traffic in March",
+            None,
+            &[],
+        );
+        let near = |end: &str| {
+            Arc::new(claim_features(
+                &format!("The minister said the new bridge will open to {end} in March"),
+                None,
+                &[],
+            ))
+        };
+        let (cyclists, buses, lorries) = (near("cyclists"), near("buses"), near("lorries"));
+        for g in [&cyclists, &buses, &lorries] {
+            assert!(worth_judging(&f, g, 0.9) && judge_matters(&f, g, 0.9));
+        }
+        // A copy of the closest text, then two more texts, less close.
+        let known: HashMap<ClaimId, Arc<Features>> = [
+            (id(1, 0), cyclists.clone()),
+            (id(2, 0), cyclists.clone()),
+            (id(3, 0), buses),
+            (id(4, 0), lorries.clone()),
+        ]
+        .into_iter()
+        .collect();
+        let candidates = [
+            (id(4, 0), Some(0.91)),
+            (id(3, 0), Some(0.93)),
+            (id(2, 0), Some(0.95)),
+            (id(1, 0), Some(0.95)),
+        ];
+        let plan = plan_reads(&f, &candidates, &known, &mut Worth::new());
+        assert!(matches!(plan[&id(1, 0)], Ask::Pass));
+        assert!(matches!(plan[&id(2, 0)], Ask::Pass));
+        assert!(matches!(plan[&id(3, 0)], Ask::Pass));
+        assert!(matches!(plan[&id(4, 0)], Ask::Unread));
+        // The two texts read cost two passes, the copy none of its own.
+        let mut batch = JudgeBatch::default();
+        batch.ask(&f, &plan, &known, &HashMap::new());
+        assert_eq!(batch.pairs.len(), JUDGED_PER_CLAIM);
+        // Unread is decided as the judge's surest no.
+        let (unread, _) = judge(&f, &lorries, Some(0.91), Some(Read::Unread));
+        assert_eq!(
+            unread.stance,
+            compare_judged(&f, &lorries, 0.91, 0.0).stance
+        );
+        assert!(unread.evidence[0].contains("not read by the paraphrase judge"));
+    }
 }
