@@ -71,8 +71,7 @@ impl Inner {
     }
 
     /// The dot product of the query with vector `i`: int8 by int8, in
-    /// the kernel's integer product.
-    #[inline(always)]
+    /// the kernel's integer product (which picks its own instructions).
     fn score(&self, q: &Query, i: usize) -> f32 {
         crate::encoder::kernel::dot_i8(&q.codes, self.code(i)) as f32 * q.scale * self.scales[i]
     }
@@ -314,38 +313,24 @@ impl VecIndex {
         if q.len() != inner.dim || k == 0 {
             return Vec::new();
         }
-        let q8 = Query::new(q);
-        let mut found = Vec::with_capacity(inner.ids.len().saturating_sub(from));
-        // Plain loops: an iterator adapter's `next` would not be inlined
-        // into `simd`, and would score at the baseline width.
-        simd(
-            #[inline(always)]
-            || {
-                for i in from..inner.ids.len() {
-                    found.push((inner.ids[i], inner.score(&q8, i)));
-                }
-            },
-        );
+        let q = Query::new(q);
+        let found = (from..inner.ids.len())
+            .map(|i| (inner.ids[i], inner.score(&q, i)))
+            .collect();
         best(found, k)
     }
 
     /// The dot product of `q` with each id's vector; none for an id without one.
     pub fn similarities(&self, q: &[f32], ids: &[u64]) -> Vec<Option<f32>> {
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        let q8 = Query::new(q);
-        let mut out = Vec::with_capacity(ids.len());
-        simd(
-            #[inline(always)]
-            || {
-                for id in ids {
-                    out.push(match inner.positions.get(id) {
-                        Some(&at) if q.len() == inner.dim => Some(inner.score(&q8, at as usize)),
-                        _ => None,
-                    });
-                }
-            },
-        );
-        out
+        let dim = q.len() == inner.dim;
+        let q = Query::new(q);
+        ids.iter()
+            .map(|id| {
+                let at = *inner.positions.get(id)? as usize;
+                dim.then(|| inner.score(&q, at))
+            })
+            .collect()
     }
 
     /// The `k` ids whose vectors have the largest dot product with `q`, best
@@ -395,18 +380,12 @@ impl VecIndex {
                 }
             }
         };
-        let q8 = Query::new(q);
-        let mut found = Vec::new();
-        simd(
-            #[inline(always)]
-            || {
-                for c in probed {
-                    for &i in &inner.groups[c] {
-                        found.push((inner.ids[i as usize], inner.score(&q8, i as usize)));
-                    }
-                }
-            },
-        );
+        let q = Query::new(q);
+        let found = probed
+            .into_iter()
+            .flat_map(|c| inner.groups[c].iter())
+            .map(|&i| (inner.ids[i as usize], inner.score(&q, i as usize)))
+            .collect();
         best(found, k)
     }
 }
