@@ -769,14 +769,20 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn check(m: usize, n: usize, k: usize, seed: u64) {
-        let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-        let mut next = || {
-            s = s
+    /// A seeded generator of test values (Knuth's MMIX step): each call
+    /// returns the next state.
+    fn lcg(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state = state
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            (s >> 33) as u32
-        };
+            state
+        }
+    }
+
+    fn check(m: usize, n: usize, k: usize, seed: u64) {
+        let mut step = lcg(seed.wrapping_mul(6364136223846793005).wrapping_add(1));
+        let mut next = || (step() >> 33) as u32;
         let w: Vec<i8> = (0..n * k)
             .map(|_| ((next() % 255) as i32 - 127) as i8)
             .collect();
@@ -840,13 +846,8 @@ mod tests {
 
     #[test]
     fn the_int8_dot_product_matches_a_plain_sum_at_any_length() {
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u8 as i8
-        };
+        let mut step = lcg(7);
+        let mut next = || (step() >> 33) as u8 as i8;
         for len in [0, 1, 63, 64, 65, 384, 400] {
             let q: Vec<i8> = (0..len).map(|_| next()).collect();
             let c: Vec<i8> = (0..len).map(|_| next()).collect();
@@ -861,13 +862,8 @@ mod tests {
 
     #[test]
     fn the_attention_kernels_match_plain_sums() {
-        let mut seed = 3u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 40) as f32 / 16_777_216.0 - 0.5) * 4.0
-        };
+        let mut step = lcg(3);
+        let mut next = || ((step() >> 40) as f32 / 16_777_216.0 - 0.5) * 4.0;
         let q: [[f32; HEAD]; QUERIES] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
         let k: [[f32; KEYS]; HEAD] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
         let mut out = [[0f32; KEYS]; QUERIES];
