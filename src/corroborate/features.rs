@@ -894,6 +894,47 @@ pub fn moving_word(w: &str) -> bool {
     )
 }
 
+/// Which way a text says something moved: `Some((true, word))` for up
+/// ("rose", "higher", "up 4%"), `Some((false, word))` for down ("fell",
+/// "lower", "down 4%"), `None` when it says neither, both, or denies the
+/// move ("did not rise"). "Up" and "down" count only before a figure ("up
+/// 4%", "down by a third"), not as particles ("up to 50,000", "shut down");
+/// "more" and "less" not at all, as they qualify nouns ("more weakness").
+pub fn direction(f: &Features) -> Option<(bool, String)> {
+    let ws = words(&f.text);
+    let mut found: Option<(bool, String)> = None;
+    for (i, (w, _)) in ws.iter().enumerate() {
+        let next = ws.get(i + 1).map_or("", |n| n.0.as_str());
+        let before_figure = next == "by"
+            || next.starts_with(|c: char| c.is_ascii_digit())
+            || number_word(next).is_some();
+        let up = match w.as_str() {
+            "rise" | "rises" | "rose" | "risen" | "rising" | "increase" | "increased"
+            | "increases" | "increasing" | "grew" | "grown" | "growing" | "gained" | "jumped"
+            | "climbed" | "surged" | "soared" | "higher" | "raised" | "boosted" => Some(true),
+            "up" if before_figure => Some(true),
+            "fall" | "falls" | "fell" | "fallen" | "falling" | "decrease" | "decreased"
+            | "decreases" | "declined" | "declining" | "dropped" | "shrank" | "shrunk"
+            | "shrinking" | "slumped" | "plunged" | "slid" | "lower" | "lowered" | "reduced" => {
+                Some(false)
+            }
+            "down" if before_figure => Some(false),
+            _ => None,
+        };
+        let Some(up) = up else { continue };
+        let denied = ws[i.saturating_sub(3)..i].iter().any(|(p, _)| {
+            matches!(p.as_str(), "not" | "no" | "never" | "nor") || p.ends_with("n't")
+        });
+        match &found {
+            _ if denied => return None,
+            Some((was, _)) if *was != up => return None,
+            Some(_) => {}
+            None => found = Some((up, w.clone())),
+        }
+    }
+    found
+}
+
 /// When a text says its figures hold: years, months, days, quarters and
 /// halves, and times relative to now ("last year", "yesterday"). Two
 /// figures for different times do not disagree.
@@ -1396,6 +1437,20 @@ fn entity_stem(entity: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_moves_one_way_only_when_it_says_so_plainly() {
+        let way = |t: &str| direction(&features(t, &[])).map(|(up, _)| up);
+        assert_eq!(way("Sales were up 4% in 2004"), Some(true));
+        assert_eq!(way("Sales were down by a third"), Some(false));
+        assert_eq!(way("Inflation fell to 2.1% in May"), Some(false));
+        // Particles, qualifiers, denials and mixed moves say no direction.
+        assert_eq!(way("Payouts for up to 50,000 investors"), None);
+        assert_eq!(way("The plant was shut down last year"), None);
+        assert_eq!(way("There is more dollar weakness to come"), None);
+        assert_eq!(way("Prices did not rise in March"), None);
+        assert_eq!(way("Exports rose while imports fell"), None);
+    }
 
     #[test]
     fn numbers_are_scaled_and_words_stemmed() {

@@ -704,6 +704,26 @@ fn compare_full(
             evidence,
         };
     }
+    // One says the thing went up, the other down ("profits slightly higher
+    // in 2005" and "profits in 2005 lower"): not the same claim, however
+    // much else they share or the judge reads alike; without a figure for
+    // the same moment, not a contradiction either.
+    if same && !conflict {
+        if let (Some((x, wx)), Some((y, wy))) =
+            (super::features::direction(a), super::features::direction(b))
+        {
+            if x != y {
+                evidence.push(format!(
+                    "moves apart ({wx} against {wy}): not the same claim"
+                ));
+                return Comparison {
+                    score,
+                    stance: None,
+                    evidence,
+                };
+            }
+        }
+    }
     // A difference counts only between claims about the same matter: a
     // figure of one kind for one subject and time, or a denial of the
     // predicate the other asserts. Anything else that differs is neither
@@ -780,6 +800,31 @@ mod tests {
 
     fn judged(a: &str, b: &str, cosine: f32, p: f32) -> Comparison {
         compare_judged(&features(a, &[]), &features(b, &[]), cosine, p)
+    }
+
+    #[test]
+    fn a_rise_and_a_fall_of_the_same_thing_are_never_the_same_claim() {
+        let (a, b) = (
+            "The carmaker expects its profits to be slightly higher in 2026",
+            "The carmaker expects its profits in 2026 to be lower",
+        );
+        // Even read as a paraphrase, the two moves keep them apart.
+        let c = judged(a, b, 0.9, 0.95);
+        assert_eq!(c.stance, None, "{c:?}");
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.contains("higher against lower")),
+            "{c:?}"
+        );
+        // The same move in other words still links.
+        let d = judged(
+            a,
+            "The carmaker sees its profits rising slightly in 2026",
+            0.9,
+            0.95,
+        );
+        assert_eq!(d.stance, Some(Stance::Supports), "{d:?}");
     }
 
     #[test]
