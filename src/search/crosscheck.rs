@@ -29,10 +29,11 @@ const DENSE_MIN_COSINE: f32 = 0.3;
 /// query's nearest centroids, until this many): a fixed budget, so its cost
 /// stays flat as the store grows, eight times linking's per claim since a
 /// reader's query is one text where an ingest compares thousands. An
-/// eighth of the groups, read before, is 175,000 vectors a query at
-/// 100,000 articles (1.4 million claims), where a cross-check took 23 ms;
-/// over 112,000 claims this budget gives the same five hits for 293 of
-/// 300 queries, and the same first hit for all.
+/// eighth of the groups, read before, is about 75,000 vectors a query at
+/// 100,000 articles (600,000 claims), where a cross-check took 23 ms at
+/// the median (8 ms with this budget); over 112,000 claims this budget
+/// gives the same five hits for 293 of 300 queries, and the same first
+/// hit for all.
 const DENSE_BUDGET: usize = 16_384;
 
 /// What a cross-check found.
