@@ -922,9 +922,8 @@ pub fn direction(f: &Features) -> Option<(bool, String)> {
             _ => None,
         };
         let Some(up) = up else { continue };
-        let denied = ws[i.saturating_sub(3)..i].iter().any(|(p, _)| {
-            matches!(p.as_str(), "not" | "no" | "never" | "nor") || p.ends_with("n't")
-        });
+        // What a denial bears on, as the denial rules scope it.
+        let denied = f.polarity().denied.contains(&stem(w));
         match &found {
             _ if denied => return None,
             Some((was, _)) if *was != up => return None,

@@ -266,6 +266,20 @@ fn reads(
         .collect()
 }
 
+/// Each candidate's read under `plan`, the passes not yet `answered` read
+/// in one batch (and added to it).
+fn read_plan(
+    f: &Features,
+    plan: &HashMap<ClaimId, Ask>,
+    known: &HashMap<ClaimId, Arc<Features>>,
+    answered: &mut HashMap<ClaimId, Read>,
+) -> HashMap<ClaimId, Read> {
+    let mut batch = JudgeBatch::default();
+    let asked = batch.ask(f, plan, known, answered);
+    let p = batch.read();
+    reads(plan, answered, asked, &p)
+}
+
 /// The paraphrase judge's answer for each candidate worth its pass, in one batch.
 fn paraphrases(
     f: &Features,
@@ -273,11 +287,7 @@ fn paraphrases(
     known: &HashMap<ClaimId, Arc<Features>>,
 ) -> HashMap<ClaimId, Read> {
     let plan = plan_reads(f, candidates, known, &mut Worth::new());
-    let mut batch = JudgeBatch::default();
-    let mut answered = HashMap::new();
-    let asked = batch.ask(f, &plan, known, &answered);
-    let p = batch.read();
-    reads(&plan, &mut answered, asked, &p)
+    read_plan(f, &plan, known, &mut HashMap::new())
 }
 
 /// The text's runs of four words (lower-cased), as sorted distinct hashes:
@@ -760,10 +770,7 @@ pub fn finish(
             .collect();
         pc.known.extend(stored_features(store, search, &fresh)?);
         let asks = plan_reads(f, &candidates, &pc.known, &mut pc.worth);
-        let mut batch = JudgeBatch::default();
-        let asked = batch.ask(f, &asks, &pc.known, &pc.answered);
-        let probabilities = batch.read();
-        let read = reads(&asks, &mut pc.answered, asked, &probabilities);
+        let read = read_plan(f, &asks, &pc.known, &mut pc.answered);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (other, cosine) in candidates {
