@@ -7,7 +7,9 @@ Every tree is compared entry by entry. Times of writing (`ingested_at`,
 `created_at`, a review's `date_published`) are ignored. Index terms are
 compared as sets of (term, owner, count, length) wherever they are kept:
 the `claim_terms` and `fact_check_terms` trees of stores written before the
-change log, or the `changes` tree after it. Exits non-zero on a difference.
+change log, or the `changes` tree after it. A link held once with a
+reference (empty) under its other claim reads as one held both ways, as
+stores written before references hold it. Exits non-zero on a difference.
 """
 import json
 import sys
@@ -62,6 +64,14 @@ def load(path):
                 index.append((e["tree"], e["key"], e["value"]))
             else:
                 trees.setdefault(e["tree"], {})[e["key"]] = strip(e["value"])
+    links = trees.get("corroborations", {})
+    for key, value in list(links.items()):
+        if value.get("hex") == "":
+            back = links.get(key[24:] + key[:24], {}).get("json")
+            if back is not None:
+                other = bytes.fromhex(key[24:])
+                claim = {"article": int.from_bytes(other[:8], "big"), "ordinal": int.from_bytes(other[8:], "big")}
+                links[key] = {"json": dict(back, claim=claim)}
     return trees, postings(index)
 
 

@@ -26,7 +26,7 @@ pub fn graded_features(semantic: &[f32; N_SEMANTIC], score: f32) -> [f32; N_GRAD
 }
 
 /// Elements two sorted, distinct sets share, counted by one merge.
-fn shared(a: &[u64], b: &[u64]) -> usize {
+fn shared(a: &[Hash], b: &[Hash]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -42,7 +42,7 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
-fn jaccard(a: &[u64], b: &[u64]) -> f32 {
+fn jaccard(a: &[Hash], b: &[Hash]) -> f32 {
     let both = shared(a, b);
     let u = a.len() + b.len() - both;
     if u == 0 {
@@ -52,7 +52,7 @@ fn jaccard(a: &[u64], b: &[u64]) -> f32 {
     }
 }
 
-fn lcs(a: &[u64], b: &[u64]) -> usize {
+fn lcs(a: &[Hash], b: &[Hash]) -> usize {
     let mut prev = vec![0usize; b.len() + 1];
     for x in a {
         let mut cur = vec![0usize; b.len() + 1];
@@ -70,7 +70,7 @@ fn lcs(a: &[u64], b: &[u64]) -> usize {
 
 /// The text's runs of four characters (lower-cased, letters, digits and
 /// spaces), as sorted distinct hashes: no string per run.
-fn char_grams(text: &str) -> Vec<u64> {
+fn char_grams(text: &str) -> Vec<Hash> {
     let t: Vec<char> = text
         .to_lowercase()
         .chars()
@@ -81,7 +81,7 @@ fn char_grams(text: &str) -> Vec<u64> {
 
 /// Capitalised words after the first (names, places, bodies), lower-cased,
 /// as sorted distinct hashes.
-fn names(text: &str) -> Vec<u64> {
+fn names(text: &str) -> Vec<Hash> {
     let found = text
         .split_whitespace()
         .skip(1)
@@ -96,30 +96,36 @@ fn names(text: &str) -> Vec<u64> {
 
 /// What the pair model reads of one text, derived once per text and kept
 /// with its features in the linker's cache, so held compactly: sets as
-/// sorted hashes (8 bytes an element, where a hash set took about twice
-/// that and more to build), compared by merging. Same Jaccard as sets of
+/// sorted hashes (4 bytes an element, where a hash set of strings took
+/// several times that and more to build), compared by merging. Same Jaccard as sets of
 /// strings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Surface {
     /// The stems in order, hashed: the longest common subsequence reads them.
-    stems: Vec<u64>,
-    word_set: Vec<u64>,
-    stem_set: Vec<u64>,
-    bigrams: Vec<u64>,
-    trigrams: Vec<u64>,
-    char_grams: Vec<u64>,
-    names: Vec<u64>,
+    stems: Vec<Hash>,
+    word_set: Vec<Hash>,
+    stem_set: Vec<Hash>,
+    bigrams: Vec<Hash>,
+    trigrams: Vec<Hash>,
+    char_grams: Vec<Hash>,
+    names: Vec<Hash>,
     /// Word n-grams (n = 1..4) by hash with their counts, for clipped precision.
-    ngrams: [Vec<(u64, u32)>; 4],
+    ngrams: [Vec<(Hash, u32)>; 4],
 }
 
-fn hash_of<T: std::hash::Hash>(x: T) -> u64 {
+/// A hash of a word, stem or gram. 32 bits: a claim has about a hundred
+/// of them, so two claims' sets share one by chance in about one pair in
+/// 400,000, and the linker's cache of surfaces is half the size it is at 64.
+type Hash = u32;
+
+fn hash_of<T: std::hash::Hash>(x: T) -> Hash {
     use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(x)
+    let h = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(x);
+    (h ^ (h >> 32)) as Hash
 }
 
-fn counted<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<(u64, u32)> {
-    let mut all: Vec<u64> = items.into_iter().map(hash_of).collect();
+fn counted<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<(Hash, u32)> {
+    let mut all: Vec<Hash> = items.into_iter().map(hash_of).collect();
     all.sort_unstable();
     all.chunk_by(|a, b| a == b)
         .map(|run| (run[0], run.len() as u32))
@@ -127,7 +133,7 @@ fn counted<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<(u64, 
 }
 
 /// Clipped n-gram matches over each side's total, as BLEU counts them.
-fn ngram_precision(a: &[(u64, u32)], b: &[(u64, u32)]) -> (f32, f32) {
+fn ngram_precision(a: &[(Hash, u32)], b: &[(Hash, u32)]) -> (f32, f32) {
     let (mut i, mut j, mut m) = (0, 0, 0u32);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -140,13 +146,13 @@ fn ngram_precision(a: &[(u64, u32)], b: &[(u64, u32)]) -> (f32, f32) {
             }
         }
     }
-    let total = |x: &[(u64, u32)]| x.iter().map(|g| g.1).sum::<u32>().max(1) as f32;
+    let total = |x: &[(Hash, u32)]| x.iter().map(|g| g.1).sum::<u32>().max(1) as f32;
     (m as f32 / total(a), m as f32 / total(b))
 }
 
 /// Sorted distinct hashes of `items`.
-fn hashed<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<u64> {
-    let mut out: Vec<u64> = items.into_iter().map(hash_of).collect();
+fn hashed<T: std::hash::Hash>(items: impl IntoIterator<Item = T>) -> Vec<Hash> {
+    let mut out: Vec<Hash> = items.into_iter().map(hash_of).collect();
     out.sort_unstable();
     out.dedup();
     out.shrink_to_fit();

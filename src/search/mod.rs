@@ -63,12 +63,13 @@ pub enum Derived {
 }
 
 /// Stored claims whose match features are kept in memory, per generation of
-/// the cache (two generations; about 3 KB each with the pair model's
+/// the cache (two generations; about 4 KB each with the pair model's
 /// surface). A miss reads the claim and derives its features, the costliest
-/// part of linking in a large store: measured adding 1,500 articles to a
-/// 50,000-article store, 32,000 instead of 8,000 took ingest from 63-88 to
-/// 104-109 articles/s for 150 MB more RSS.
-const FEATURE_CACHE: usize = 32_000;
+/// part of linking in a large store. Measured adding 2,000 articles to a
+/// 100,000-article store (every claim embedded): 4,000, 16,000 and 32,000
+/// took ingest to 32, 42 and 44 articles/s at a peak RSS of 855, 921 and
+/// 1,052 MB; the last step buys little for the memory it costs.
+const FEATURE_CACHE: usize = 16_000;
 /// Changes read from the feed at a time.
 const FEED_BATCH: usize = 1_024;
 
@@ -96,6 +97,34 @@ fn fingerprint_at(store: &dyn Store, seq: u64) -> Result<Option<u32>> {
         .first()
         .filter(|c| c.seq == seq)
         .map(snapshot::fingerprint))
+}
+
+/// Claims' embeddings read from the store at a time.
+const VECTOR_PAGE: usize = 4096;
+
+/// Puts back the vectors of a claims' index read from a snapshot without
+/// them: every one it holds must be in the store, or the snapshot is not
+/// this store's.
+fn fill_claim_vectors(
+    store: &dyn Store,
+    index: &VecIndex,
+) -> std::result::Result<(), SnapshotError> {
+    let (mut placed, mut after) = (0, None);
+    loop {
+        let page = store.claim_vectors(after, VECTOR_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.0);
+        placed += index.fill(
+            page.into_iter()
+                .filter_map(|(c, codes, scale)| claim_key(c).map(|k| (k, codes, scale))),
+        );
+    }
+    if placed != index.len() {
+        return Err(SnapshotError::Format(
+            "it holds claim embeddings the store does not have",
+        ));
+    }
+    Ok(())
 }
 
 /// A claim's id as one number, how the vector index keys it: 44 bits of
@@ -175,6 +204,9 @@ impl Search {
                 "it holds a change this store does not have",
             ));
         }
+        if loaded.claim_vectors_empty {
+            fill_claim_vectors(store, &loaded.claim_vectors)?;
+        }
         let mut s = Search::empty(loaded.vectors, loaded.claim_vectors);
         s.claims = loaded.claims;
         s.fact_checks = loaded.fact_checks;
@@ -187,33 +219,32 @@ impl Search {
     /// Save the indexes as they are to `path`, after flushing the store so
     /// the snapshot never holds more than it does; returns the last change held.
     pub fn save(&self, store: &dyn Store, path: &Path) -> std::result::Result<u64, SnapshotError> {
-        let bytes = {
-            let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
-            store.flush()?;
-            let seq = self.applied();
-            if seq > 0 && seq == self.saved.load(Ordering::SeqCst) {
-                return Ok(seq);
-            }
-            let fingerprint = match seq {
-                0 => 0,
-                _ => fingerprint_at(store, seq)?.ok_or(SnapshotError::Format(
-                    "the last change applied is not in the store",
-                ))?,
-            };
-            let bytes = snapshot::encode(
-                seq,
-                fingerprint,
-                &self.claims,
-                &self.fact_checks,
-                &self.words,
-                &self.vectors,
-                &self.claim_vectors,
-            );
-            (seq, bytes)
+        // Held while the file is written: the indexes then hold exactly the
+        // changes up to `seq` (new ones wait to be applied, not to commit).
+        let _one = self.follow.lock().unwrap_or_else(|p| p.into_inner());
+        store.flush()?;
+        let seq = self.applied();
+        if seq > 0 && seq == self.saved.load(Ordering::SeqCst) {
+            return Ok(seq);
+        }
+        let fingerprint = match seq {
+            0 => 0,
+            _ => fingerprint_at(store, seq)?.ok_or(SnapshotError::Format(
+                "the last change applied is not in the store",
+            ))?,
         };
-        snapshot::write_file(path, &bytes.1)?;
-        self.saved.store(bytes.0, Ordering::SeqCst);
-        Ok(bytes.0)
+        let parts = snapshot::Parts {
+            seq,
+            fingerprint,
+            claims: &self.claims,
+            fact_checks: &self.fact_checks,
+            words: &self.words,
+            vectors: &self.vectors,
+            claim_vectors: &self.claim_vectors,
+        };
+        snapshot::write_file(path, &parts)?;
+        self.saved.store(seq, Ordering::SeqCst);
+        Ok(seq)
     }
 
     /// Changes applied since the snapshot on disk was saved.

@@ -188,37 +188,50 @@ impl VecIndex {
 
     /// The index as it is, clusters included, for a snapshot: a large
     /// collection is opened without clustering it again.
-    pub(super) fn write_to(&self, out: &mut Vec<u8>) {
+    ///
+    /// Without `codes`, the vectors themselves are left out (ids, clusters and
+    /// groups kept): the store holds them, and `fill` puts them back.
+    pub(super) fn write_to(&self, out: &mut super::snapshot::Out, codes: bool) {
         use super::postings::put;
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        let floats = |out: &mut Vec<u8>, v: &[f32]| {
-            for x in v {
-                out.extend_from_slice(&x.to_le_bytes());
+        // In pieces, so the staging buffer spills between them.
+        const PIECE: usize = 1 << 16;
+        let floats = |out: &mut super::snapshot::Out, v: &[f32]| {
+            for piece in v.chunks(PIECE / 4) {
+                let buf = out.buf();
+                for x in piece {
+                    buf.extend_from_slice(&x.to_le_bytes());
+                }
             }
         };
-        put(out, inner.dim as u64);
-        put(out, inner.ids.len() as u64);
+        put(out.buf(), inner.dim as u64);
+        put(out.buf(), inner.ids.len() as u64);
         for id in &inner.ids {
-            put(out, *id);
+            put(out.buf(), *id);
         }
-        out.extend(inner.codes.iter().map(|&c| c as u8));
-        floats(out, &inner.scales);
-        put(out, inner.clustered_at as u64);
-        put(out, inner.centroids.len() as u64);
+        if codes {
+            for piece in inner.codes.chunks(PIECE) {
+                out.buf().extend(piece.iter().map(|&c| c as u8));
+            }
+            floats(out, &inner.scales);
+        }
+        put(out.buf(), inner.clustered_at as u64);
+        put(out.buf(), inner.centroids.len() as u64);
         for c in &inner.centroids {
             floats(out, c);
         }
-        put(out, inner.groups.len() as u64);
+        put(out.buf(), inner.groups.len() as u64);
         for g in &inner.groups {
-            put(out, g.len() as u64);
+            put(out.buf(), g.len() as u64);
             for &i in g {
-                put(out, u64::from(i));
+                put(out.buf(), u64::from(i));
             }
         }
     }
 
     /// Reads what `write_to` wrote; none if it does not hold together.
-    pub(super) fn read_from(buf: &[u8], at: &mut usize) -> Option<VecIndex> {
+    /// Without `codes`, every vector is zero until `fill` places it.
+    pub(super) fn read_from(buf: &[u8], at: &mut usize, codes: bool) -> Option<VecIndex> {
         use super::postings::get;
         let num = |at: &mut usize| get(buf, at).and_then(|n| usize::try_from(n).ok());
         let floats = |at: &mut usize, n: usize| -> Option<Vec<f32>> {
@@ -239,10 +252,14 @@ impl VecIndex {
             ids.push(get(buf, at)?);
         }
         let len = n.checked_mul(dim)?;
-        let end = at.checked_add(len).filter(|&e| e <= buf.len())?;
-        let codes: Vec<i8> = buf[*at..end].iter().map(|&b| b as i8).collect();
-        *at = end;
-        let scales = floats(at, n)?;
+        let (codes, scales) = if codes {
+            let end = at.checked_add(len).filter(|&e| e <= buf.len())?;
+            let codes: Vec<i8> = buf[*at..end].iter().map(|&b| b as i8).collect();
+            *at = end;
+            (codes, floats(at, n)?)
+        } else {
+            (vec![0; len], vec![0.0; n])
+        };
         let clustered_at = num(at)?;
         let k = num(at)?;
         let mut centroids = Vec::with_capacity(k.min(buf.len()));
@@ -280,6 +297,28 @@ impl VecIndex {
                 clustered_at,
             }),
         })
+    }
+
+    /// Puts back the vectors of ids it holds (read without codes); returns
+    /// how many it placed. Others are ignored: added after, they come
+    /// through `extend`.
+    pub(super) fn fill(&self, vectors: impl IntoIterator<Item = (u64, Vec<i8>, f32)>) -> usize {
+        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        let dim = inner.dim;
+        let mut placed = 0;
+        for (id, codes, scale) in vectors {
+            let Some(&at) = inner.positions.get(&id) else {
+                continue;
+            };
+            if codes.len() != dim {
+                continue;
+            }
+            let at = at as usize;
+            inner.codes[at * dim..(at + 1) * dim].copy_from_slice(&codes);
+            inner.scales[at] = scale;
+            placed += 1;
+        }
+        placed
     }
 
     /// How many vectors it holds: positions from here on are the ones
@@ -515,9 +554,12 @@ mod tests {
         let index = VecIndex::default();
         index.extend(all.clone());
         let mut bytes = Vec::new();
-        index.write_to(&mut bytes);
+        let mut out = super::super::snapshot::Out::new(&mut bytes);
+        index.write_to(&mut out, true);
+        out.finish().unwrap();
+        bytes.truncate(bytes.len() - 4); // the checksum `finish` closes with
         let mut at = 0;
-        let back = VecIndex::read_from(&bytes, &mut at).unwrap();
+        let back = VecIndex::read_from(&bytes, &mut at, true).unwrap();
         assert_eq!(at, bytes.len());
         {
             let (a, b) = (index.inner.read().unwrap(), back.inner.read().unwrap());
@@ -533,7 +575,39 @@ mod tests {
         }
         // Cut short anywhere: refused, not misread.
         for cut in [1, bytes.len() / 3, bytes.len() - 1] {
-            assert!(VecIndex::read_from(&bytes[..cut], &mut 0).is_none());
+            assert!(VecIndex::read_from(&bytes[..cut], &mut 0, true).is_none());
+        }
+    }
+
+    #[test]
+    fn an_index_saved_without_its_vectors_searches_as_it_did_once_they_are_put_back() {
+        let all = vectors(3000, 24);
+        let index = VecIndex::default();
+        index.extend(all.clone());
+        let mut bytes = Vec::new();
+        let mut out = super::super::snapshot::Out::new(&mut bytes);
+        index.write_to(&mut out, false);
+        out.finish().unwrap();
+        bytes.truncate(bytes.len() - 4);
+        let mut at = 0;
+        let back = VecIndex::read_from(&bytes, &mut at, false).unwrap();
+        assert_eq!(at, bytes.len());
+        // A stranger is not placed; every vector it holds is.
+        let coded = |(id, v): &(u64, Vec<f32>)| {
+            let (codes, scale) = quantise(v);
+            (*id, codes, scale)
+        };
+        let stranger = coded(&(u64::MAX, all[0].1.clone()));
+        assert_eq!(
+            back.fill(all.iter().map(coded).chain([stranger])),
+            all.len()
+        );
+        {
+            let (a, b) = (index.inner.read().unwrap(), back.inner.read().unwrap());
+            assert_eq!((&a.ids, &a.codes, &a.groups), (&b.ids, &b.codes, &b.groups));
+        }
+        for (_, q) in all.iter().step_by(211) {
+            assert_eq!(index.nearest(q, 10), back.nearest(q, 10));
         }
     }
 }

@@ -37,6 +37,7 @@ macro_rules! conformance_suite {
             a_restart_keeps_everything_and_ids_continue,
             embeddings_added_later_come_through_the_feed_once_with_their_links,
             embeddings_for_missing_or_embedded_claims_are_refused_whole,
+            claim_embeddings_are_read_in_pages_in_claim_order,
             an_export_imports_into_an_empty_store_as_the_same_store);
     };
     (@tests $backend:expr; $($name:ident),*) => {
@@ -613,6 +614,29 @@ pub fn embeddings_added_later_come_through_the_feed_once_with_their_links(b: &dy
     assert_eq!(s.changes_since(0, 100).unwrap(), feed);
     assert_eq!(s.last_seq().unwrap(), 4);
     assert_eq!(s.next_ids().unwrap().article, ArticleId(3));
+}
+
+pub fn claim_embeddings_are_read_in_pages_in_claim_order(b: &dyn Backend) {
+    let (s, _keep) = b.fresh();
+    created(s.commit_article(&first_article()));
+    created(s.commit_article(&second_article()));
+    created(s.commit_embeddings(&embeddings_for_the_second_article()));
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s.claim_vectors(after, 2).unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.0);
+        seen.extend(page);
+    }
+    let ids: Vec<ClaimId> = seen.iter().map(|(c, ..)| *c).collect();
+    assert_eq!(ids, [cid(1, 0), cid(1, 1), cid(2, 0)]);
+    // As committed, in int8 codes: [0, 0.5, 0.5, 0].
+    let (_, codes, scale) = &seen[2];
+    assert_eq!(codes, &[0, 127, 127, 0]);
+    assert!((f32::from(codes[1]) * scale - 0.5).abs() < 0.01);
+    assert!(s.claim_vectors(Some(cid(2, 0)), 10).unwrap().is_empty());
 }
 
 pub fn embeddings_for_missing_or_embedded_claims_are_refused_whole(b: &dyn Backend) {

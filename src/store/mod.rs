@@ -324,6 +324,15 @@ pub trait Store: Send + Sync + 'static {
     /// A claim's links to claims in other articles.
     fn corroborations(&self, claim: ClaimId) -> Result<Vec<Corroboration>>;
 
+    /// Stored claims' embeddings in claim order after `after`, at most
+    /// `limit`, as stored: int8 codes and their scale (`quantise`). How the
+    /// derived vector index reads them in bulk.
+    fn claim_vectors(
+        &self,
+        after: Option<ClaimId>,
+        limit: usize,
+    ) -> Result<Vec<(ClaimId, Vec<i8>, f32)>>;
+
     /// Store an article with its claims, speakers, index terms, links and
     /// fact-check matches in one atomic write. Idempotent on the article's
     /// `content_hash`.

@@ -12,7 +12,7 @@
 //! |                 | `s` ++ normalised surname (people)          | speaker ids (u64 BE)* |
 //! |                 | `w` ++ word of a name ++ 0 ++ id (u64 BE)   | empty                 |
 //! | `speaker_claims`| speaker id (u64 BE) ++ claim key            | empty                 |
-//! | `corroborations`| claim key ++ other claim key                | `Corroboration`       |
+//! | `corroborations`| claim key ++ other claim key                | `Corroboration`, or empty*** |
 //! | `fact_checks`   | fact-check id (u64 BE)                      | `FactCheck`           |
 //! | `fact_check_keys`| `u` ++ url, or `h` ++ content hash         | fact-check id (u64 BE)|
 //! | `claim_reviews` | claim key ++ fact-check id                  | empty                 |
@@ -23,7 +23,10 @@
 //! | `changes`       | sequence number (u64 BE)                    | the commit's unit id and index terms (`changes.rs`) |
 //!
 //! (*: after the version byte, raw little-endian floats, not JSON.
-//! **: tag 3, the scale (f32 LE), then one signed byte per dimension.)
+//! **: tag 3, the scale (f32 LE), then one signed byte per dimension.
+//! ***: a link is held once, under the claim that made it (the newer); the
+//! other claim's key is a reference to it, empty, so the evidence is not
+//! stored twice. Stores written before hold it both ways, read alike.)
 //!
 //! Stores written before the change log kept index terms in `claim_terms`
 //! (term ++ 0 ++ claim key -> tf, len) and `fact_check_terms`; opening one

@@ -156,43 +156,60 @@ pub(super) fn verify(store: &SledStore, progress: &dyn Fn(&'static str, u64)) ->
             r.fail("name index entries point at speakers", || hex(&k));
         }
     }
-    // Corroborations: both ways alike, between claims of different articles.
+    // Corroborations: held under one claim, referenced (or, in stores
+    // written before references, held alike) under the other; between
+    // claims of different articles.
     let mut edges = 0u64;
     for kv in t.corroborations.iter() {
         let (k, v) = kv.map_err(io)?;
         edges += 1;
         tick("links", edges);
         let from = keys::parse_claim(&k[..k.len().min(12)]);
-        match (from, decode::<Corroboration>(&v)) {
-            (Some(from), Ok(c)) => {
-                if !exists(t.claims, &keys::claim(from))?
-                    || !exists(t.claims, &keys::claim(c.claim))?
-                {
-                    r.fail("a link's claims exist", || format!("{from} -> {}", c.claim));
-                }
-                if from.article == c.claim.article {
-                    r.fail("links join different articles", || {
-                        format!("{from} -> {}", c.claim)
+        let to = keys::parse_claim(&k[k.len().min(12)..]);
+        let (Some(from), Some(to)) = (from, to) else {
+            r.fail("link keys parse", || hex(&k));
+            continue;
+        };
+        if !exists(t.claims, &keys::claim(from))? || !exists(t.claims, &keys::claim(to))? {
+            r.fail("a link's claims exist", || format!("{from} -> {to}"));
+        }
+        if from.article == to.article {
+            r.fail("links join different articles", || {
+                format!("{from} -> {to}")
+            });
+        }
+        let back = t.corroborations.get(keys::edge(to, from)).map_err(io)?;
+        if v.is_empty() {
+            if back.is_none_or(|b| b.is_empty()) {
+                r.fail("links are stored both ways alike", || {
+                    format!("{from} -> {to}: a reference without its link")
+                });
+            }
+            continue;
+        }
+        match decode::<Corroboration>(&v) {
+            Ok(c) => {
+                if c.claim != to {
+                    r.fail("link keys parse", || {
+                        format!("{from} -> {to} holds {}", c.claim)
                     });
                 }
-                let back = t
-                    .corroborations
-                    .get(keys::edge(c.claim, from))
-                    .map_err(io)?;
-                match back.map(|b| decode::<Corroboration>(&b)) {
-                    Some(Ok(b))
-                        if b.claim == from
-                            && b.stance == c.stance
-                            && b.independent == c.independent => {}
-                    _ => r.fail("links are stored both ways alike", || {
-                        format!("{from} -> {}", c.claim)
+                let alike = match back.as_deref() {
+                    Some([]) => true,
+                    Some(b) => decode::<Corroboration>(b).is_ok_and(|b| {
+                        b.claim == from && b.stance == c.stance && b.independent == c.independent
                     }),
+                    None => false,
+                };
+                if !alike {
+                    r.fail("links are stored both ways alike", || {
+                        format!("{from} -> {to}")
+                    });
                 }
             }
-            (_, Err(e)) => r.fail("values decode", || {
+            Err(e) => r.fail("values decode", || {
                 format!("corroborations/{}: {e}", hex(&k))
             }),
-            (None, _) => r.fail("link keys parse", || hex(&k)),
         }
     }
     // Fact-checks (the claim each reviews), their keys, reviews and matches.
