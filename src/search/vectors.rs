@@ -548,16 +548,24 @@ mod tests {
         assert!(hit * 10 >= total * 9, "recall {hit}/{total}");
     }
 
-    #[test]
-    fn an_index_read_back_from_its_bytes_searches_as_it_did_without_clustering_again() {
+    type Vectors = Vec<(u64, Vec<f32>)>;
+
+    /// An index of 3,000 vectors, and the bytes `write_to` makes of it.
+    fn saved(codes: bool) -> (Vectors, VecIndex, Vec<u8>) {
         let all = vectors(3000, 24);
         let index = VecIndex::default();
         index.extend(all.clone());
         let mut bytes = Vec::new();
         let mut out = super::super::snapshot::Out::new(&mut bytes);
-        index.write_to(&mut out, true);
+        index.write_to(&mut out, codes);
         out.finish().unwrap();
         bytes.truncate(bytes.len() - 4); // the checksum `finish` closes with
+        (all, index, bytes)
+    }
+
+    #[test]
+    fn an_index_read_back_from_its_bytes_searches_as_it_did_without_clustering_again() {
+        let (all, index, bytes) = saved(true);
         let mut at = 0;
         let back = VecIndex::read_from(&bytes, &mut at, true).unwrap();
         assert_eq!(at, bytes.len());
@@ -581,14 +589,7 @@ mod tests {
 
     #[test]
     fn an_index_saved_without_its_vectors_searches_as_it_did_once_they_are_put_back() {
-        let all = vectors(3000, 24);
-        let index = VecIndex::default();
-        index.extend(all.clone());
-        let mut bytes = Vec::new();
-        let mut out = super::super::snapshot::Out::new(&mut bytes);
-        index.write_to(&mut out, false);
-        out.finish().unwrap();
-        bytes.truncate(bytes.len() - 4);
+        let (all, index, bytes) = saved(false);
         let mut at = 0;
         let back = VecIndex::read_from(&bytes, &mut at, false).unwrap();
         assert_eq!(at, bytes.len());
