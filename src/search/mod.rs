@@ -592,7 +592,7 @@ mod tests {
             app.store().flush().unwrap();
         }
         assert!(snapshot_of(dir.path()).exists());
-        let store = crate::store::open(dir.path()).unwrap();
+        let store = crate::store::reopen(dir.path());
         let reopened = Search::open_saved(store.as_ref(), &snapshot_of(dir.path())).unwrap();
         assert_eq!(
             reopened.saved.load(Ordering::SeqCst),
@@ -621,7 +621,7 @@ mod tests {
             app.flush().unwrap();
         }
         let path = snapshot_of(other.path());
-        let store = crate::store::open(other.path()).unwrap();
+        let store = crate::store::reopen(other.path());
         let rebuilt = Search::open(store.as_ref()).unwrap();
         // Another store's snapshot: same sequence numbers, other changes.
         std::fs::copy(snapshot_of(one.path()), &path).unwrap();

@@ -56,6 +56,20 @@ pub fn open(dir: &Path) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SledStore::open(dir)?))
 }
 
+/// Open the store in `dir` again in a test, after the last handle to it was
+/// dropped: sled's background threads may hold its file lock a moment
+/// longer (sled's own tests wait on the lock for that reason).
+#[cfg(test)]
+pub fn reopen(dir: &Path) -> Arc<dyn Store> {
+    for _ in 0..50 {
+        match open(dir) {
+            Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(100)),
+            other => return other.expect("the store reopens"),
+        }
+    }
+    open(dir).expect("the store unlocks within five seconds")
+}
+
 /// A store that lives in memory and disappears on drop (tests, benchmarks).
 pub fn temporary() -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SledStore::temporary()?))
