@@ -193,19 +193,25 @@ pub fn encode_int8_vector_tagged(v: &[f32], tag: u8) -> Vec<u8> {
 }
 
 pub fn decode_int8_vector(bytes: &[u8]) -> Result<Vec<f32>> {
-    let (codes, scale) = decode_int8_codes(bytes)?;
-    Ok(codes.iter().map(|&c| f32::from(c) * scale).collect())
+    let (codes, scale) = int8_parts(bytes)?;
+    Ok(codes.iter().map(|&c| f32::from(c as i8) * scale).collect())
 }
 
 /// What `encode_int8_vector` wrote, as it is: the codes and their scale.
 pub fn decode_int8_codes(bytes: &[u8]) -> Result<(Vec<i8>, f32)> {
+    let (codes, scale) = int8_parts(bytes)?;
+    Ok((codes.iter().map(|&c| c as i8).collect(), scale))
+}
+
+/// The codes (as stored bytes) and scale of an int8 vector, unread.
+fn int8_parts(bytes: &[u8]) -> Result<(&[u8], f32)> {
     match bytes.split_first() {
         Some((&(INT8 | INT8_LATER), rest)) if rest.len() > 4 => {
             let scale = f32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
             if !scale.is_finite() {
                 return Err(StoreError::Corrupt("vector scale is not finite".into()));
             }
-            Ok((rest[4..].iter().map(|&c| c as i8).collect(), scale))
+            Ok((&rest[4..], scale))
         }
         Some((&(INT8 | INT8_LATER), _)) => Err(StoreError::Corrupt("truncated int8 vector".into())),
         Some((&v, _)) => Err(StoreError::Version {
