@@ -1,7 +1,7 @@
-//! `claimgraph verify` (and the check after `import`).
+//! `claimgraph verify` (and the check after `import`), `reindex` and `compact`.
 
 use crate::store::Store;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -44,6 +44,27 @@ pub fn reindex(app: &crate::app::App, dir: &Path) -> anyhow::Result<()> {
         done.claims,
         done.links,
         done.unlinks,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `claimgraph compact`: a count of the entries copied, then the sizes.
+pub fn compact(dir: &Path) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        anyhow::bail!("no store at {}", dir.display());
+    }
+    let bar = spinner("{spinner} copied {msg} entries ({elapsed})");
+    let start = std::time::Instant::now();
+    let done = crate::store::compact(dir, &|n| bar.set_message(n.to_string()))
+        .map_err(|e| super::explain_lock(e.into()))?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} -> {} ({} entries) in {:.1}s",
+        dir.display(),
+        HumanBytes(done.before),
+        HumanBytes(done.after),
+        done.entries,
         start.elapsed().as_secs_f64()
     );
     Ok(())

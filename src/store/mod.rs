@@ -56,6 +56,12 @@ pub fn open(dir: &Path) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SledStore::open(dir)?))
 }
 
+/// Rewrite the embedded store in `dir` without the garbage its log keeps
+/// (offline: no other handle may be open).
+pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<self::sled::compact::Compaction> {
+    self::sled::compact::compact(dir, progress)
+}
+
 /// Open the store in `dir` again in a test, after the last handle to it was
 /// dropped: sled's background threads may hold its file lock a moment
 /// longer (sled's own tests wait on the lock for that reason).
