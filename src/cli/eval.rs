@@ -12,7 +12,9 @@ use crate::app::App;
 pub fn similarity(explain: bool) -> anyhow::Result<()> {
     use crate::corroborate::embed::{cosine, Encoder};
     use crate::corroborate::features;
-    use crate::corroborate::score::{compare_judged, compare_meaning, stance_label, worth_judging};
+    use crate::corroborate::score::{
+        compare_judged, compare_meaning, stance_label, worth_judging, Basis,
+    };
     use crate::encoder::PairJudge;
     use std::io::{BufRead, Write};
     const BLOCK: usize = 256;
@@ -41,8 +43,9 @@ pub fn similarity(explain: bool) -> anyhow::Result<()> {
             .map(|((a, b), v)| {
                 let (fa, fb) = (features(a, &[]), features(b, &[]));
                 let c = cosine(&v[0], &v[1]);
-                let judged = worth_judging(&fa, &fb, c);
-                (fa, fb, c, judged)
+                let basis = Basis::default();
+                let judged = worth_judging(&fa, &fb, c, &basis);
+                (fa, fb, c, judged, basis)
             })
             .collect();
         let read: Vec<(&str, &str)> = compared
@@ -51,10 +54,10 @@ pub fn similarity(explain: bool) -> anyhow::Result<()> {
             .map(|(fa, fb, ..)| (fa.text.as_str(), fb.text.as_str()))
             .collect();
         let mut judged = PairJudge::get().probabilities(&read).into_iter();
-        for (fa, fb, cos, worth) in &compared {
+        for (fa, fb, cos, worth, basis) in &compared {
             let c = match worth.then(|| judged.next()).flatten() {
-                Some(p) => compare_judged(fa, fb, *cos, p),
-                None => compare_meaning(fa, fb, *cos),
+                Some(p) => compare_judged(fa, fb, *cos, p, basis),
+                None => compare_meaning(fa, fb, *cos, basis),
             };
             if explain {
                 writeln!(

@@ -447,6 +447,45 @@ fn aligned_figures(a: &Features, b: &Features, differing: &[NumKind]) -> Option<
     ))
 }
 
+/// What comparing two texts' words finds, worked out once however many
+/// times the pair is then asked about (is the judge worth a pass, does its
+/// answer matter, the comparison itself): these are the costly part of a
+/// comparison, and a candidate worth the judge was asked them four times.
+/// Lazy, and for one pair only: always ask it with the same two texts.
+#[derive(Debug, Default)]
+pub struct Basis {
+    coverage: std::cell::OnceCell<Covered>,
+    lexical: std::cell::OnceCell<[f32; super::pair::N_FEATURES]>,
+}
+
+#[derive(Debug)]
+struct Covered {
+    /// `covered` both ways: (matched, total).
+    ab: (f32, f32),
+    ba: (f32, f32),
+    /// What the words of `a` found in `b`.
+    evidence: Vec<String>,
+}
+
+impl Basis {
+    fn covered(&self, a: &Features, b: &Features) -> &Covered {
+        self.coverage.get_or_init(|| {
+            let mut evidence = Vec::new();
+            let ab = covered(a, b, &mut Some(&mut evidence));
+            let ba = covered(b, a, &mut None);
+            Covered { ab, ba, evidence }
+        })
+    }
+
+    /// The pair model's features.
+    fn lexical(&self, a: &Features, b: &Features) -> [f32; super::pair::N_FEATURES] {
+        *self.lexical.get_or_init(|| {
+            let c = self.covered(a, b);
+            super::pair::pair_features(a, b, c.ab, c.ba)
+        })
+    }
+}
+
 /// How much of `a`'s weight `b` covers, and how much of `b`'s `a` covers,
 /// each in [0, 1].
 pub fn coverage(a: &Features, b: &Features) -> (f32, f32) {
@@ -480,10 +519,10 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
 /// [`compare`] for two claims whose embeddings are known, `cosine` apart:
 /// the semantic pair model decides, and the score is the graded similarity
 /// (as STS-B grades it, over 5). Without the semantic model, as [`compare`].
-pub fn compare_meaning(a: &Features, b: &Features, cosine: f32) -> Comparison {
+pub fn compare_meaning(a: &Features, b: &Features, cosine: f32, basis: &Basis) -> Comparison {
     match super::pair::semantic_model() {
-        Some(m) => compare_with(a, b, Some(m), Some(cosine)),
-        None => compare(a, b),
+        Some(m) => compare_full(a, b, basis, Some(m), Some(cosine), None),
+        None => compare_full(a, b, basis, super::pair::model(), None, None),
     }
 }
 
@@ -491,10 +530,17 @@ pub fn compare_meaning(a: &Features, b: &Features, cosine: f32) -> Comparison {
 /// together (`paraphrase`: its probability that they say the same thing):
 /// the judge decides whether they are the same; figures and denials still
 /// make a contradiction, and claims about different subjects are neither.
-pub fn compare_judged(a: &Features, b: &Features, cosine: f32, paraphrase: f32) -> Comparison {
+pub fn compare_judged(
+    a: &Features,
+    b: &Features,
+    cosine: f32,
+    paraphrase: f32,
+    basis: &Basis,
+) -> Comparison {
     compare_full(
         a,
         b,
+        basis,
         super::pair::semantic_model(),
         Some(cosine),
         Some(paraphrase),
@@ -507,8 +553,9 @@ pub fn compare_judged(a: &Features, b: &Features, cosine: f32, paraphrase: f32) 
 /// the pass is moot, and [`compare_meaning`] gives that same stance. Over
 /// a wire corpus most pairs worth judging are copies the words already
 /// link (or different subjects nothing links), and the pass is the cost.
-pub fn judge_matters(a: &Features, b: &Features, cosine: f32) -> bool {
-    compare_judged(a, b, cosine, 0.0).stance != compare_judged(a, b, cosine, 1.0).stance
+pub fn judge_matters(a: &Features, b: &Features, cosine: f32, basis: &Basis) -> bool {
+    compare_judged(a, b, cosine, 0.0, basis).stance
+        != compare_judged(a, b, cosine, 1.0, basis).stance
 }
 
 /// Pairs this close in meaning are worth the paraphrase judge's pass.
@@ -529,17 +576,17 @@ const JUDGE_MIN_TERMS: usize = 4;
 /// Whether two texts `cosine` apart are worth reading together with the
 /// paraphrase judge ([`compare_judged`]); the rest are decided by
 /// [`compare_meaning`]. Linking and `claimgraph similarity` both ask this.
-pub fn worth_judging(a: &Features, b: &Features, cosine: f32) -> bool {
+pub fn worth_judging(a: &Features, b: &Features, cosine: f32, basis: &Basis) -> bool {
     let content = |f: &Features| f.terms.iter().filter(|t| !t.bonus).count();
     if cosine < JUDGE_FROM || content(a) < JUDGE_MIN_TERMS || content(b) < JUDGE_MIN_TERMS {
         return false;
     }
-    // The words' coverage both ways, once: for the coverage and the model's features.
-    let (ab, ba) = (covered(a, b, &mut None), covered(b, a, &mut None));
+    let Covered { ab, ba, .. } = *basis.covered(a, b);
     let model = super::pair::semantic_model().map_or(0.0, |m| {
-        let lexical = super::pair::pair_features(a, b, ab, ba);
-        m.logistic
-            .probability(&super::pair::semantic_features(&lexical, cosine))
+        m.logistic.probability(&super::pair::semantic_features(
+            &basis.lexical(a, b),
+            cosine,
+        ))
     });
     // Below the coverage where the judge decides, it can only add a link
     // the semantic model gives at least `PARAPHRASE_ADDS_MODEL`: a pass on
@@ -590,25 +637,24 @@ pub fn compare_with(
     model: Option<&super::pair::PairModel>,
     cosine: Option<f32>,
 ) -> Comparison {
-    compare_full(a, b, model, cosine, None)
+    compare_full(a, b, &Basis::default(), model, cosine, None)
 }
 
 fn compare_full(
     a: &Features,
     b: &Features,
+    basis: &Basis,
     model: Option<&super::pair::PairModel>,
     cosine: Option<f32>,
     paraphrase: Option<f32>,
 ) -> Comparison {
-    let mut evidence = Vec::new();
-    let (ma, ta) = covered(a, b, &mut Some(&mut evidence));
-    let (mb, tb) = covered(b, a, &mut None);
+    let words = basis.covered(a, b);
+    let mut evidence = words.evidence.clone();
+    let ((ma, ta), (mb, tb)) = (words.ab, words.ba);
     let coverage = combined((ma, ta), (mb, tb));
     // Derived only when a model reads them: most candidates are decided
-    // without (too little in common, or short and alike), and these are
-    // the costly part of a comparison.
-    let lexical = std::cell::OnceCell::new();
-    let lexical = || *lexical.get_or_init(|| super::pair::pair_features(a, b, (ma, ta), (mb, tb)));
+    // without (too little in common, or short and alike).
+    let lexical = || basis.lexical(a, b);
     let semantic = cosine.map(|c| super::pair::semantic_features(&lexical(), c));
     // The graded similarity when meaning is known (a text against itself
     // is 1, which a regression only approaches); the words' coverage
@@ -795,11 +841,22 @@ mod tests {
     }
 
     fn meaning(a: &str, b: &str, cosine: f32) -> Comparison {
-        compare_meaning(&features(a, &[]), &features(b, &[]), cosine)
+        compare_meaning(
+            &features(a, &[]),
+            &features(b, &[]),
+            cosine,
+            &Basis::default(),
+        )
     }
 
     fn judged(a: &str, b: &str, cosine: f32, p: f32) -> Comparison {
-        compare_judged(&features(a, &[]), &features(b, &[]), cosine, p)
+        compare_judged(
+            &features(a, &[]),
+            &features(b, &[]),
+            cosine,
+            p,
+            &Basis::default(),
+        )
     }
 
     #[test]
@@ -866,19 +923,22 @@ mod tests {
             f("The minister said the new bridge will open to traffic in March"),
             f("The minister said the new bridge will open to cyclists in March"),
         );
-        assert!(judge_matters(&a, &b, 0.95));
+        assert!(judge_matters(&a, &b, 0.95, &Basis::default()));
         // One text inside the other, which the words link: any answer links it,
         // and without the pass the stance is the one a pass would give.
         let (c, d) = (
             f("The council approved the harbour plan on Monday"),
             f("The council approved the harbour plan on Monday after a long debate over costs"),
         );
-        assert!(!judge_matters(&c, &d, 0.9));
+        assert!(!judge_matters(&c, &d, 0.9, &Basis::default()));
         assert_eq!(
-            compare_meaning(&c, &d, 0.9).stance,
-            compare_judged(&c, &d, 0.9, 0.2).stance
+            compare_meaning(&c, &d, 0.9, &Basis::default()).stance,
+            compare_judged(&c, &d, 0.9, 0.2, &Basis::default()).stance
         );
-        assert_eq!(compare_meaning(&c, &d, 0.9).stance, Some(Stance::Supports));
+        assert_eq!(
+            compare_meaning(&c, &d, 0.9, &Basis::default()).stance,
+            Some(Stance::Supports)
+        );
     }
 
     #[test]

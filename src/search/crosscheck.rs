@@ -633,7 +633,8 @@ pub fn cross_check_until(
                 // cosine when both are embedded.
                 let cmp = match (target, semantic_similarity) {
                     (Target::Claim(_), Some(c)) => {
-                        crate::corroborate::score::compare_meaning(&q.features, &f, c)
+                        use crate::corroborate::score::{compare_meaning, Basis};
+                        compare_meaning(&q.features, &f, c, &Basis::default())
                     }
                     _ => compare(&q.features, &f),
                 };

@@ -107,10 +107,11 @@ impl Judged {
         g: &Arc<Features>,
         cosine: Option<f32>,
         read: Option<Read>,
+        basis: &crate::corroborate::score::Basis,
     ) -> (crate::corroborate::score::Comparison, bool) {
         self.0
             .entry((Arc::as_ptr(g) as usize, cosine.map(f32::to_bits)))
-            .or_insert_with(|| judge(f, g, cosine, read))
+            .or_insert_with(|| judge(f, g, cosine, read, basis))
             .clone()
     }
 }
@@ -139,10 +140,17 @@ enum Read {
 /// not worth a pass are.
 const JUDGED_PER_CLAIM: usize = 2;
 
-/// Per candidate: is it worth the judge's pass (`score::worth_judging`),
-/// and does the pass matter (`score::judge_matters`). Kept between
-/// `prepare` and `finish`, so each candidate is asked once.
-type Worth = HashMap<ClaimId, Option<bool>>;
+/// Per candidate: what its words and the claim's have in common
+/// (`score::Basis`), and, once asked, is it worth the judge's pass
+/// (`score::worth_judging`) and does the pass matter
+/// (`score::judge_matters`). Kept between `prepare` and `finish`, so each
+/// candidate is worked out once.
+#[derive(Default)]
+struct Pairing {
+    basis: crate::corroborate::score::Basis,
+    worth: Option<Option<bool>>,
+}
+type Worth = HashMap<ClaimId, Pairing>;
 
 /// How the judge takes a candidate worth its pass.
 #[derive(Debug, Clone, Copy)]
@@ -169,9 +177,11 @@ fn plan_reads(
         let (Some(g), Some(c)) = (known.get(id), *cosine) else {
             continue;
         };
-        let w = *worth
-            .entry(*id)
-            .or_insert_with(|| worth_judging(f, g, c).then(|| judge_matters(f, g, c)));
+        let p = worth.entry(*id).or_default();
+        let basis = &p.basis;
+        let w = *p.worth.get_or_insert_with(|| {
+            worth_judging(f, g, c, basis).then(|| judge_matters(f, g, c, basis))
+        });
         match w {
             Some(true) => matters.push((c, *id, g.text.as_str())),
             Some(false) => {
@@ -285,8 +295,9 @@ fn paraphrases(
     f: &Features,
     candidates: &[(ClaimId, Option<f32>)],
     known: &HashMap<ClaimId, Arc<Features>>,
+    worth: &mut Worth,
 ) -> HashMap<ClaimId, Read> {
-    let plan = plan_reads(f, candidates, known, &mut Worth::new());
+    let plan = plan_reads(f, candidates, known, worth);
     read_plan(f, &plan, known, &mut HashMap::new())
 }
 
@@ -447,6 +458,7 @@ fn judge(
     g: &Features,
     cosine: Option<f32>,
     read: Option<Read>,
+    basis: &crate::corroborate::score::Basis,
 ) -> (crate::corroborate::score::Comparison, bool) {
     use crate::corroborate::score::{
         compare_judged, compare_meaning, near_copy, specific, Comparison, MEANING_FLOOR,
@@ -467,9 +479,9 @@ fn judge(
         return (none, false);
     }
     let cmp = match (cosine, read) {
-        (Some(c), Some(Read::Pass(p))) => compare_judged(f, g, c, p),
+        (Some(c), Some(Read::Pass(p))) => compare_judged(f, g, c, p, basis),
         (Some(c), Some(Read::Unread)) => {
-            let mut cmp = compare_judged(f, g, c, 0.0);
+            let mut cmp = compare_judged(f, g, c, 0.0, basis);
             if let Some(first) = cmp.evidence.first_mut() {
                 *first = format!(
                     "meaning: cosine {c:.2}, not read by the paraphrase judge (it read the closest {JUDGED_PER_CLAIM})"
@@ -478,7 +490,7 @@ fn judge(
             cmp
         }
         // Moot: the stance any answer would give.
-        (Some(c), _) => compare_meaning(f, g, c),
+        (Some(c), _) => compare_meaning(f, g, c, basis),
         (None, _) => compare(f, g),
     };
     let copy = cmp.stance.is_some() && near_copy(&f.text, &g.text);
@@ -641,7 +653,8 @@ pub fn prepare(
         for (id, cosine) in candidates {
             if let Some(g) = pc.known.get(&id) {
                 let r = read.get(&id).copied();
-                let (cmp, copy) = judged.judge(&pc.features, g, cosine, r);
+                let basis = &pc.worth.entry(id).or_default().basis;
+                let (cmp, copy) = judged.judge(&pc.features, g, cosine, r, basis);
                 // The sources `finish` will likely want, read now, outside the lock.
                 if cmp.stance.is_some() && (!copy || copies < COPY_LINKS) {
                     copies += usize::from(copy);
@@ -778,7 +791,10 @@ pub fn finish(
             let (cmp, copied_claim) = match pc.compared.remove(&other) {
                 Some((cmp, copy, used)) if used == r => (cmp, copy),
                 _ => match pc.known.get(&other) {
-                    Some(g) => judged.judge(f, g, cosine, r),
+                    Some(g) => {
+                        let basis = &pc.worth.entry(other).or_default().basis;
+                        judged.judge(f, g, cosine, r, basis)
+                    }
                     None => continue,
                 },
             };
@@ -884,12 +900,14 @@ pub fn relink(
             .collect();
         let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
         let known = stored_features(store, search, &ids)?;
-        let read = paraphrases(&f, &candidates, &known);
+        let mut worth = Worth::new();
+        let read = paraphrases(&f, &candidates, &known, &mut worth);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (other, cosine) in candidates {
             let Some(g) = known.get(&other) else { continue };
-            let (cmp, copied_claim) = judged.judge(&f, g, cosine, read.get(&other).copied());
+            let basis = &worth.entry(other).or_default().basis;
+            let (cmp, copied_claim) = judged.judge(&f, g, cosine, read.get(&other).copied(), basis);
             let was_linked = linked.contains(&other);
             let Some(stance) = cmp.stance else {
                 if was_linked {
@@ -986,7 +1004,7 @@ mod tests {
 
     #[test]
     fn the_judge_reads_only_the_closest_texts_and_an_unread_pair_never_links_more_than_a_no() {
-        use crate::corroborate::score::{compare_judged, judge_matters, worth_judging};
+        use crate::corroborate::score::{compare_judged, judge_matters, worth_judging, Basis};
         let f = claim_features(
             "The minister said the new bridge will open to traffic in March",
             None,
@@ -1001,7 +1019,10 @@ mod tests {
         };
         let (cyclists, buses, lorries) = (near("cyclists"), near("buses"), near("lorries"));
         for g in [&cyclists, &buses, &lorries] {
-            assert!(worth_judging(&f, g, 0.9) && judge_matters(&f, g, 0.9));
+            assert!(
+                worth_judging(&f, g, 0.9, &Basis::default())
+                    && judge_matters(&f, g, 0.9, &Basis::default())
+            );
         }
         // A copy of the closest text, then two more texts, less close.
         let known: HashMap<ClaimId, Arc<Features>> = [
@@ -1028,10 +1049,16 @@ mod tests {
         batch.ask(&f, &plan, &known, &HashMap::new());
         assert_eq!(batch.pairs.len(), JUDGED_PER_CLAIM);
         // Unread is decided as the judge's surest no.
-        let (unread, _) = judge(&f, &lorries, Some(0.91), Some(Read::Unread));
+        let (unread, _) = judge(
+            &f,
+            &lorries,
+            Some(0.91),
+            Some(Read::Unread),
+            &Basis::default(),
+        );
         assert_eq!(
             unread.stance,
-            compare_judged(&f, &lorries, 0.91, 0.0).stance
+            compare_judged(&f, &lorries, 0.91, 0.0, &Basis::default()).stance
         );
         assert!(unread.evidence[0].contains("not read by the paraphrase judge"));
     }
