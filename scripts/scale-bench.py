@@ -219,6 +219,10 @@ def main():
             print(f"{t + 1:>5} {total:>9} {rate:>10.1f} {1000 / rate:>10.2f} {per_claim:>8.3f} {rss:>11.0f} {disk / 2**20:>8.1f} {disk / max(1, total) / 1024:>10.1f}", flush=True)
         first, last = rows[0], rows[-1]
         print(f"last tenth's time per article / first tenth's: {first[2] / last[2]:.2f}; per claim: {last[5] / first[5]:.2f}")
+        total = sum(r[1] for r in rows)
+        out, secs, rss = timed([BIN, "compact", "--data-dir", data])
+        disk = du(data)
+        print(f"compacted (claimgraph compact) in {secs:.1f} s, peak RSS {rss:.0f} MB: {disk / 2**20:.1f} MB, {disk / max(1, total) / 1024:.1f} KB/article", flush=True)
         report_queries(data, args.requests)
     finally:
         if not args.keep and not args.data_dir:
