@@ -74,12 +74,26 @@ struct Group {
 const BLOCK: usize = 64;
 
 impl Group {
-    /// Appends a vector; returns its place.
-    fn push(&mut self, at: u32, id: u64, codes: &[i8], scale: f32) -> u32 {
+    /// Appends a vector; returns its place. A new block is one of
+    /// `spare` when there is one.
+    fn push(
+        &mut self,
+        at: u32,
+        id: u64,
+        codes: &[i8],
+        scale: f32,
+        spare: &mut Vec<Box<[i8]>>,
+    ) -> u32 {
         let j = self.members.len();
         if j.is_multiple_of(BLOCK) {
-            self.blocks
-                .push(vec![0; BLOCK * codes.len()].into_boxed_slice());
+            let block = match spare.pop() {
+                Some(mut b) => {
+                    b.fill(0);
+                    b
+                }
+                None => vec![0; BLOCK * codes.len()].into_boxed_slice(),
+            };
+            self.blocks.push(block);
         }
         self.members.push(at);
         self.ids.push(id);
@@ -147,10 +161,10 @@ impl Inner {
     }
 
     /// Puts the vector at position `at` (the next one, or one not yet in
-    /// a group) at the end of group `g`.
-    fn place(&mut self, at: u32, g: usize, codes: &[i8], scale: f32) {
+    /// a group) at the end of group `g`, in a block of `spare` if it needs one.
+    fn place(&mut self, at: u32, g: usize, codes: &[i8], scale: f32, spare: &mut Vec<Box<[i8]>>) {
         let id = self.ids[at as usize];
-        let j = self.groups[g].push(at, id, codes, scale);
+        let j = self.groups[g].push(at, id, codes, scale, spare);
         match self.slots.get_mut(at as usize) {
             Some(slot) => *slot = (g as u32, j),
             None => self.slots.push((g as u32, j)),
@@ -207,8 +221,12 @@ impl Inner {
         let assigned: Vec<u32> = (0..n)
             .map(|i| self.nearest_centroid(&self.vector(i)) as u32)
             .collect();
-        // Regrouped one old group at a time, into groups sized up front:
-        // memory holds the codes about once, not twice, meanwhile.
+        // Regrouped one old group at a time, into groups sized up front,
+        // each old group's blocks reused once it is copied: memory holds the
+        // codes about once, not twice, meanwhile. (Fresh blocks for the new
+        // groups while the old ones went back to the allocator peaked an
+        // ingest 350 MB higher at 524,288 claims: freed by another thread
+        // than the one allocating, they were not reused.)
         let mut sizes = vec![0usize; k];
         for &a in &assigned {
             sizes[a as usize] += 1;
@@ -226,11 +244,14 @@ impl Inner {
                 .collect(),
         );
         let dim = self.dim;
+        let mut spare = Vec::new();
         for group in old {
             for (j, &at) in group.members.iter().enumerate() {
                 let codes = group.code(j, dim);
-                self.place(at, assigned[at as usize] as usize, codes, group.scales[j]);
+                let g = assigned[at as usize] as usize;
+                self.place(at, g, codes, group.scales[j], &mut spare);
             }
+            spare.extend(group.blocks);
         }
     }
 
@@ -254,7 +275,7 @@ impl Inner {
         } else {
             self.nearest_centroid(v)
         };
-        self.place(at, g, &codes, scale);
+        self.place(at, g, &codes, scale, &mut Vec::new());
     }
 
     fn grown(&self) -> bool {
