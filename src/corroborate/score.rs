@@ -840,6 +840,45 @@ mod tests {
         compare(&features(a, &[]), &features(b, &[]))
     }
 
+    #[test]
+    fn a_basis_shared_by_every_question_about_a_pair_answers_as_fresh_ones_do() {
+        let pairs = [
+            (
+                "The minister said the new bridge will open to traffic in March",
+                "The new bridge opens to traffic in March, the minister said",
+            ),
+            (
+                "Unemployment fell to 5.2% in the third quarter, officials said",
+                "Officials said unemployment rose to 5.8% in the third quarter",
+            ),
+            (
+                "Profits doubled at the firm",
+                "The weather was mild in Paris",
+            ),
+        ];
+        for (a, b) in pairs {
+            let (fa, fb) = (features(a, &[]), features(b, &[]));
+            for cosine in [0.5, 0.7, 0.95] {
+                let shared = Basis::default();
+                // Asked in linking's order, then every comparison once more.
+                let worth = worth_judging(&fa, &fb, cosine, &shared);
+                let matters = judge_matters(&fa, &fb, cosine, &shared);
+                assert_eq!(worth, worth_judging(&fa, &fb, cosine, &Basis::default()));
+                assert_eq!(matters, judge_matters(&fa, &fb, cosine, &Basis::default()));
+                for p in [0.0, 0.6, 1.0] {
+                    assert_eq!(
+                        compare_judged(&fa, &fb, cosine, p, &shared),
+                        compare_judged(&fa, &fb, cosine, p, &Basis::default())
+                    );
+                }
+                assert_eq!(
+                    compare_meaning(&fa, &fb, cosine, &shared),
+                    compare_meaning(&fa, &fb, cosine, &Basis::default())
+                );
+            }
+        }
+    }
+
     fn meaning(a: &str, b: &str, cosine: f32) -> Comparison {
         compare_meaning(
             &features(a, &[]),
