@@ -67,13 +67,20 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<self::sled::compact
 /// longer (sled's own tests wait on the lock for that reason).
 #[cfg(test)]
 pub fn reopen(dir: &Path) -> Arc<dyn Store> {
+    when_unlocked(|| open(dir))
+}
+
+/// `f`'s result once it no longer finds the store locked (tried for up to
+/// five seconds; see `reopen`).
+#[cfg(test)]
+pub fn when_unlocked<T>(f: impl Fn() -> Result<T>) -> T {
     for _ in 0..50 {
-        match open(dir) {
+        match f() {
             Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(100)),
-            other => return other.expect("the store reopens"),
+            other => return other.expect("the store opens"),
         }
     }
-    open(dir).expect("the store unlocks within five seconds")
+    f().expect("the store unlocks within five seconds")
 }
 
 /// A store that lives in memory and disappears on drop (tests, benchmarks).

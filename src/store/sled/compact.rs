@@ -27,6 +27,11 @@ pub struct Compaction {
     pub entries: u64,
 }
 
+/// Suffixes of the directories beside the store: the copy being written,
+/// and the old store between the two renames.
+pub(super) const COPY: &str = ".compacting";
+pub(super) const OLD: &str = ".compacted-from";
+
 /// Entries per batch written to the copy: large enough that sled writes
 /// each page of the copy a few times at most, small enough to bound memory.
 const BATCH: usize = 4096;
@@ -49,7 +54,7 @@ fn sled_file(name: &str) -> bool {
 
 /// Put back a store a compaction left between its two renames.
 pub(super) fn recover(dir: &Path) -> Result<()> {
-    let old = sibling(dir, ".compacted-from");
+    let old = sibling(dir, OLD);
     if old.is_dir() && !dir.exists() {
         std::fs::rename(&old, dir).map_err(|e| fs(e, "restoring", dir))?;
         tracing::warn!(dir = %dir.display(), "an interrupted compaction was undone");
@@ -76,10 +81,10 @@ pub fn dir_bytes(dir: &Path) -> u64 {
 /// `progress` hears the entries copied so far.
 pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
     let before = dir_bytes(dir);
-    let copy = sibling(dir, ".compacting");
+    let copy = sibling(dir, COPY);
     let entries = write_copy(dir, &copy, progress)?;
     // Both handles are dropped: swap the directories.
-    let old = sibling(dir, ".compacted-from");
+    let old = sibling(dir, OLD);
     std::fs::rename(dir, &old).map_err(|e| fs(e, "moving", dir))?;
     std::fs::rename(&copy, dir).map_err(|e| fs(e, "moving", &copy))?;
     std::fs::remove_dir_all(&old).map_err(|e| fs(e, "removing", &old))?;

@@ -1080,17 +1080,9 @@ mod tests {
     }
 
     /// Compact the store in `dir` once the handles dropped before have let
-    /// go of its lock (see `store::reopen`).
+    /// go of its lock.
     fn compact(dir: &std::path::Path) -> super::compact::Compaction {
-        for _ in 0..50 {
-            match super::compact::compact(dir, &|_| {}) {
-                Err(crate::store::StoreError::Locked(_)) => {
-                    std::thread::sleep(std::time::Duration::from_millis(100))
-                }
-                other => return other.expect("the store compacts"),
-            }
-        }
-        panic!("the store stayed locked")
+        crate::store::when_unlocked(|| super::compact::compact(dir, &|_| {}))
     }
 
     #[test]
@@ -1118,8 +1110,14 @@ mod tests {
         let done = compact(&dir);
         assert!(done.entries > 10, "{done:?}");
         assert!(done.after < done.before, "{done:?}");
-        assert!(!root.path().join("store.compacting").exists());
-        assert!(!root.path().join("store.compacted-from").exists());
+        assert!(!root
+            .path()
+            .join(format!("store{}", super::compact::COPY))
+            .exists());
+        assert!(!root
+            .path()
+            .join(format!("store{}", super::compact::OLD))
+            .exists());
         assert_eq!(
             std::fs::read(dir.join("derived.snapshot")).unwrap(),
             b"kept as it is"
@@ -1145,16 +1143,23 @@ mod tests {
         }
         // Stopped while copying: a partial copy beside the store is removed
         // by the next compaction, and the store is untouched meanwhile.
-        let partial = root.path().join("store.compacting");
+        let partial = root.path().join(format!("store{}", super::compact::COPY));
         std::fs::create_dir(&partial).unwrap();
         std::fs::write(partial.join("db"), b"half a log").unwrap();
         assert_eq!(crate::store::reopen(&dir).stats().unwrap().articles, 1);
         compact(&dir);
         assert!(!partial.exists());
         // Stopped between the two renames: the next open puts the store back.
-        std::fs::rename(&dir, root.path().join("store.compacted-from")).unwrap();
+        std::fs::rename(
+            &dir,
+            root.path().join(format!("store{}", super::compact::OLD)),
+        )
+        .unwrap();
         assert_eq!(crate::store::reopen(&dir).stats().unwrap().articles, 1);
-        assert!(!root.path().join("store.compacted-from").exists());
+        assert!(!root
+            .path()
+            .join(format!("store{}", super::compact::OLD))
+            .exists());
     }
 
     #[test]
