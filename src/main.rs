@@ -1,10 +1,6 @@
 #![forbid(unsafe_code)]
 use clap::Parser;
 
-// Cargo.toml says why (glibc's malloc in a large store's ingest).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() {
     let cli = claimgraph::cli::Cli::parse();
