@@ -36,7 +36,7 @@ pub(super) const OLD: &str = ".compacted-from";
 /// each page of the copy a few times at most, small enough to bound memory.
 const BATCH: usize = 4096;
 
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+pub(super) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
     dir.with_file_name(name)

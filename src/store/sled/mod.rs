@@ -1008,6 +1008,7 @@ impl Store for SledStore {
 
 #[cfg(test)]
 mod tests {
+    use super::compact::{sibling, COPY, OLD};
     use super::SledStore;
     use crate::store::conformance::Backend;
     use crate::store::Store;
@@ -1110,14 +1111,8 @@ mod tests {
         let done = compact(&dir);
         assert!(done.entries > 10, "{done:?}");
         assert!(done.after < done.before, "{done:?}");
-        assert!(!root
-            .path()
-            .join(format!("store{}", super::compact::COPY))
-            .exists());
-        assert!(!root
-            .path()
-            .join(format!("store{}", super::compact::OLD))
-            .exists());
+        assert!(!sibling(&dir, COPY).exists());
+        assert!(!sibling(&dir, OLD).exists());
         assert_eq!(
             std::fs::read(dir.join("derived.snapshot")).unwrap(),
             b"kept as it is"
@@ -1143,23 +1138,16 @@ mod tests {
         }
         // Stopped while copying: a partial copy beside the store is removed
         // by the next compaction, and the store is untouched meanwhile.
-        let partial = root.path().join(format!("store{}", super::compact::COPY));
+        let partial = sibling(&dir, COPY);
         std::fs::create_dir(&partial).unwrap();
         std::fs::write(partial.join("db"), b"half a log").unwrap();
         assert_eq!(crate::store::reopen(&dir).stats().unwrap().articles, 1);
         compact(&dir);
         assert!(!partial.exists());
         // Stopped between the two renames: the next open puts the store back.
-        std::fs::rename(
-            &dir,
-            root.path().join(format!("store{}", super::compact::OLD)),
-        )
-        .unwrap();
+        std::fs::rename(&dir, sibling(&dir, OLD)).unwrap();
         assert_eq!(crate::store::reopen(&dir).stats().unwrap().articles, 1);
-        assert!(!root
-            .path()
-            .join(format!("store{}", super::compact::OLD))
-            .exists());
+        assert!(!sibling(&dir, OLD).exists());
     }
 
     #[test]
