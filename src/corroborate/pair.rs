@@ -119,8 +119,11 @@ pub struct Surface {
 type Hash = u32;
 
 fn hash_of<T: std::hash::Hash>(x: T) -> Hash {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    let h = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(x);
+    use std::hash::BuildHasher;
+    // Fixed, so a text hashes the same in every process; fast, because a
+    // claim's surface is a few hundred of them (SipHash was a fifth of
+    // deriving it).
+    let h = foldhash::fast::FixedState::with_seed(0).hash_one(x);
     (h ^ (h >> 32)) as Hash
 }
 

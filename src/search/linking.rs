@@ -7,7 +7,7 @@
 use super::crosscheck::index_terms;
 use super::{Derived, Search};
 use crate::corroborate::features::{features, Features};
-use crate::corroborate::score::compare;
+use crate::corroborate::score::{compare, UNRELATED};
 use crate::domain::{
     Article, ArticleId, ClaimId, Corroboration, FactCheckId, FactCheckMatch, NewArticle,
     NewFactCheck,
@@ -509,7 +509,13 @@ fn with_cosines(
         ranked.into_iter().map(|id| (id, None)).collect()
     } else {
         let cos = search.claim_similarities(vector, &ranked);
-        ranked.into_iter().zip(cos).collect()
+        // A candidate this far in meaning can link neither way: not worth
+        // its features (a quarter of them in a large store, half over BBC).
+        ranked
+            .into_iter()
+            .zip(cos)
+            .filter(|(_, c)| c.is_none_or(|c| c >= UNRELATED))
+            .collect()
     };
     for (id, c) in semantic {
         if !out.iter().any(|(o, _)| *o == id) {
