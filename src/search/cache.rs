@@ -25,20 +25,30 @@ impl<K: Eq + std::hash::Hash + Copy, V: Clone> DerivedCache<K, V> {
             return Some(v.clone());
         }
         let v = g.1.remove(k)?;
-        Self::put(&mut g, self.cap, *k, v.clone());
+        let dropped = Self::put(&mut g, self.cap, *k, v.clone());
+        drop(g);
+        drop(dropped);
         Some(v)
     }
 
     pub fn insert(&self, k: K, v: V) {
         let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
-        Self::put(&mut g, self.cap, k, v);
+        let dropped = Self::put(&mut g, self.cap, k, v);
+        drop(g);
+        // A whole generation is freed outside the lock, not while every
+        // other reader waits on it.
+        drop(dropped);
     }
 
-    fn put(g: &mut (HashMap<K, V>, HashMap<K, V>), cap: usize, k: K, v: V) {
+    /// Inserts, and returns the old generation when the young one took its place.
+    #[must_use]
+    fn put(g: &mut (HashMap<K, V>, HashMap<K, V>), cap: usize, k: K, v: V) -> HashMap<K, V> {
+        let mut dropped = HashMap::new();
         if g.0.len() >= cap {
-            g.1 = std::mem::take(&mut g.0);
+            dropped = std::mem::replace(&mut g.1, std::mem::take(&mut g.0));
         }
         g.0.insert(k, v);
+        dropped
     }
 }
 
