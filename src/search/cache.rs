@@ -20,37 +20,40 @@ impl<K: Eq + std::hash::Hash + Copy, V: Clone> DerivedCache<K, V> {
     }
 
     pub fn get(&self, k: &K) -> Option<V> {
-        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
+        let mut g = self.lock();
         if let Some(v) = g.0.get(k) {
             return Some(v.clone());
         }
         let v = g.1.remove(k)?;
-        let dropped = Self::put(&mut g, self.cap, *k, v.clone());
-        drop(g);
-        drop(dropped);
+        self.put(g, *k, v.clone());
         Some(v)
     }
 
     pub fn insert(&self, k: K, v: V) {
-        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
-        let dropped = Self::put(&mut g, self.cap, k, v);
-        drop(g);
-        // A whole generation is freed outside the lock, not while every
-        // other reader waits on it.
-        drop(dropped);
+        self.put(self.lock(), k, v);
     }
 
-    /// Inserts, and returns the old generation when the young one took its place.
-    #[must_use]
-    fn put(g: &mut (HashMap<K, V>, HashMap<K, V>), cap: usize, k: K, v: V) -> HashMap<K, V> {
-        let mut dropped = HashMap::new();
-        if g.0.len() >= cap {
-            dropped = std::mem::replace(&mut g.1, std::mem::take(&mut g.0));
+    fn lock(&self) -> Gens<'_, K, V> {
+        self.gens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Inserts under the held lock; when the young generation is full it
+    /// becomes the old one, and the retired generation is freed after the
+    /// lock is released, not while every reader waits on it.
+    fn put(&self, mut g: Gens<'_, K, V>, k: K, v: V) {
+        let mut retired = HashMap::new();
+        if g.0.len() >= self.cap {
+            let (young, old) = &mut *g;
+            retired = std::mem::replace(old, std::mem::take(young));
         }
         g.0.insert(k, v);
-        dropped
+        drop(g);
+        drop(retired);
     }
 }
+
+/// The cache's two generations, locked.
+type Gens<'a, K, V> = std::sync::MutexGuard<'a, (HashMap<K, V>, HashMap<K, V>)>;
 
 #[cfg(test)]
 mod tests {
