@@ -52,11 +52,24 @@ fn sled_file(name: &str) -> bool {
     matches!(name, "db" | "conf" | "blobs") || name.starts_with("snap.")
 }
 
+/// Flush the directory holding `dir`, so renames within it are durable
+/// (a bare name's parent is the working directory).
+pub(super) fn sync_parent(dir: &Path) -> Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| fs(e, "syncing", parent))
+}
+
 /// Put back a store a compaction left between its two renames.
 pub(super) fn recover(dir: &Path) -> Result<()> {
     let old = sibling(dir, OLD);
     if old.is_dir() && !dir.exists() {
         std::fs::rename(&old, dir).map_err(|e| fs(e, "restoring", dir))?;
+        sync_parent(dir)?;
         tracing::warn!(dir = %dir.display(), "an interrupted compaction was undone");
     }
     Ok(())
@@ -87,6 +100,9 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
     let old = sibling(dir, OLD);
     std::fs::rename(dir, &old).map_err(|e| fs(e, "moving", dir))?;
     std::fs::rename(&copy, dir).map_err(|e| fs(e, "moving", &copy))?;
+    // The renames reach the disk before the old store is deleted: otherwise
+    // a power cut could keep the deletion and lose the swap.
+    sync_parent(dir)?;
     std::fs::remove_dir_all(&old).map_err(|e| fs(e, "removing", &old))?;
     Ok(Compaction {
         before,

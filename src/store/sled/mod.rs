@@ -1128,6 +1128,17 @@ mod tests {
     }
 
     #[test]
+    fn the_directory_a_compaction_renames_in_is_flushed_and_a_missing_one_is_an_error() {
+        use super::compact::sync_parent;
+        let root = tempfile::tempdir().unwrap();
+        assert!(sync_parent(&root.path().join("store")).is_ok());
+        // A bare name lives in the working directory.
+        assert!(sync_parent(std::path::Path::new("store")).is_ok());
+        let err = sync_parent(&root.path().join("gone").join("store")).unwrap_err();
+        assert!(err.to_string().contains("syncing"), "{err}");
+    }
+
+    #[test]
     fn a_compaction_cut_short_leaves_the_store_whole() {
         use crate::store::conformance::first_article;
         let root = tempfile::tempdir().unwrap();
