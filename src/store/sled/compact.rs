@@ -53,7 +53,11 @@ fn sled_file(name: &str) -> bool {
 }
 
 /// Flush the directory holding `dir`, so renames within it are durable
-/// (a bare name's parent is the working directory).
+/// (a bare name's parent is the working directory). An error stops the
+/// compaction before the old store is deleted. Only Unix can open a
+/// directory to flush it (the index snapshot's rename, one layer up, makes
+/// the same flush best effort, since losing it only costs a rebuild).
+#[cfg(unix)]
 pub(super) fn sync_parent(dir: &Path) -> Result<()> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -62,6 +66,11 @@ pub(super) fn sync_parent(dir: &Path) -> Result<()> {
     std::fs::File::open(parent)
         .and_then(|d| d.sync_all())
         .map_err(|e| fs(e, "syncing", parent))
+}
+
+#[cfg(not(unix))]
+pub(super) fn sync_parent(_dir: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Put back a store a compaction left between its two renames.

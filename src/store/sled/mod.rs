@@ -1127,6 +1127,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn the_directory_a_compaction_renames_in_is_flushed_and_a_missing_one_is_an_error() {
         use super::compact::sync_parent;
