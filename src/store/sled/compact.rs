@@ -52,24 +52,28 @@ fn sled_file(name: &str) -> bool {
     matches!(name, "db" | "conf" | "blobs") || name.starts_with("snap.")
 }
 
-/// Flush the directory holding `dir`, so renames within it are durable
-/// (a bare name's parent is the working directory). An error stops the
-/// compaction before the old store is deleted. Only Unix can open a
-/// directory to flush it (the index snapshot's rename, one layer up, makes
-/// the same flush best effort, since losing it only costs a rebuild).
-#[cfg(unix)]
-pub(super) fn sync_parent(dir: &Path) -> Result<()> {
-    let parent = match dir.parent() {
+/// The directory `dir` is named in (a bare name's is the working directory).
+pub(super) fn parent(dir: &Path) -> &Path {
+    match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    std::fs::File::open(parent)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| fs(e, "syncing", parent))
+    }
+}
+
+/// Flush directory `d`, so the entries created or renamed in it are
+/// durable. An error stops the compaction before the old store is
+/// deleted. Only Unix can open a directory to flush it (the index
+/// snapshot's rename, one layer up, makes the same flush best effort,
+/// since losing it only costs a rebuild).
+#[cfg(unix)]
+pub(super) fn sync_dir(d: &Path) -> Result<()> {
+    std::fs::File::open(d)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| fs(e, "syncing", d))
 }
 
 #[cfg(not(unix))]
-pub(super) fn sync_parent(_dir: &Path) -> Result<()> {
+pub(super) fn sync_dir(_d: &Path) -> Result<()> {
     Ok(())
 }
 
@@ -78,7 +82,7 @@ pub(super) fn recover(dir: &Path) -> Result<()> {
     let old = sibling(dir, OLD);
     if old.is_dir() && !dir.exists() {
         std::fs::rename(&old, dir).map_err(|e| fs(e, "restoring", dir))?;
-        sync_parent(dir)?;
+        sync_dir(parent(dir))?;
         tracing::warn!(dir = %dir.display(), "an interrupted compaction was undone");
     }
     Ok(())
@@ -107,11 +111,13 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
     let entries = write_copy(dir, &copy, progress)?;
     // Both handles are dropped: swap the directories.
     let old = sibling(dir, OLD);
+    // The copy's files are named on disk before it takes the store's place,
+    // and the renames reach the disk before the old store is deleted:
+    // otherwise a power cut could keep the deletion and lose the swap.
+    sync_dir(&copy)?;
     std::fs::rename(dir, &old).map_err(|e| fs(e, "moving", dir))?;
     std::fs::rename(&copy, dir).map_err(|e| fs(e, "moving", &copy))?;
-    // The renames reach the disk before the old store is deleted: otherwise
-    // a power cut could keep the deletion and lose the swap.
-    sync_parent(dir)?;
+    sync_dir(parent(dir))?;
     std::fs::remove_dir_all(&old).map_err(|e| fs(e, "removing", &old))?;
     Ok(Compaction {
         before,

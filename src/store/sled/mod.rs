@@ -1130,12 +1130,17 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn the_directory_a_compaction_renames_in_is_flushed_and_a_missing_one_is_an_error() {
-        use super::compact::sync_parent;
+        use super::compact::{parent, sync_dir};
         let root = tempfile::tempdir().unwrap();
-        assert!(sync_parent(&root.path().join("store")).is_ok());
+        assert_eq!(parent(&root.path().join("store")), root.path());
+        assert!(sync_dir(parent(&root.path().join("store"))).is_ok());
         // A bare name lives in the working directory.
-        assert!(sync_parent(std::path::Path::new("store")).is_ok());
-        let err = sync_parent(&root.path().join("gone").join("store")).unwrap_err();
+        assert_eq!(
+            parent(std::path::Path::new("store")),
+            std::path::Path::new(".")
+        );
+        assert!(sync_dir(parent(std::path::Path::new("store"))).is_ok());
+        let err = sync_dir(&root.path().join("gone")).unwrap_err();
         assert!(err.to_string().contains("syncing"), "{err}");
     }
 
