@@ -13,7 +13,7 @@ pub fn similarity(explain: bool) -> anyhow::Result<()> {
     use crate::corroborate::embed::{cosine, Encoder};
     use crate::corroborate::features;
     use crate::corroborate::score::{
-        compare_judged, compare_meaning, stance_label, worth_judging, Basis,
+        compare_judged, compare_meaning, judge_both_ways, stance_label, worth_judging, Basis,
     };
     use crate::encoder::PairJudge;
     use std::io::{BufRead, Write};
@@ -48,12 +48,17 @@ pub fn similarity(explain: bool) -> anyhow::Result<()> {
                 (fa, fb, c, judged, basis)
             })
             .collect();
-        let read: Vec<(&str, &str)> = compared
+        let (read, both): (Vec<(&str, &str)>, Vec<bool>) = compared
             .iter()
             .filter(|x| x.3)
-            .map(|(fa, fb, ..)| (fa.text.as_str(), fb.text.as_str()))
-            .collect();
-        let mut judged = PairJudge::get().probabilities(&read).into_iter();
+            .map(|(fa, fb, _, _, basis)| {
+                (
+                    (fa.text.as_str(), fb.text.as_str()),
+                    judge_both_ways(fa, fb, basis),
+                )
+            })
+            .unzip();
+        let mut judged = PairJudge::get().probabilities(&read, &both).into_iter();
         for (fa, fb, cos, worth, basis) in &compared {
             let c = match worth.then(|| judged.next()).flatten() {
                 Some(p) => compare_judged(fa, fb, *cos, p, basis),

@@ -598,6 +598,15 @@ pub fn worth_judging(a: &Features, b: &Features, cosine: f32, basis: &Basis) -> 
     }
 }
 
+/// Whether the judge reads a pair both ways round ([`crate::encoder::PairJudge`]):
+/// where its answer decides alone, the texts sharing most of their words.
+/// Below that it only adds a link it is sure of, and a second reading
+/// would double the passes of most of a store's candidates for little.
+pub fn judge_both_ways(a: &Features, b: &Features, basis: &Basis) -> bool {
+    let Covered { ab, ba, .. } = *basis.covered(a, b);
+    combined(ab, ba) >= JUDGE_DECIDES_FROM
+}
+
 /// How much of both texts' weight the other covers, together, from what
 /// `covered` found each way: (matched, total).
 fn combined((ma, ta): (f32, f32), (mb, tb): (f32, f32)) -> f32 {
@@ -708,8 +717,20 @@ fn compare_full(
         v
     };
     let numbers_differ = !differing.is_empty();
-    let denial = super::features::denial_conflict(a, b);
-    let polarity_differs = denial.is_some();
+    // A denial in one text only is a difference unless the judge, which
+    // read the two together, is sure they say the same and the denial
+    // negates nothing the other states ("no longer had any sense of time"
+    // for "having lost their sense of time").
+    let judged_same = paraphrase.is_some_and(|p| p >= PARAPHRASE_ADDS);
+    let polarity_differs = match super::features::denial_conflict(a, b) {
+        Some(word) if judged_same && super::features::aligned_denial(a, b).is_none() => {
+            evidence.push(format!(
+                "denial ({word}) of nothing the other states: the judge reads them as the same"
+            ));
+            false
+        }
+        denial => denial.is_some(),
+    };
     let conflict = numbers_differ || polarity_differs;
     let content = |f: &Features| f.terms.iter().filter(|t| !t.bonus).count();
     let short = content(a).min(content(b)) <= SHORT_TERMS;
@@ -1104,6 +1125,50 @@ mod tests {
             "The minister did not resign over the scandal",
         );
         assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+    }
+
+    #[test]
+    fn a_denial_of_nothing_the_other_states_gives_way_to_a_sure_judge() {
+        // "failed to tackle" and "has failed ... to tackle": the denial
+        // negates nothing the other text asserts.
+        let (a, b) = (
+            "Mr Blair has failed to tackle the problems facing the health service",
+            "Tony Blair had the chance to tackle the problems of the health service and did not",
+        );
+        assert!(
+            super::super::features::aligned_denial(&features(a, &[]), &features(b, &[])).is_none()
+        );
+        let sure = judged(a, b, 0.84, 0.97);
+        assert_eq!(sure.stance, Some(Stance::Supports), "{sure:?}");
+        assert!(sure
+            .evidence
+            .iter()
+            .any(|e| e.contains("the judge reads them as the same")));
+        // Unsure, the denial still keeps them apart.
+        assert_eq!(judged(a, b, 0.84, 0.6).stance, None);
+        // A denial of what the other states is never overruled.
+        let c = judged(
+            "The minister resigned over the scandal",
+            "The minister did not resign over the scandal",
+            0.95,
+            0.97,
+        );
+        assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+    }
+
+    #[test]
+    fn the_judge_reads_both_ways_only_pairs_it_decides_alone() {
+        let both = |a: &str, b: &str| {
+            judge_both_ways(&features(a, &[]), &features(b, &[]), &Basis::default())
+        };
+        assert!(both(
+            "The central bank raised interest rates by half a point on Thursday",
+            "On Thursday the central bank raised its interest rates by half a point"
+        ));
+        assert!(!both(
+            "The central bank raised interest rates by half a point on Thursday",
+            "Borrowing costs are going up, the governor warned households"
+        ));
     }
 
     #[test]

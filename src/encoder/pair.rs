@@ -38,18 +38,34 @@ impl PairJudge {
     }
 
     /// Per pair, the probability that the two texts say the same thing.
-    pub fn probabilities<S: AsRef<str>>(&self, pairs: &[(S, S)]) -> Vec<f32> {
+    /// A pair marked in `both` is also read the other way round, in the
+    /// same batch, and its two logits averaged: the judge learnt both
+    /// orders, and on MRPC's held-back pairs the average is right more
+    /// often than either order alone.
+    pub fn probabilities<S: AsRef<str>>(&self, pairs: &[(S, S)], both: &[bool]) -> Vec<f32> {
         let v = &self.encoder.vocab;
+        let again: Vec<usize> = (0..pairs.len())
+            .filter(|&i| both.get(i).copied().unwrap_or(false))
+            .collect();
         let tokens: Vec<Vec<Token>> = pairs
             .iter()
-            .map(|(a, b)| pair_pieces(v, a.as_ref(), b.as_ref()))
+            .map(|(a, b)| (a.as_ref(), b.as_ref()))
+            .chain(
+                again
+                    .iter()
+                    .map(|&i| (pairs[i].1.as_ref(), pairs[i].0.as_ref())),
+            )
+            .map(|(a, b)| pair_pieces(v, a, b))
             .collect();
-        let mut out = Vec::with_capacity(pairs.len());
+        let mut logits = Vec::with_capacity(tokens.len());
         self.encoder.each(&tokens, |h| {
-            let logit = self.bias + super::cosine(&self.head, &h[..DIM]);
-            out.push(1.0 / (1.0 + (-logit).exp()));
+            logits.push(self.bias + super::cosine(&self.head, &h[..DIM]));
         });
-        out
+        let (first, second) = logits.split_at_mut(pairs.len());
+        for (&i, l) in again.iter().zip(second.iter()) {
+            first[i] = (first[i] + l) / 2.0;
+        }
+        first.iter().map(|l| 1.0 / (1.0 + (-l).exp())).collect()
     }
 }
 
@@ -104,16 +120,34 @@ mod tests {
     #[test]
     fn a_rewording_is_judged_the_same_and_a_different_claim_is_not() {
         let j = PairJudge::get();
-        let p = j.probabilities(&[
-            (
-                "The company said its profit doubled last year.",
-                "Last year the firm's profits rose twofold, the company said.",
-            ),
-            (
-                "The company said its profit doubled last year.",
-                "The minister said the bridge will reopen in March.",
-            ),
-        ]);
+        let p = j.probabilities(
+            &[
+                (
+                    "The company said its profit doubled last year.",
+                    "Last year the firm's profits rose twofold, the company said.",
+                ),
+                (
+                    "The company said its profit doubled last year.",
+                    "The minister said the bridge will reopen in March.",
+                ),
+            ],
+            &[false, false],
+        );
         assert!(p[0] > 0.5 && p[1] < 0.5, "{p:?}");
+    }
+
+    #[test]
+    fn a_pair_read_both_ways_scores_the_same_in_either_order() {
+        let j = PairJudge::get();
+        let (a, b) = (
+            "Shares in the carmaker fell sharply after it cut its forecast.",
+            "The carmaker's stock dropped steeply when it lowered its outlook.",
+        );
+        let one = j.probabilities(&[(a, b), (b, a)], &[false, false]);
+        let both = j.probabilities(&[(a, b), (b, a)], &[true, true]);
+        assert_eq!(both[0], both[1]);
+        // The average lies between the two readings.
+        let (lo, hi) = (one[0].min(one[1]), one[0].max(one[1]));
+        assert!(lo <= both[0] && both[0] <= hi, "{one:?} {both:?}");
     }
 }

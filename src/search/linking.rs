@@ -155,7 +155,10 @@ type Worth = HashMap<ClaimId, Pairing>;
 /// How the judge takes a candidate worth its pass.
 #[derive(Debug, Clone, Copy)]
 enum Ask {
-    Pass,
+    /// A pass, the pair read both ways round or not.
+    Pass {
+        both: bool,
+    },
     Moot,
     Unread,
 }
@@ -170,8 +173,8 @@ fn plan_reads(
     known: &HashMap<ClaimId, Arc<Features>>,
     worth: &mut Worth,
 ) -> HashMap<ClaimId, Ask> {
-    use crate::corroborate::score::{judge_matters, worth_judging};
-    let mut matters: Vec<(f32, ClaimId, &str)> = Vec::new();
+    use crate::corroborate::score::{judge_both_ways, judge_matters, worth_judging};
+    let mut matters: Vec<(f32, ClaimId, &str, bool)> = Vec::new();
     let mut plan = HashMap::new();
     for (id, cosine) in candidates {
         let (Some(g), Some(c)) = (known.get(id), *cosine) else {
@@ -183,7 +186,7 @@ fn plan_reads(
             worth_judging(f, g, c, basis).then(|| judge_matters(f, g, c, basis))
         });
         match w {
-            Some(true) => matters.push((c, *id, g.text.as_str())),
+            Some(true) => matters.push((c, *id, g.text.as_str(), judge_both_ways(f, g, basis))),
             Some(false) => {
                 plan.insert(*id, Ask::Moot);
             }
@@ -192,7 +195,7 @@ fn plan_reads(
     }
     matters.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut texts: Vec<&str> = Vec::new();
-    for (_, id, text) in matters {
+    for (_, id, text, both) in matters {
         if !texts.contains(&text) {
             if texts.len() == JUDGED_PER_CLAIM {
                 plan.insert(id, Ask::Unread);
@@ -200,7 +203,7 @@ fn plan_reads(
             }
             texts.push(text);
         }
-        plan.insert(id, Ask::Pass);
+        plan.insert(id, Ask::Pass { both });
     }
     plan
 }
@@ -210,6 +213,8 @@ fn plan_reads(
 #[derive(Default)]
 struct JudgeBatch {
     pairs: Vec<(String, String)>,
+    /// Per pair: read both ways round (`score::judge_both_ways`).
+    both: Vec<bool>,
 }
 
 impl JudgeBatch {
@@ -225,7 +230,8 @@ impl JudgeBatch {
         let mut texts: Vec<(&str, usize)> = Vec::new();
         let mut of = Vec::new();
         for (id, read) in plan {
-            if !matches!(read, Ask::Pass) || answered.contains_key(id) {
+            let Ask::Pass { both } = *read else { continue };
+            if answered.contains_key(id) {
                 continue;
             }
             let Some(g) = known.get(id) else { continue };
@@ -233,6 +239,7 @@ impl JudgeBatch {
                 Some(&(_, at)) => at,
                 None => {
                     self.pairs.push((f.text.clone(), g.text.clone()));
+                    self.both.push(both);
                     texts.push((g.text.as_str(), self.pairs.len() - 1));
                     self.pairs.len() - 1
                 }
@@ -252,7 +259,7 @@ impl JudgeBatch {
             .iter()
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
-        crate::encoder::PairJudge::get().probabilities(&pairs)
+        crate::encoder::PairJudge::get().probabilities(&pairs, &self.both)
     }
 }
 
@@ -269,7 +276,7 @@ fn reads(
     }
     plan.iter()
         .filter_map(|(id, ask)| match ask {
-            Ask::Pass => answered.get(id).map(|r| (*id, *r)),
+            Ask::Pass { .. } => answered.get(id).map(|r| (*id, *r)),
             Ask::Moot => Some((*id, Read::Moot)),
             Ask::Unread => Some((*id, Read::Unread)),
         })
@@ -1046,9 +1053,9 @@ mod tests {
             (id(1, 0), Some(0.95)),
         ];
         let plan = plan_reads(&f, &candidates, &known, &mut Worth::new());
-        assert!(matches!(plan[&id(1, 0)], Ask::Pass));
-        assert!(matches!(plan[&id(2, 0)], Ask::Pass));
-        assert!(matches!(plan[&id(3, 0)], Ask::Pass));
+        assert!(matches!(plan[&id(1, 0)], Ask::Pass { .. }));
+        assert!(matches!(plan[&id(2, 0)], Ask::Pass { .. }));
+        assert!(matches!(plan[&id(3, 0)], Ask::Pass { .. }));
         assert!(matches!(plan[&id(4, 0)], Ask::Unread));
         // The two texts read cost two passes, the copy none of its own.
         let mut batch = JudgeBatch::default();
