@@ -29,12 +29,14 @@ def main():
     ap.add_argument("--stance", default="CONTRADICTS", help="stance of the sampled links")
     args = ap.parse_args()
 
-    claims, speakers, links = {}, {}, []
+    claims, speakers, links, seen = {}, {}, [], set()
     with open(args.export) as f:
         for line in f:
             r = json.loads(line)
             tree = r.get("tree")
             v = r.get("value", {}).get("json")
+            if tree == "corroborations" and v is None:
+                continue  # a link held once: the reference under its other claim
             if tree == "claims":
                 claims[(v["id"]["article"], v["id"]["ordinal"])] = v
             elif tree == "speakers":
@@ -43,7 +45,9 @@ def main():
                 k = bytes.fromhex(r["key"])
                 a = (int.from_bytes(k[0:8], "big"), int.from_bytes(k[8:12], "big"))
                 b = (v["claim"]["article"], v["claim"]["ordinal"])
-                if a < b:  # each link is stored both ways
+                # Stores written before links were held once keep each both ways.
+                if a < b or (b, a) not in seen:
+                    seen.add((a, b))
                     links.append((a, b, v))
 
     by = collections.Counter(v["stance"] for _, _, v in links)
