@@ -28,26 +28,16 @@ Fixed seeds; about 6 minutes per epoch on 2 CPU cores.
 How a pair becomes pieces must match src/encoder/pair.rs: each text
 tokenised alone, the longer cut first until both fit in MAX_TOKENS - 3.
 """
-import argparse, hashlib, os, random, sys, time
+import argparse, os, random, sys, time
 
 import torch
 
 import finetune
+from mrpc_split import held, read_mrpc
 
 MAX_TOKENS = 128
 SEED = 20261205
 CLS, SEP = 101, 102
-
-
-def read_mrpc(path):
-    out = []
-    with open(path, encoding="utf-8-sig") as f:
-        for line in f:
-            p = line.rstrip("\n").split("\t")
-            # As score_pairs.py reads it: a header line, if any, is skipped.
-            if len(p) >= 5 and p[0] in ("0", "1"):
-                out.append((p[1] + "-" + p[2], p[3], p[4], int(p[0])))
-    return out
 
 
 def pieces(tok, text):
@@ -147,7 +137,6 @@ def main():
     tok, model, head = finetune.base_model(1)
 
     pairs = read_mrpc(args.data)
-    held = lambda key: int(hashlib.sha1(key.encode()).hexdigest(), 16) % 5 == 0
     tr, he = [], []
     for key, a, b, label in pairs:
         pa, pb = pieces(tok, a), pieces(tok, b)
