@@ -44,9 +44,8 @@ impl PairJudge {
     /// often than either order alone.
     pub fn probabilities<S: AsRef<str>>(&self, pairs: &[(S, S)], both: &[bool]) -> Vec<f32> {
         let v = &self.encoder.vocab;
-        let again: Vec<usize> = (0..pairs.len())
-            .filter(|&i| both.get(i).copied().unwrap_or(false))
-            .collect();
+        assert_eq!(both.len(), pairs.len(), "one flag a pair");
+        let again: Vec<usize> = (0..pairs.len()).filter(|&i| both[i]).collect();
         let tokens: Vec<Vec<Token>> = pairs
             .iter()
             .map(|(a, b)| (a.as_ref(), b.as_ref()))
