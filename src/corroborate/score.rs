@@ -1129,8 +1129,9 @@ mod tests {
 
     #[test]
     fn a_denial_of_nothing_the_other_states_gives_way_to_a_sure_judge() {
-        // "failed to tackle" and "has failed ... to tackle": the denial
-        // negates nothing the other text asserts.
+        // The second text's "did not" denies tackling, which the first
+        // does not assert ("has failed to tackle"): a denial aligned with
+        // nothing.
         let (a, b) = (
             "Mr Blair has failed to tackle the problems facing the health service",
             "Tony Blair had the chance to tackle the problems of the health service and did not",
