@@ -12,14 +12,16 @@ EVAL=${1:-../shared/eval}
 cargo build --release --quiet
 BIN=$PWD/target/release/claimgraph
 OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
-"$BIN" train-cues "$EVAL/polnear/train" > "$OUT/cues.tsv" 2>/dev/null
-"$BIN" train-pairs "$EVAL/mrpc/msr_paraphrase_train.txt" --sts "$EVAL/stsb/sts-train.csv" \
+# Each command's messages go to a log, shown only if it fails.
+run() { "$@" 2>>"$OUT/log" || { cat "$OUT/log" >&2; exit 1; }; }
+run "$BIN" train-cues "$EVAL/polnear/train" > "$OUT/cues.tsv"
+run "$BIN" train-pairs "$EVAL/mrpc/msr_paraphrase_train.txt" --sts "$EVAL/stsb/sts-train.csv" \
   --out "$OUT/pair_model.tsv" --semantic-out "$OUT/pair_semantic_model.tsv" \
-  --graded-out "$OUT/graded_model.tsv" >/dev/null 2>&1
-"$BIN" train-crosscheck --vclaims "$EVAL/clef2020/verified_claims.docs.tsv" \
+  --graded-out "$OUT/graded_model.tsv" >/dev/null
+run "$BIN" train-crosscheck --vclaims "$EVAL/clef2020/verified_claims.docs.tsv" \
   --queries "$EVAL/clef2020/train/tweets.queries.tsv" \
   --qrels "$EVAL/clef2020/train/tweet-vclaim-pairs.qrels" \
-  --out "$OUT/crosscheck_model.tsv" --semantic-out "$OUT/crosscheck_semantic_model.tsv" >/dev/null 2>&1
+  --out "$OUT/crosscheck_model.tsv" --semantic-out "$OUT/crosscheck_semantic_model.tsv" >/dev/null
 status=0
 for pair in cues.tsv:src/extract/cues.tsv \
   pair_model.tsv:src/corroborate/pair_model.tsv \

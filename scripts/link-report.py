@@ -29,7 +29,7 @@ def main():
     ap.add_argument("--stance", default="CONTRADICTS", help="stance of the sampled links")
     args = ap.parse_args()
 
-    claims, speakers, links, seen = {}, {}, [], set()
+    claims, speakers, by_pair = {}, {}, {}
     with open(args.export) as f:
         for line in f:
             r = json.loads(line)
@@ -45,10 +45,10 @@ def main():
                 k = bytes.fromhex(r["key"])
                 a = (int.from_bytes(k[0:8], "big"), int.from_bytes(k[8:12], "big"))
                 b = (v["claim"]["article"], v["claim"]["ordinal"])
-                # Stores written before links were held once keep each both ways.
-                if a < b or (b, a) not in seen:
-                    seen.add((a, b))
-                    links.append((a, b, v))
+                # Keyed by the pair in order: stores written before links
+                # were held once keep each both ways.
+                by_pair[min(a, b), max(a, b)] = v
+    links = [(a, b, v) for (a, b), v in sorted(by_pair.items())]
 
     by = collections.Counter(v["stance"] for _, _, v in links)
     print(f"links: {len(links)} ({', '.join(f'{s} {n}' for s, n in sorted(by.items()))})")

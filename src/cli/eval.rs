@@ -48,17 +48,18 @@ pub fn similarity(explain: bool) -> anyhow::Result<()> {
                 (fa, fb, c, judged, basis)
             })
             .collect();
-        let (read, both): (Vec<(&str, &str)>, Vec<bool>) = compared
+        let read: Vec<(&str, &str, bool)> = compared
             .iter()
             .filter(|x| x.3)
             .map(|(fa, fb, _, _, basis)| {
                 (
-                    (fa.text.as_str(), fb.text.as_str()),
+                    fa.text.as_str(),
+                    fb.text.as_str(),
                     judge_both_ways(fa, fb, basis),
                 )
             })
-            .unzip();
-        let mut judged = PairJudge::get().probabilities(&read, &both).into_iter();
+            .collect();
+        let mut judged = PairJudge::get().probabilities(&read).into_iter();
         for (fa, fb, cos, worth, basis) in &compared {
             let c = match worth.then(|| judged.next()).flatten() {
                 Some(p) => compare_judged(fa, fb, *cos, p, basis),

@@ -37,18 +37,17 @@ impl PairJudge {
         })
     }
 
-    /// Per pair, the probability that the two texts say the same thing.
-    /// A pair marked in `both` is also read the other way round, in the
-    /// same batch, and its two logits averaged: the judge learnt both
+    /// Per pair `(a, b, both)`, the probability that the two texts say the
+    /// same thing. A pair with `both` is also read the other way round, in
+    /// the same batch, and its two logits averaged: the judge learnt both
     /// orders, and on MRPC's held-back pairs the average is right more
     /// often than either order alone.
-    pub fn probabilities<S: AsRef<str>>(&self, pairs: &[(S, S)], both: &[bool]) -> Vec<f32> {
+    pub fn probabilities<S: AsRef<str>>(&self, pairs: &[(S, S, bool)]) -> Vec<f32> {
         let v = &self.encoder.vocab;
-        assert_eq!(both.len(), pairs.len(), "one flag a pair");
-        let again: Vec<usize> = (0..pairs.len()).filter(|&i| both[i]).collect();
+        let again: Vec<usize> = (0..pairs.len()).filter(|&i| pairs[i].2).collect();
         let tokens: Vec<Vec<Token>> = pairs
             .iter()
-            .map(|(a, b)| (a.as_ref(), b.as_ref()))
+            .map(|(a, b, _)| (a.as_ref(), b.as_ref()))
             .chain(
                 again
                     .iter()
@@ -119,19 +118,18 @@ mod tests {
     #[test]
     fn a_rewording_is_judged_the_same_and_a_different_claim_is_not() {
         let j = PairJudge::get();
-        let p = j.probabilities(
-            &[
-                (
-                    "The company said its profit doubled last year.",
-                    "Last year the firm's profits rose twofold, the company said.",
-                ),
-                (
-                    "The company said its profit doubled last year.",
-                    "The minister said the bridge will reopen in March.",
-                ),
-            ],
-            &[false, false],
-        );
+        let p = j.probabilities(&[
+            (
+                "The company said its profit doubled last year.",
+                "Last year the firm's profits rose twofold, the company said.",
+                false,
+            ),
+            (
+                "The company said its profit doubled last year.",
+                "The minister said the bridge will reopen in March.",
+                false,
+            ),
+        ]);
         assert!(p[0] > 0.5 && p[1] < 0.5, "{p:?}");
     }
 
@@ -142,8 +140,8 @@ mod tests {
             "Shares in the carmaker fell sharply after it cut its forecast.",
             "The carmaker's stock dropped steeply when it lowered its outlook.",
         );
-        let one = j.probabilities(&[(a, b), (b, a)], &[false, false]);
-        let both = j.probabilities(&[(a, b), (b, a)], &[true, true]);
+        let one = j.probabilities(&[(a, b, false), (b, a, false)]);
+        let both = j.probabilities(&[(a, b, true), (b, a, true)]);
         assert_eq!(both[0], both[1]);
         // The average lies between the two readings.
         let (lo, hi) = (one[0].min(one[1]), one[0].max(one[1]));

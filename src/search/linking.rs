@@ -212,9 +212,9 @@ fn plan_reads(
 /// in one batch: one encoder call for an article instead of one a claim.
 #[derive(Default)]
 struct JudgeBatch {
-    pairs: Vec<(String, String)>,
-    /// Per pair: read both ways round (`score::judge_both_ways`).
-    both: Vec<bool>,
+    /// The claim's text, the stored one's, and whether the judge reads them
+    /// both ways round (`score::judge_both_ways`).
+    pairs: Vec<(String, String, bool)>,
 }
 
 impl JudgeBatch {
@@ -238,8 +238,7 @@ impl JudgeBatch {
             let at = match texts.iter().find(|(t, _)| *t == g.text) {
                 Some(&(_, at)) => at,
                 None => {
-                    self.pairs.push((f.text.clone(), g.text.clone()));
-                    self.both.push(both);
+                    self.pairs.push((f.text.clone(), g.text.clone(), both));
                     texts.push((g.text.as_str(), self.pairs.len() - 1));
                     self.pairs.len() - 1
                 }
@@ -254,12 +253,7 @@ impl JudgeBatch {
         if self.pairs.is_empty() {
             return Vec::new();
         }
-        let pairs: Vec<(&str, &str)> = self
-            .pairs
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        crate::encoder::PairJudge::get().probabilities(&pairs, &self.both)
+        crate::encoder::PairJudge::get().probabilities(&self.pairs)
     }
 }
 
