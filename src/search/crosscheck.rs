@@ -9,7 +9,7 @@ use crate::corroborate::features::{features, Features};
 use crate::corroborate::score::{compare, coverage};
 use crate::domain::{ClaimId, FactCheck, FactCheckId, Stance};
 use crate::store::{Result, Store};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Query terms looked up, the highest-weighted.
@@ -178,8 +178,9 @@ pub fn stored_fact_check_features(
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
-/// Candidates with their BM25 scores, best first, and each query term's IDF.
-type Ranked<I> = (Vec<(I, f32)>, HashMap<String, f32>);
+/// Candidates with their BM25 scores, best first, and each query term's IDF
+/// (ordered, so sums over them come out the same in every process).
+type Ranked<I> = (Vec<(I, f32)>, BTreeMap<String, f32>);
 
 /// BM25 over the postings: the stored texts that share the most telling
 /// terms with the query, best first, with their BM25 scores. Document
@@ -194,7 +195,7 @@ fn bm25<I: Copy + Eq + std::hash::Hash + Ord>(
     let n = docs.max(1) as f32;
     let avg = (total_len as f32 / n).max(1.0);
     let mut acc: HashMap<I, f32, IdHash> = HashMap::default();
-    let mut idfs = HashMap::new();
+    let mut idfs = BTreeMap::new();
     for (term, _) in query {
         postings(term, &mut |list, count| {
             if list.is_empty() {
@@ -313,7 +314,7 @@ fn bigrams(f: &Features) -> std::collections::HashSet<(String, String)> {
 pub const RERANK_FEATURES: usize = 16;
 
 /// The share of the query's term weight (as stored texts weigh it) a text holds.
-fn query_share(idfs: &HashMap<String, f32>, f: &Features) -> f32 {
+fn query_share(idfs: &BTreeMap<String, f32>, f: &Features) -> f32 {
     let total: f32 = idfs.values().sum();
     if total <= 0.0 {
         return 0.0;
@@ -334,7 +335,7 @@ fn char_grams(text: &str) -> std::collections::HashSet<[char; 4]> {
 #[allow(clippy::too_many_arguments)]
 pub fn rerank_features(
     q: &Query,
-    idfs: &HashMap<String, f32>,
+    idfs: &BTreeMap<String, f32>,
     bm25: f32,
     best: f32,
     position: usize,
