@@ -134,9 +134,13 @@ fn write_copy(dir: &Path, copy: &Path, progress: &dyn Fn(u64)) -> Result<u64> {
         // A copy an earlier run did not finish: the store itself is whole.
         std::fs::remove_dir_all(copy).map_err(|e| fs(e, "removing", copy))?;
     }
-    let dst = SledStore::config(copy, super::compressed(dir))
-        .open()
-        .map_err(io)?;
+    // The copy takes today's segments; sled's page compression, if the
+    // store has it, stays.
+    let layout = super::Layout {
+        compressed: super::Layout::of(dir).compressed,
+        ..super::Layout::NEW
+    };
+    let dst = SledStore::config(copy, layout).open().map_err(io)?;
     let entries = copy_trees(&store.db, &dst, progress)?;
     dst.flush().map_err(io)?;
     for e in std::fs::read_dir(dir).map_err(|e| fs(e, "reading", dir))? {
