@@ -173,8 +173,9 @@ pub enum Command {
         data_dir: PathBuf,
     },
     /// Rewrite the store's files without the garbage sled's log keeps
-    /// (about 40% smaller after a long ingest). Offline: no server may have
-    /// the store open. The store is whole on disk throughout.
+    /// (about 40% smaller for a store written before sled's 2 MiB segments;
+    /// a copy that comes out no smaller is discarded). Offline: no server
+    /// may have the store open. The store is whole on disk throughout.
     Compact {
         #[arg(long, env = "CLAIMGRAPH_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,

@@ -25,6 +25,10 @@ pub struct Compaction {
     pub after: u64,
     /// Keys copied, over all trees.
     pub entries: u64,
+    /// Whether the copy took the store's place: not when it came out no
+    /// smaller (a store ingested into today's segments is often that
+    /// compact already), and then `after` is `before`.
+    pub replaced: bool,
 }
 
 /// Suffixes of the directories beside the store: the copy being written,
@@ -109,6 +113,15 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
     let before = dir_bytes(dir);
     let copy = sibling(dir, COPY);
     let entries = write_copy(dir, &copy, progress)?;
+    if dir_bytes(&copy) >= before {
+        std::fs::remove_dir_all(&copy).map_err(|e| fs(e, "removing", &copy))?;
+        return Ok(Compaction {
+            before,
+            after: before,
+            entries,
+            replaced: false,
+        });
+    }
     // Both handles are dropped: swap the directories.
     let old = sibling(dir, OLD);
     // The copy's files are named on disk before it takes the store's place,
@@ -123,6 +136,7 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
         before,
         after: dir_bytes(dir),
         entries,
+        replaced: true,
     })
 }
 
