@@ -59,14 +59,24 @@ pub fn compact(dir: &Path) -> anyhow::Result<()> {
     let done = crate::store::compact(dir, &|n| bar.set_message(n.to_string()))
         .map_err(|e| super::explain_lock(e.into()))?;
     bar.finish_and_clear();
-    println!(
-        "{}: {} -> {} ({} entries) in {:.1}s",
-        dir.display(),
-        HumanBytes(done.before),
-        HumanBytes(done.after),
-        done.entries,
-        start.elapsed().as_secs_f64()
-    );
+    if done.replaced {
+        println!(
+            "{}: {} -> {} ({} entries) in {:.1}s",
+            dir.display(),
+            HumanBytes(done.before),
+            HumanBytes(done.after),
+            done.entries,
+            start.elapsed().as_secs_f64()
+        );
+    } else {
+        println!(
+            "{}: {} already compact: a copy ({} entries) came out no smaller; left as it was ({:.1}s)",
+            dir.display(),
+            HumanBytes(done.before),
+            done.entries,
+            start.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 

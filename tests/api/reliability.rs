@@ -201,10 +201,12 @@ fn verify_reports_a_broken_store_and_exits_non_zero() {
     );
     {
         // Remove one claim behind the store's back.
-        // New stores compress their values, not sled's pages.
+        // New stores compress their values, not sled's pages, and write
+        // 2 MiB segments (sled refuses other settings on a store).
         let db = sled::Config::new()
             .path(&store)
             .use_compression(false)
+            .segment_size(2 * 1024 * 1024)
             .open()
             .unwrap();
         let claims = db.open_tree("claims").unwrap();

@@ -1142,14 +1142,7 @@ mod tests {
             // sled refuses another segment size on a store: it keeps its own.
             let s = SledStore::open(&dir).unwrap();
             s.commit_article(&second_article()).unwrap();
-            // Garbage in the log, for the compaction to take out.
-            for i in 0..2_000u32 {
-                s.meta
-                    .insert(b"scratch", vec![(i % 251) as u8; 2_000])
-                    .unwrap();
-            }
-            s.meta.remove(b"scratch").unwrap();
-            s.db.flush().unwrap();
+            leave_garbage(&s);
         }
         assert_eq!(super::Layout::of(&dir).segment_size, old);
         assert!(compact(&dir).replaced);
@@ -1186,6 +1179,18 @@ mod tests {
         assert!(after == before, "the store changed");
     }
 
+    /// Garbage in the store's log, for a compaction to take out: a value
+    /// rewritten many times over, then removed.
+    fn leave_garbage(s: &SledStore) {
+        for i in 0..2_000u32 {
+            s.meta
+                .insert(b"scratch", vec![(i % 251) as u8; 2_000])
+                .unwrap();
+        }
+        s.meta.remove(b"scratch").unwrap();
+        s.db.flush().unwrap();
+    }
+
     /// Compact the store in `dir` once the handles dropped before have let
     /// go of its lock.
     fn compact(dir: &std::path::Path) -> super::compact::Compaction {
@@ -1201,14 +1206,7 @@ mod tests {
             let s = SledStore::open(&dir).unwrap();
             s.commit_article(&first_article()).unwrap();
             s.commit_article(&second_article()).unwrap();
-            // Garbage in the log: a value rewritten many times over.
-            for i in 0..2_000u32 {
-                s.meta
-                    .insert(b"scratch", vec![(i % 251) as u8; 2_000])
-                    .unwrap();
-            }
-            s.meta.remove(b"scratch").unwrap();
-            s.db.flush().unwrap();
+            leave_garbage(&s);
             let mut out = Vec::new();
             s.export(&mut out).unwrap();
             out
