@@ -1154,18 +1154,9 @@ mod tests {
 
     #[test]
     fn a_compaction_whose_copy_is_no_smaller_leaves_the_store_as_it_was() {
-        use crate::store::conformance::{first_article, second_article};
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("store");
-        let before = {
-            let s = SledStore::open(&dir).unwrap();
-            s.commit_article(&first_article()).unwrap();
-            s.commit_article(&second_article()).unwrap();
-            s.db.flush().unwrap();
-            let mut out = Vec::new();
-            s.export(&mut out).unwrap();
-            out
-        };
+        let before = two_articles(&dir, false);
         // Two articles fill a fraction of one segment, which the copy takes whole too.
         let done = compact(&dir);
         assert!(!done.replaced, "{done:?}");
@@ -1177,6 +1168,23 @@ mod tests {
         let mut after = Vec::new();
         s.export(&mut after).unwrap();
         assert!(after == before, "the store changed");
+    }
+
+    /// A store in `dir` holding the conformance suite's two articles, with
+    /// `garbage` in its log or not; returns its export.
+    fn two_articles(dir: &std::path::Path, garbage: bool) -> Vec<u8> {
+        use crate::store::conformance::{first_article, second_article};
+        let s = SledStore::open(dir).unwrap();
+        s.commit_article(&first_article()).unwrap();
+        s.commit_article(&second_article()).unwrap();
+        if garbage {
+            leave_garbage(&s);
+        } else {
+            s.db.flush().unwrap();
+        }
+        let mut out = Vec::new();
+        s.export(&mut out).unwrap();
+        out
     }
 
     /// Garbage in the store's log, for a compaction to take out: a value
@@ -1199,18 +1207,9 @@ mod tests {
 
     #[test]
     fn compaction_keeps_every_entry_and_the_files_beside_the_store_and_shrinks_a_rewritten_log() {
-        use crate::store::conformance::{first_article, second_article};
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("store");
-        let before = {
-            let s = SledStore::open(&dir).unwrap();
-            s.commit_article(&first_article()).unwrap();
-            s.commit_article(&second_article()).unwrap();
-            leave_garbage(&s);
-            let mut out = Vec::new();
-            s.export(&mut out).unwrap();
-            out
-        };
+        let before = two_articles(&dir, true);
         std::fs::write(dir.join("derived.snapshot"), b"kept as it is").unwrap();
         let done = compact(&dir);
         assert!(done.entries > 10, "{done:?}");
