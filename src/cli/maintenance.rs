@@ -59,7 +59,7 @@ pub fn compact(dir: &Path) -> anyhow::Result<()> {
     let done = crate::store::compact(dir, &|n| bar.set_message(n.to_string()))
         .map_err(|e| super::explain_lock(e.into()))?;
     bar.finish_and_clear();
-    if done.replaced {
+    if done.replaced() {
         println!(
             "{}: {} -> {} ({} entries) in {:.1}s",
             dir.display(),

@@ -25,10 +25,15 @@ pub struct Compaction {
     pub after: u64,
     /// Keys copied, over all trees.
     pub entries: u64,
-    /// Whether the copy took the store's place: not when it came out no
-    /// smaller (a store ingested into today's segments is often that
-    /// compact already), and then `after` is `before`.
-    pub replaced: bool,
+}
+
+impl Compaction {
+    /// Whether the copy took the store's place: only a smaller one does (a
+    /// store ingested into today's segments is often that compact
+    /// already); otherwise `after` is `before`.
+    pub fn replaced(&self) -> bool {
+        self.after < self.before
+    }
 }
 
 /// Suffixes of the directories beside the store: the copy being written,
@@ -119,7 +124,6 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
             before,
             after: before,
             entries,
-            replaced: false,
         });
     }
     // Both handles are dropped: swap the directories.
@@ -136,7 +140,6 @@ pub fn compact(dir: &Path, progress: &dyn Fn(u64)) -> Result<Compaction> {
         before,
         after: dir_bytes(dir),
         entries,
-        replaced: true,
     })
 }
 
