@@ -257,6 +257,23 @@ pub struct Polarity {
     pub wished: std::collections::HashMap<String, usize>,
 }
 
+/// Nouns for what others said, which a following "that" opens.
+const REPORTED: &[&str] = &[
+    "claim",
+    "claims",
+    "suggestion",
+    "suggestions",
+    "allegation",
+    "allegations",
+    "report",
+    "reports",
+    "rumour",
+    "rumours",
+    "accusation",
+    "accusations",
+    "speculation",
+];
+
 /// "deny" in its forms: a denier of what follows it.
 fn deny_verb(w: &str) -> bool {
     matches!(w, "deny" | "denies" | "denied" | "denying")
@@ -423,11 +440,18 @@ fn polarity(text: &str) -> Polarity {
             || ws
                 .iter()
                 .any(|w| matches!(w.0.as_str(), "would" | "could" | "might") || w.1 == "may");
+        // "claims that he did not trust", "denied suggestions that it
+        // would close": what others said, neither stated nor denied by the
+        // text, whose polarity is read up to there.
+        let own = &ws[..ws
+            .windows(2)
+            .position(|w| REPORTED.contains(&w[0].0.as_str()) && w[1].0 == "that")
+            .map_or(ws.len(), |m| m + 2)];
         let before = p.affirmed.clone();
         let ci = p.clauses.len();
         p.clauses.push(clause_content(&ws));
         let from = p.denied.len();
-        clause_polarity(&ws, &mut p);
+        clause_polarity(own, &mut p);
         p.context
             .extend(std::iter::repeat_n(ci, p.denied.len() - from));
         // "the chance to tackle", "he could resign": not said to be so.
@@ -443,7 +467,7 @@ fn polarity(text: &str) -> Polarity {
             .collect();
         // "Livingstone to apologise", "urged him to resign": the person
         // called on, then what is called for.
-        for w in ws.windows(3) {
+        for w in own.windows(3) {
             let called = w[0].1.chars().next().is_some_and(char::is_uppercase)
                 || matches!(
                     w[0].0.as_str(),
@@ -724,10 +748,15 @@ pub fn denial_conflict(a: &Features, b: &Features) -> Option<String> {
 }
 
 /// The first two words of a text past what opens a reported claim: "that"
-/// and a reporting verb carried with it ("pleaded not guilty").
+/// and a reporting verb carried with it ("pleaded not guilty"), with its
+/// auxiliaries and adverbs when the cue leads the text ("has also pleaded
+/// not guilty": the attribution tagger's cues carry them).
 fn opening_words(text: &str) -> Vec<String> {
     let ws = words(text);
-    let mut rest = ws.iter().map(|w| w.0.as_str()).skip_while(|w| *w == "that");
+    let mut rest = ws
+        .iter()
+        .map(|w| w.0.as_str())
+        .skip_while(|w| *w == "that" || LEADING_AUXILIARIES.contains(w));
     let mut out: Vec<&str> = rest.by_ref().take(2).collect();
     if out.len() == 2 && out[0].len() > 4 && out[0].ends_with("ed") {
         out = std::iter::once(out[1])
@@ -738,6 +767,24 @@ fn opening_words(text: &str) -> Vec<String> {
     }
     out.into_iter().map(str::to_string).collect()
 }
+
+/// Auxiliaries and adverbs a cue opens on before its verb ("has pleaded",
+/// "also said"): no subject, so read past.
+const LEADING_AUXILIARIES: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "also",
+    "already",
+    "later",
+    "previously",
+    "earlier",
+];
 
 /// Whether the text says whom or what it is about: it does not open on a
 /// pronoun or an infinitive ("It is also paying", "to pay $300m").

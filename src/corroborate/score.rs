@@ -627,6 +627,13 @@ pub const MEANING_FLOOR: f32 = 0.8;
 /// called a paraphrase. The linker drops such candidates before
 /// reading them.
 pub const UNRELATED: f32 = 0.35;
+/// Below this cosine a denial contradicts nothing the other claim states:
+/// what the two share is a topic (over the BBC corpus with the attribution
+/// tagger, 5 of the 6 contradictions by denial below it joined different
+/// matters: "six pre-election pledges" against "there will not be a
+/// pre-election giveaway"). A different figure for the same thing is read
+/// without it: figures say what they are about.
+const DENIAL_FROM: f32 = 0.5;
 /// From this probability the paraphrase judge's "the same" stands, for
 /// texts whose words cover at least `JUDGE_DECIDES_FROM` of each other.
 const PARAPHRASE_SAME: f32 = 0.5;
@@ -834,7 +841,10 @@ fn compare_full(
                 let (da, db) = (split_days(&ta).0, split_days(&tb).0);
                 let times_apart =
                     !da.is_empty() && !db.is_empty() && !da.iter().any(|m| db.contains(m));
-                if names_apart || times_apart {
+                // Two words in common, far apart in meaning: a denial of
+                // another matter ("not guilty to the charges brought against
+                // him" against "expects the vendors will plead guilty").
+                if names_apart || times_apart || cosine.is_some_and(|c| c < DENIAL_FROM) {
                     return None;
                 }
                 super::features::aligned_denial(a, b).map(|(word, on)| {
@@ -1229,6 +1239,58 @@ mod tests {
         let other = [("John Doe".to_string(), "John Doe".to_string())];
         let c = compare(&features(a, &who), &features(b, &other));
         assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+    }
+
+    #[test]
+    fn a_denial_contradicts_only_a_claim_close_enough_in_meaning() {
+        let (a, b) = (
+            "The senator voted for the farm bill",
+            "The senator did not vote for the farm bill",
+        );
+        assert_eq!(meaning(a, b, 0.8).stance, Some(Stance::Contradicts));
+        // The same words, far apart in meaning: about another matter.
+        let far = meaning(a, b, DENIAL_FROM - 0.05);
+        assert_eq!(far.stance, None, "{far:?}");
+        // A figure says what it is about, so meaning does not hold it back.
+        let (x, y) = (
+            "Spain's economy grew 2.1% in 2005",
+            "Spain's economy grew by 3.4% in 2005",
+        );
+        assert_eq!(
+            meaning(x, y, DENIAL_FROM - 0.05).stance,
+            Some(Stance::Contradicts)
+        );
+    }
+
+    #[test]
+    fn two_defendants_pleas_are_not_a_contradiction_whatever_their_cues_carry() {
+        // The attribution tagger's cues lead the text with their auxiliaries.
+        assert!(!contradicts(
+            "has pleaded not guilty to charges of fraud and conspiracy",
+            "have pleaded guilty to fraud charges stemming from an investigation"
+        ));
+        assert!(!contradicts(
+            "pleaded not guilty to the charges brought against him",
+            "also pleaded guilty to criminal charges related to the investigation"
+        ));
+    }
+
+    #[test]
+    fn a_denial_inside_what_others_claimed_is_not_the_texts_own() {
+        let own = "Of course I trust the prime minister";
+        assert!(!contradicts(
+            own,
+            "asked how he would deal with claims that he did not trust the prime minister"
+        ));
+        assert!(!contradicts(
+            own,
+            "to deny the claim that he told the prime minister he could never trust anything he said"
+        ));
+        // Said outright, it still is.
+        assert!(contradicts(
+            "The chancellor trusts the prime minister",
+            "The chancellor did not trust the prime minister"
+        ));
     }
 
     #[test]
