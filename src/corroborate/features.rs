@@ -806,11 +806,20 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
     if !a.may_deny && !b.may_deny {
         return None;
     }
+    let (wa, wb) = (opening_words(&a.text), opening_words(&b.text));
+    // "which ... were anti-Semitic": a clause cut from its sentence, whose
+    // subject lies outside it, aligns with nothing.
+    let relative = |ws: &[String]| {
+        ws.first()
+            .is_some_and(|w| matches!(w.as_str(), "which" | "who" | "whom" | "whose"))
+    };
+    if relative(&wa) || relative(&wb) {
+        return None;
+    }
     // "not guilty to charges" against "guilty to fraud": neither says of
     // whom, so nothing aligns the two. The predicate a text opens on, past
     // a denial, read once per text.
-    let opening = |f: &Features| {
-        let ws = opening_words(&f.text);
+    let opening = |ws: &[String]| {
         let first = match ws.first() {
             Some(w) if NEGATIONS.contains(&w.as_str()) || DENIERS.contains(&w.as_str()) => {
                 ws.get(1)
@@ -819,7 +828,7 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
         };
         first.map(|w| stem(w)).unwrap_or_default()
     };
-    let (oa, ob) = (opening(a), opening(b));
+    let (oa, ob) = (opening(&wa), opening(&wb));
     let one_way = |fx: &Features, fy: &Features, ox: &str, oy: &str| {
         let (x, y) = (fx.polarity(), fy.polarity());
         x.denied.iter().enumerate().find_map(|(i, d)| {

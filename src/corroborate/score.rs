@@ -1276,6 +1276,15 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_cut_from_its_sentence_contradicts_nothing() {
+        let whole = "The campaign posters were anti-Semitic";
+        let denial = "The campaign posters were not anti-Semitic";
+        assert!(contradicts(whole, denial));
+        // Whose posters, or what, "which" stood for is outside the claim.
+        assert!(!contradicts("claimed which ... were anti-Semitic", denial));
+    }
+
+    #[test]
     fn a_denial_inside_what_others_claimed_is_not_the_texts_own() {
         let own = "Of course I trust the prime minister";
         assert!(!contradicts(
