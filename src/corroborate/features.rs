@@ -348,7 +348,7 @@ fn relative_clause(ws: &[(String, String)], i: usize) -> bool {
         return false;
     }
     match ws[k - 1].0.as_str() {
-        "who" | "which" | "whose" => true,
+        w if RELATIVES.contains(&w) => true,
         "that" => {
             k >= 2 && {
                 let (before, raw) = (ws[k - 2].0.as_str(), ws[k - 2].1.as_str());
@@ -599,12 +599,7 @@ fn clause_polarity(ws: &[(String, String)], p: &mut Polarity) {
         // predicate, not its subject.
         let start = if deny_verb(w) {
             (start..ws.len().min(start + 5))
-                .find(|&k| {
-                    matches!(
-                        ws[k].0.as_str(),
-                        "is" | "are" | "was" | "were" | "had" | "has" | "have" | "would" | "will"
-                    )
-                })
+                .find(|&k| AUXILIARIES.contains(&ws[k].0.as_str()))
                 .map_or(start, |k| k + 1)
         } else {
             start
@@ -756,7 +751,7 @@ fn opening_words(text: &str) -> Vec<String> {
     let mut rest = ws
         .iter()
         .map(|w| w.0.as_str())
-        .skip_while(|w| *w == "that" || LEADING_AUXILIARIES.contains(w));
+        .skip_while(|w| *w == "that" || AUXILIARIES.contains(w) || CUE_ADVERBS.contains(w));
     let mut out: Vec<&str> = rest.by_ref().take(2).collect();
     if out.len() == 2 && out[0].len() > 4 && out[0].ends_with("ed") {
         out = std::iter::once(out[1])
@@ -768,23 +763,17 @@ fn opening_words(text: &str) -> Vec<String> {
     out.into_iter().map(str::to_string).collect()
 }
 
-/// Auxiliaries and adverbs a cue opens on before its verb ("has pleaded",
-/// "also said"): no subject, so read past.
-const LEADING_AUXILIARIES: &[&str] = &[
-    "has",
-    "have",
-    "had",
-    "is",
-    "are",
-    "was",
-    "were",
-    "will",
-    "also",
-    "already",
-    "later",
-    "previously",
-    "earlier",
+/// Auxiliaries of tense and voice: what a verb's clause may open on.
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "had", "has", "have", "would", "will",
 ];
+
+/// Adverbs a cue opens on before its verb ("also said", "had earlier
+/// denied"), read past like its auxiliaries.
+const CUE_ADVERBS: &[&str] = &["also", "already", "later", "previously", "earlier"];
+
+/// Relative pronouns: a clause opening on one qualifies something outside it.
+const RELATIVES: &[&str] = &["who", "which", "whose", "whom"];
 
 /// Whether the text says whom or what it is about: it does not open on a
 /// pronoun or an infinitive ("It is also paying", "to pay $300m").
@@ -809,10 +798,7 @@ pub fn aligned_denial(a: &Features, b: &Features) -> Option<(String, Vec<String>
     let (wa, wb) = (opening_words(&a.text), opening_words(&b.text));
     // "which ... were anti-Semitic": a clause cut from its sentence, whose
     // subject lies outside it, aligns with nothing.
-    let relative = |ws: &[String]| {
-        ws.first()
-            .is_some_and(|w| matches!(w.as_str(), "which" | "who" | "whom" | "whose"))
-    };
+    let relative = |ws: &[String]| ws.first().is_some_and(|w| RELATIVES.contains(&w.as_str()));
     if relative(&wa) || relative(&wb) {
         return None;
     }
