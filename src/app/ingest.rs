@@ -202,7 +202,7 @@ impl App {
                 })
                 .flatten()
                 .collect();
-            linking::embed_texts(&texts)
+            linking::embed_texts(&self.search, &texts)
         } else {
             Vec::new()
         }

@@ -76,7 +76,7 @@ impl App {
                 texts.extend(missing.into_iter().map(|c| c.text));
                 todo.push((article, ordinals));
             }
-            let mut vectors = linking::embed_texts(&texts).into_iter();
+            let mut vectors = linking::embed_texts(&self.search, &texts).into_iter();
             for (article, ordinals) in todo {
                 let vectors: Vec<(u32, Vec<f32>)> =
                     ordinals.into_iter().zip(vectors.by_ref()).collect();

@@ -526,12 +526,55 @@ fn with_cosines(
     out
 }
 
-/// Claims' embeddings from what they say, in one batch, on every core.
-pub fn embed_texts<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<Vec<f32>> {
+/// Claims' embeddings from what they say, in one batch, on every core. A
+/// text embedded lately (`Search::embedding_cache`) or twice in the batch is
+/// embedded once: the vector is the one the encoder gives that text in any
+/// batch (each text's rows are computed on their own).
+pub fn embed_texts<S: AsRef<str> + Sync>(search: &Search, texts: &[S]) -> Vec<Vec<f32>> {
     if texts.is_empty() {
         return Vec::new();
     }
-    crate::corroborate::embed::Encoder::get().embed_batch(texts)
+    let cache = search.embedding_cache();
+    let mut out: Vec<Option<Vec<f32>>> = Vec::with_capacity(texts.len());
+    // The texts to embed, each once, and where each goes.
+    let mut todo: Vec<&str> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut wanted: Vec<(usize, usize)> = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let t = t.as_ref();
+        match cache.get(&embedding_key(t)).filter(|e| &*e.0 == t) {
+            Some(e) => out.push(Some(e.1.clone())),
+            None => {
+                let next = todo.len();
+                let k = *at.entry(t).or_insert(next);
+                if k == next {
+                    todo.push(t);
+                }
+                wanted.push((i, k));
+                out.push(None);
+            }
+        }
+    }
+    let fresh = if todo.is_empty() {
+        Vec::new()
+    } else {
+        crate::corroborate::embed::Encoder::get().embed_batch(&todo)
+    };
+    for (t, v) in todo.iter().zip(&fresh) {
+        cache.insert(embedding_key(t), Arc::new((Box::from(*t), v.clone())));
+    }
+    for (i, k) in wanted {
+        out[i] = fresh.get(k).cloned();
+    }
+    out.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// A text's key in the embedding cache.
+fn embedding_key(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 fn source_of(
@@ -1068,5 +1111,43 @@ mod tests {
             compare_judged(&f, &lorries, 0.91, 0.0, &Basis::default()).stance
         );
         assert!(unread.evidence[0].contains("not read by the paraphrase judge"));
+    }
+
+    #[test]
+    fn a_text_met_again_is_embedded_once_with_the_vector_the_encoder_gives_it() {
+        use crate::search::vectors::VecIndex;
+        let search = Search::empty(VecIndex::default(), VecIndex::default());
+        let texts = [
+            "the truce holds",
+            "the ceasefire was broken",
+            "the truce holds",
+        ];
+        let got = embed_texts(&search, &texts);
+        let encoder = crate::corroborate::embed::Encoder::get();
+        for (t, v) in texts.iter().zip(&got) {
+            assert_eq!(v, &encoder.embed(t), "{t}");
+        }
+        let kept = search
+            .embedding_cache()
+            .get(&embedding_key("the truce holds"))
+            .expect("kept for later articles");
+        assert_eq!(&*kept.0, "the truce holds");
+        // A later batch reads it from the cache, beside a text it embeds.
+        let again = embed_texts(&search, &["a new claim", "the truce holds"]);
+        assert_eq!(again[1], got[0]);
+        assert_eq!(again[0], encoder.embed("a new claim"));
+        // What the cache holds is what a text gets, when the text is the same.
+        let cache = search.embedding_cache();
+        cache.insert(
+            embedding_key("planted"),
+            Arc::new(("planted".into(), vec![1.0; 3])),
+        );
+        cache.insert(
+            embedding_key("collides"),
+            Arc::new(("other".into(), vec![2.0; 3])),
+        );
+        let read = embed_texts(&search, &["planted", "collides"]);
+        assert_eq!(read[0], vec![1.0; 3]);
+        assert_eq!(read[1], encoder.embed("collides"));
     }
 }

@@ -49,6 +49,9 @@ impl Vectors {
     }
 }
 
+/// A claim text and its embedding, as the embedding cache keeps them.
+pub type Embedded = Arc<(Box<str>, Vec<f32>)>;
+
 /// What a cached derived value was derived from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Derived {
@@ -70,6 +73,12 @@ pub enum Derived {
 /// took ingest to 32, 42 and 44 articles/s at a peak RSS of 855, 921 and
 /// 1,052 MB; the last step buys little for the memory it costs.
 const FEATURE_CACHE: usize = 16_000;
+/// Claim texts whose embeddings are kept, per generation, for the same text
+/// in a later article (wire copy, a quote or background sentence repeated):
+/// an embedding depends on its text alone. About 1.7 KB each. Over BBC, in
+/// ingest order, 2,193 of 24,861 claims repeat an earlier text, 2,055 of them
+/// within the 4,096 texts before.
+const EMBEDDING_CACHE: usize = 2_048;
 /// Changes read from the feed at a time.
 const FEED_BATCH: usize = 1_024;
 
@@ -82,6 +91,9 @@ pub struct Search {
     /// Claims' embeddings, under `claim_key`.
     claim_vectors: VecIndex,
     features: DerivedCache<Derived, Arc<Features>>,
+    /// Recent claim texts' embeddings, by the texts' hashes (the text is
+    /// kept beside its vector and compared, so a collision is a miss).
+    embeddings: DerivedCache<u64, Embedded>,
     /// The last change applied.
     applied: AtomicU64,
     /// The last change held by the snapshot on disk (0: none).
@@ -166,6 +178,7 @@ impl Search {
             vectors,
             claim_vectors,
             features: DerivedCache::new(FEATURE_CACHE),
+            embeddings: DerivedCache::new(EMBEDDING_CACHE),
             applied: AtomicU64::new(0),
             saved: AtomicU64::new(0),
             follow: Mutex::new(()),
@@ -539,6 +552,11 @@ impl Search {
     /// (what they derive from never changes).
     pub fn feature_cache(&self) -> &DerivedCache<Derived, Arc<Features>> {
         &self.features
+    }
+
+    /// Recent claim texts' embeddings (`linking::embed_texts`).
+    pub fn embedding_cache(&self) -> &DerivedCache<u64, Embedded> {
+        &self.embeddings
     }
 }
 
