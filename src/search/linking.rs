@@ -58,9 +58,20 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
 /// What a claim's features derive from, as a number: copies of one text
 /// (wire stories republished) share it, and so share their features.
 pub fn text_key(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> u64 {
-    use std::hash::{Hash, Hasher};
+    key_of((text, cue, entities))
+}
+
+/// A text's key in the embedding cache.
+fn embedding_key(text: &str) -> u64 {
+    key_of(text)
+}
+
+/// A cache key for what a value derives from: a fixed hash, so it is the
+/// same in every run of the process.
+fn key_of(x: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (text, cue, entities).hash(&mut h);
+    x.hash(&mut h);
     h.finish()
 }
 
@@ -567,14 +578,6 @@ pub fn embed_texts<S: AsRef<str> + Sync>(search: &Search, texts: &[S]) -> Vec<Ve
         out[i] = fresh.get(k).cloned();
     }
     out.into_iter().map(Option::unwrap_or_default).collect()
-}
-
-/// A text's key in the embedding cache.
-fn embedding_key(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 fn source_of(
