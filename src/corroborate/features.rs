@@ -943,6 +943,11 @@ pub fn moving_word(w: &str) -> bool {
 /// 4%", "down by a third"), not as particles ("up to 50,000", "shut down");
 /// "more" and "less" not at all, as they qualify nouns ("more weakness").
 pub fn direction(f: &Features) -> Option<(bool, String)> {
+    // Asked of a stored claim once per candidate pair: worked out once.
+    f.moves.get_or_init(|| direction_of(f)).clone()
+}
+
+fn direction_of(f: &Features) -> Option<(bool, String)> {
     let ws = words(&f.text);
     let mut found: Option<(bool, String)> = None;
     for (i, (w, _)) in ws.iter().enumerate() {
@@ -980,6 +985,10 @@ pub fn direction(f: &Features) -> Option<(bool, String)> {
 /// halves, and times relative to now ("last year", "yesterday"). Two
 /// figures for different times do not disagree.
 pub fn time_marks(f: &Features) -> std::collections::BTreeSet<String> {
+    f.times.get_or_init(|| time_marks_of(f)).clone()
+}
+
+fn time_marks_of(f: &Features) -> std::collections::BTreeSet<String> {
     let ws = words(&f.text);
     let mut out = std::collections::BTreeSet::new();
     for (k, (w, raw)) in ws.iter().enumerate() {
@@ -1206,6 +1215,9 @@ pub struct Features {
     pub(crate) polarity: std::sync::OnceLock<Polarity>,
     /// The surface forms the pair model reads, derived on first use.
     pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
+    /// `direction` and `time_marks`, derived on first use.
+    pub(crate) moves: std::sync::OnceLock<Option<(bool, String)>>,
+    pub(crate) times: std::sync::OnceLock<std::collections::BTreeSet<String>>,
 }
 
 fn scale(word: &str) -> Option<f64> {

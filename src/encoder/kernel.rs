@@ -668,15 +668,19 @@ mod amx {
         // A short last block of rows, zero-padded (only the last block of
         // `ROW_BLOCK` can have one, so it is made at most once, and only
         // when there is one); a block's sums that do not all land in `c`.
-        let mut tail = Vec::new();
+        // The thread's buffer, kept between calls: a fresh one each call
+        // was a calloc of up to 48 KB in every product.
+        let mut tail = TAIL.take();
         let mut sums = [0i32; MB * NR_AMX];
         let mut r0 = 0;
         while r0 < m {
             let r1 = (r0 + ROW_BLOCK).min(m);
             if !(r1 - r0).is_multiple_of(MB) {
                 let from = r0 + (r1 - r0) / MB * MB;
-                tail = vec![0u8; MB * kp];
-                tail[..(r1 - from) * kp].copy_from_slice(&a[from * kp..r1 * kp]);
+                let rows = (r1 - from) * kp;
+                tail.resize(MB * kp, 0);
+                tail[..rows].copy_from_slice(&a[from * kp..r1 * kp]);
+                tail[rows..MB * kp].fill(0);
             }
             for p in 0..panels {
                 let panel = w.data.as_ptr().add(p * kp * NR_AMX);
@@ -704,7 +708,13 @@ mod amx {
             }
             r0 = r1;
         }
+        TAIL.set(tail);
         asm!("tilerelease", options(nostack, nomem));
+    }
+
+    thread_local! {
+        /// A short last block of rows, zero-padded to `MB`.
+        static TAIL: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     }
 
     /// Sums of one 32 x 32 block into tiles 0-3: 32 rows of activations

@@ -536,29 +536,63 @@ fn quantise(x: &[f32], q: &mut [u8]) -> Quantised {
 /// Self-attention within each text: `qkv` holds each row's query, key and
 /// value side by side; `ctx` gets each row's context, heads side by side.
 fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
+    debug_assert_eq!(ctx.len(), lens.iter().sum::<usize>() * DIM);
+    let threads = rayon::current_num_threads().max(1);
+    if lens.len() >= TEXTS_PER_THREAD * threads {
+        // Many texts (claims, pairs): one task per text, its heads written
+        // straight into its rows with the thread's buffers. A task per head
+        // cost four allocations of a few KB each, 72 per text, and in a
+        // process whose heap the store's caches have fragmented, those were
+        // most of what the encoder spent in malloc.
+        let mut texts: Vec<(usize, &mut [f32])> = Vec::with_capacity(lens.len());
+        let (mut rest, mut at) = (ctx, 0);
+        for &l in lens {
+            let (text, after) = rest.split_at_mut(l * DIM);
+            texts.push((at, text));
+            (rest, at) = (after, at + l);
+        }
+        texts.into_par_iter().for_each(|(s, out)| {
+            let len = out.len() / DIM;
+            let mut scratch = HEAD_SCRATCH.take();
+            kernel::simd(
+                #[inline(always)]
+                || {
+                    for h in 0..HEADS {
+                        let part = head(qkv, s, len, h, &mut scratch);
+                        for (row, part) in
+                            out.chunks_exact_mut(DIM).zip(part.chunks_exact(HEAD_DIM))
+                        {
+                            row[h * HEAD_DIM..(h + 1) * HEAD_DIM].copy_from_slice(part);
+                        }
+                    }
+                },
+            );
+            HEAD_SCRATCH.set(scratch);
+        });
+        return;
+    }
     let mut starts = Vec::with_capacity(lens.len());
     let mut at = 0;
     for &l in lens {
         starts.push(at);
         at += l;
     }
-    // One task per text and head: a single text still uses every core.
+    // Few texts: one task per text and head, so a single text still uses
+    // every core.
     let parts: Vec<(usize, usize, Vec<f32>)> = starts
         .par_iter()
         .zip(lens)
         .flat_map_iter(|(&s, &l)| (0..HEADS).map(move |h| (s, l, h)))
         .map(|(s, l, h)| {
-            (
-                s,
-                h,
-                kernel::simd(
-                    #[inline(always)]
-                    || head(qkv, s, l, h),
-                ),
-            )
+            let mut scratch = HEAD_SCRATCH.take();
+            let part = kernel::simd(
+                #[inline(always)]
+                || head(qkv, s, l, h, &mut scratch).to_vec(),
+            );
+            HEAD_SCRATCH.set(scratch);
+            (s, h, part)
         })
         .collect();
-    debug_assert_eq!(ctx.len(), at * DIM);
     for (s, h, part) in parts {
         for (i, row) in part.chunks_exact(HEAD_DIM).enumerate() {
             ctx[(s + i) * DIM + h * HEAD_DIM..(s + i) * DIM + (h + 1) * HEAD_DIM]
@@ -567,29 +601,55 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
     }
 }
 
+/// Texts per thread from which attention runs one task per text rather
+/// than one per text and head.
+const TEXTS_PER_THREAD: usize = 4;
+
+/// A thread's buffers for one head's attention, kept between heads: each
+/// is overwritten (or zeroed where it must be) before it is read.
+#[derive(Default)]
+struct HeadScratch {
+    values: Vec<[f32; HEAD_DIM]>,
+    keys_t: Vec<[[f32; KEY_BLOCK]; HEAD_DIM]>,
+    /// Scores, then weights, of a block of queries.
+    p: Vec<f32>,
+    out: Vec<f32>,
+}
+
+thread_local! {
+    static HEAD_SCRATCH: std::cell::Cell<HeadScratch> = std::cell::Cell::default();
+}
+
 /// Keys per block of a head's scores: one 16-lane vector.
 const KEY_BLOCK: usize = 16;
 
-/// One head over one text of `len` rows from `start`.
+/// One head over one text of `len` rows from `start`: its rows of
+/// `HEAD_DIM`, in `s.out`.
 #[inline(always)]
-fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
+fn head<'s>(qkv: &[f32], start: usize, len: usize, h: usize, s: &'s mut HeadScratch) -> &'s [f32] {
+    let HeadScratch {
+        values,
+        keys_t,
+        p,
+        out,
+    } = s;
     let w = 3 * DIM;
     let at = |row: usize, which: usize| (start + row) * w + which * DIM + h * HEAD_DIM;
     // Fixed-width value rows: the weighted sum stays in vector registers.
-    let values: Vec<[f32; HEAD_DIM]> = (0..len)
-        .map(|j| {
-            qkv[at(j, 2)..at(j, 2) + HEAD_DIM]
-                .try_into()
-                .expect("a head's width")
-        })
-        .collect();
+    values.clear();
+    values.extend((0..len).map(|j| -> [f32; HEAD_DIM] {
+        qkv[at(j, 2)..at(j, 2) + HEAD_DIM]
+            .try_into()
+            .expect("a head's width")
+    }));
     // Keys transposed in blocks of KEY_BLOCK, one row per dimension (the
     // last block padded with zero keys): a block of a query's scores is
     // summed in one register over the dimensions and stored once, with no
     // horizontal adds; summing whole rows of scores through memory, one
     // dimension at a time, re-read and re-wrote them HEAD_DIM times.
     let blocks = len.div_ceil(KEY_BLOCK);
-    let mut keys_t = vec![[[0f32; KEY_BLOCK]; HEAD_DIM]; blocks];
+    keys_t.clear();
+    keys_t.resize(blocks, [[0f32; KEY_BLOCK]; HEAD_DIM]);
     for j in 0..len {
         let block = &mut keys_t[j / KEY_BLOCK];
         for (d, &v) in qkv[at(j, 1)..at(j, 1) + HEAD_DIM].iter().enumerate() {
@@ -597,15 +657,18 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
         }
     }
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
-    let mut out = vec![0f32; len * HEAD_DIM];
+    // Every row of `out` and every score read is written first.
+    out.resize(len * HEAD_DIM, 0.0);
+    let out = &mut out[..len * HEAD_DIM];
     if kernel::blocked_attention() {
-        blocked(qkv, &at, scale, &keys_t, &values, &mut out);
+        blocked(qkv, &at, scale, keys_t, values, p, out);
         return out;
     }
-    let mut p = vec![0f32; blocks * KEY_BLOCK];
+    p.resize(blocks * KEY_BLOCK, 0.0);
+    let p = &mut p[..blocks * KEY_BLOCK];
     for i in 0..len {
         let q: [f32; HEAD_DIM] = std::array::from_fn(|d| qkv[at(i, 0) + d] * scale);
-        for (scores, block) in p.chunks_exact_mut(KEY_BLOCK).zip(&keys_t) {
+        for (scores, block) in p.chunks_exact_mut(KEY_BLOCK).zip(keys_t.iter()) {
             let mut acc = [0f32; KEY_BLOCK];
             for (&qd, kd) in q.iter().zip(block) {
                 for t in 0..KEY_BLOCK {
@@ -624,7 +687,7 @@ fn head(qkv: &[f32], start: usize, len: usize, h: usize) -> Vec<f32> {
         // Fixed-width rows and a local sum: the compiler keeps it in
         // vector registers.
         let mut acc = [0f32; HEAD_DIM];
-        for (&pj, v) in p.iter().zip(&values) {
+        for (&pj, v) in p.iter().zip(values.iter()) {
             for d in 0..HEAD_DIM {
                 acc[d] += pj * v[d];
             }
@@ -645,12 +708,15 @@ fn blocked(
     scale: f32,
     keys_t: &[[[f32; KEY_BLOCK]; HEAD_DIM]],
     values: &[[f32; HEAD_DIM]],
+    p: &mut Vec<f32>,
     out: &mut [f32],
 ) {
     const G: usize = kernel::QUERIES;
     let len = values.len();
     let width = keys_t.len() * KEY_BLOCK;
-    let mut p = vec![0f32; G * width];
+    // Each query's row of scores is written whole before it is read.
+    p.resize(G * width, 0.0);
+    let p = &mut p[..G * width];
     let mut block = [[0f32; KEY_BLOCK]; G];
     let mut sums = [[0f32; HEAD_DIM]; G];
     for i0 in (0..len).step_by(G) {
@@ -674,7 +740,7 @@ fn blocked(
             }
             *inv = 1.0 / sum8(p, |v| v);
         }
-        kernel::weighted(&p, width, values, &mut sums);
+        kernel::weighted(p, width, values, &mut sums);
         for (g, (s, inv)) in sums.iter().zip(inv).enumerate().take(len - i0) {
             let i = i0 + g;
             for (o, a) in out[i * HEAD_DIM..(i + 1) * HEAD_DIM].iter_mut().zip(s) {
