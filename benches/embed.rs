@@ -5,7 +5,8 @@
 //! single-text latency for tweet-length texts (the CLEF dev tweets when
 //! present), the median texts/s of a 512-text batch on both paths, and
 //! the int8 kernel alone on one core at the model's widest product (how
-//! far from the CPU's peak it runs).
+//! far from the CPU's peak it runs). Last, a vector index's scan of 4,096
+//! int8 codes, by the plain product and by the query prepared once.
 //!
 //!     cargo bench --bench embed
 //!     CLAIMGRAPH_BENCH_CORPUS=dir cargo bench --bench embed
@@ -161,6 +162,40 @@ fn bench(c: &mut Criterion) {
             b.iter(|| r.embed_all(p))
         });
     }
+    g.finish();
+
+    // A vector index's scan: one query's int8 codes against 4,096 stored
+    // codes of the model's width, by the plain product and by the query
+    // prepared once (`kernel::DotQuery`), side by side.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as u8 as i8
+    };
+    let width = claimgraph::encoder::DIM;
+    let codes: Vec<i8> = (0..4096 * width).map(|_| next()).collect();
+    let query: Vec<i8> = (0..width).map(|_| next()).collect();
+    let mut g = c.benchmark_group("vector scan");
+    g.throughput(Throughput::Elements(4096));
+    g.bench_function("dot_i8", |b| {
+        b.iter(|| {
+            codes
+                .chunks_exact(width)
+                .map(|c| kernel::dot_i8(&query, c))
+                .fold(0i64, |a, d| a + i64::from(d))
+        })
+    });
+    g.bench_function("query prepared", |b| {
+        b.iter(|| {
+            let q = kernel::DotQuery::new(&query);
+            codes
+                .chunks_exact(width)
+                .map(|c| q.dot(c))
+                .fold(0i64, |a, d| a + i64::from(d))
+        })
+    });
     g.finish();
 }
 

@@ -559,6 +559,7 @@ impl VecIndex {
             }
         };
         let q = Query::new(q);
+        let dq = crate::encoder::kernel::DotQuery::new(&q.codes);
         let mut found = Vec::new();
         for c in probed {
             // One group's codes in one sweep, block by block.
@@ -568,7 +569,7 @@ impl VecIndex {
                 .iter()
                 .flat_map(|b| b.chunks_exact(inner.dim.max(1)));
             for ((&id, code), scale) in g.ids.iter().zip(codes).zip(&g.scales) {
-                let dot = crate::encoder::kernel::dot_i8(&q.codes, code);
+                let dot = dq.dot(code);
                 found.push((id, dot as f32 * q.scale * scale));
             }
         }
