@@ -457,6 +457,12 @@ pub fn dot_i8(q: &[i8], c: &[i8]) -> i32 {
         // 64, the rest is summed in plain Rust.
         return unsafe { dot_i8_vnni(q, c) };
     }
+    plain_dot(q, c)
+}
+
+/// The dot product in plain Rust: the products' fallback, and the tail
+/// past their last whole 64 bytes.
+fn plain_dot(q: &[i8], c: &[i8]) -> i32 {
     q.iter()
         .zip(c)
         .map(|(&a, &b)| i32::from(a) * i32::from(b))
@@ -477,11 +483,7 @@ unsafe fn dot_i8_vnni(q: &[i8], c: &[i8]) -> i32 {
         acc = _mm512_dpbusd_epi32(acc, a, b);
         sum = _mm512_dpbusd_epi32(sum, ones, b);
     }
-    let tail: i32 = q[whole..]
-        .iter()
-        .zip(&c[whole..])
-        .map(|(&a, &b)| i32::from(a) * i32::from(b))
-        .sum();
+    let tail = plain_dot(&q[whole..], &c[whole..]);
     _mm512_reduce_add_epi32(acc) - 128 * _mm512_reduce_add_epi32(sum) + tail
 }
 
@@ -534,11 +536,7 @@ unsafe fn dot_query_vnni(q: &[i8], whole_sum: i32, c: &[i8]) -> i32 {
         let b = _mm512_loadu_si512(q.as_ptr().add(at).cast());
         acc = _mm512_dpbusd_epi32(acc, a, b);
     }
-    let tail: i32 = q[whole..]
-        .iter()
-        .zip(&c[whole..])
-        .map(|(&a, &b)| i32::from(a) * i32::from(b))
-        .sum();
+    let tail = plain_dot(&q[whole..], &c[whole..]);
     _mm512_reduce_add_epi32(acc) - 128 * whole_sum + tail
 }
 
