@@ -189,7 +189,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("query prepared", |b| {
         b.iter(|| {
-            let q = kernel::DotQuery::new(&query);
+            let q = kernel::DotQuery::new(query.clone());
             codes
                 .chunks_exact(width)
                 .map(|c| q.dot(c))

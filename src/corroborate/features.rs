@@ -942,9 +942,12 @@ pub fn moving_word(w: &str) -> bool {
 /// move ("did not rise"). "Up" and "down" count only before a figure ("up
 /// 4%", "down by a third"), not as particles ("up to 50,000", "shut down");
 /// "more" and "less" not at all, as they qualify nouns ("more weakness").
-pub fn direction(f: &Features) -> Option<(bool, String)> {
+pub fn direction(f: &Features) -> Option<(bool, &str)> {
     // Asked of a stored claim once per candidate pair: worked out once.
-    f.moves.get_or_init(|| direction_of(f)).clone()
+    f.moves
+        .get_or_init(|| direction_of(f))
+        .as_ref()
+        .map(|(up, w)| (*up, w.as_str()))
 }
 
 fn direction_of(f: &Features) -> Option<(bool, String)> {
@@ -984,8 +987,8 @@ fn direction_of(f: &Features) -> Option<(bool, String)> {
 /// When a text says its figures hold: years, months, days, quarters and
 /// halves, and times relative to now ("last year", "yesterday"). Two
 /// figures for different times do not disagree.
-pub fn time_marks(f: &Features) -> std::collections::BTreeSet<String> {
-    f.times.get_or_init(|| time_marks_of(f)).clone()
+pub fn time_marks(f: &Features) -> &std::collections::BTreeSet<String> {
+    f.times.get_or_init(|| time_marks_of(f))
 }
 
 fn time_marks_of(f: &Features) -> std::collections::BTreeSet<String> {

@@ -326,7 +326,7 @@ fn aligned_figures(a: &Features, b: &Features, differing: &[NumKind]) -> Option<
         return None;
     }
     let period = |f: &Features| {
-        let mut t = super::features::time_marks(f);
+        let mut t = super::features::time_marks(f).clone();
         if year_differs {
             t.retain(|m| !m.starts_with(|c: char| c.is_ascii_digit()));
         }
@@ -838,7 +838,7 @@ fn compare_full(
                     super::features::time_marks(a),
                     super::features::time_marks(b),
                 );
-                let (da, db) = (split_days(&ta).0, split_days(&tb).0);
+                let (da, db) = (split_days(ta).0, split_days(tb).0);
                 let times_apart =
                     !da.is_empty() && !db.is_empty() && !da.iter().any(|m| db.contains(m));
                 // Two words in common, far apart in meaning: a denial of

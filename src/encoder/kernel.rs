@@ -442,26 +442,62 @@ unsafe fn tile512<const R: usize>(a: &[u8], w: &Packed, c: &mut [i32], r: usize,
     }
 }
 
-/// The dot product of two int8 vectors of one length: the vector index's
-/// scan, a query against each stored code. With AVX-512 VNNI, 64 products
-/// per instruction: the query's codes shifted by 128 to unsigned
-/// (`vpdpbusd` multiplies unsigned by signed bytes), and 128 times the
-/// code's sum taken back, summed in the same loop.
+/// The dot product of two int8 vectors of one length. A scan of many
+/// stored codes against one query prepares it once ([`DotQuery`]).
 #[inline]
 pub fn dot_i8(q: &[i8], c: &[i8]) -> i32 {
+    dot_summed(q, whole_sum(q), c)
+}
+
+/// A query's int8 codes prepared for many [`dot_i8`] products against
+/// stored codes (a vector index's scan and scores): its own sum, taken
+/// once.
+#[derive(Debug, Clone)]
+pub struct DotQuery {
+    codes: Vec<i8>,
+    whole_sum: i32,
+}
+
+impl DotQuery {
+    pub fn new(codes: Vec<i8>) -> DotQuery {
+        DotQuery {
+            whole_sum: whole_sum(&codes),
+            codes,
+        }
+    }
+
+    /// The query's dot product with `c`, exactly [`dot_i8`]'s.
+    #[inline]
+    pub fn dot(&self, c: &[i8]) -> i32 {
+        dot_summed(&self.codes, self.whole_sum, c)
+    }
+}
+
+/// The sum of the codes the 64-byte steps of a product read.
+fn whole_sum(q: &[i8]) -> i32 {
+    q[..q.len() / 64 * 64].iter().map(|&v| i32::from(v)).sum()
+}
+
+/// `q` . `c`, given `q`'s [`whole_sum`]. With AVX-512 VNNI, 64 products
+/// per instruction: `vpdpbusd` multiplies unsigned by signed bytes, so the
+/// stored code is read shifted by 128 to unsigned and 128 times the
+/// query's sum is taken back at the end (one multiply-add per 64 bytes; a
+/// shifted query would need the code's sum, a second one).
+#[inline]
+fn dot_summed(q: &[i8], whole_sum: i32, c: &[i8]) -> i32 {
     assert_eq!(q.len(), c.len());
     #[cfg(target_arch = "x86_64")]
     if level() >= Level::Avx512Vnni {
         // SAFETY: AVX-512 F, BW and VNNI are present (checked); the loads
         // read 64 bytes at offsets below the common length rounded down to
         // 64, the rest is summed in plain Rust.
-        return unsafe { dot_i8_vnni(q, c) };
+        return unsafe { dot_vnni(q, whole_sum, c) };
     }
     plain_dot(q, c)
 }
 
-/// The dot product in plain Rust: the products' fallback, and the tail
-/// past their last whole 64 bytes.
+/// The dot product in plain Rust: the fallback, and the tail past the last
+/// whole 64 bytes.
 fn plain_dot(q: &[i8], c: &[i8]) -> i32 {
     q.iter()
         .zip(c)
@@ -471,62 +507,7 @@ fn plain_dot(q: &[i8], c: &[i8]) -> i32 {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-unsafe fn dot_i8_vnni(q: &[i8], c: &[i8]) -> i32 {
-    use std::arch::x86_64::*;
-    let whole = q.len() / 64 * 64;
-    let flip = _mm512_set1_epi8(i8::MIN);
-    let ones = _mm512_set1_epi8(1);
-    let (mut acc, mut sum) = (_mm512_setzero_si512(), _mm512_setzero_si512());
-    for at in (0..whole).step_by(64) {
-        let a = _mm512_xor_si512(_mm512_loadu_si512(q.as_ptr().add(at).cast()), flip);
-        let b = _mm512_loadu_si512(c.as_ptr().add(at).cast());
-        acc = _mm512_dpbusd_epi32(acc, a, b);
-        sum = _mm512_dpbusd_epi32(sum, ones, b);
-    }
-    let tail = plain_dot(&q[whole..], &c[whole..]);
-    _mm512_reduce_add_epi32(acc) - 128 * _mm512_reduce_add_epi32(sum) + tail
-}
-
-/// A query's int8 codes prepared for many [`dot_i8`] products against
-/// stored codes (a vector index's scan): the query's own sum, taken once,
-/// lets each product read the stored code as the unsigned operand, one
-/// multiply-add per 64 bytes instead of two (the code's sum).
-pub struct DotQuery<'a> {
-    codes: &'a [i8],
-    /// The sum of the codes the 64-byte steps read.
-    whole_sum: i32,
-}
-
-impl<'a> DotQuery<'a> {
-    pub fn new(codes: &'a [i8]) -> DotQuery<'a> {
-        let whole = codes.len() / 64 * 64;
-        DotQuery {
-            codes,
-            whole_sum: codes[..whole].iter().map(|&v| i32::from(v)).sum(),
-        }
-    }
-
-    /// The query's dot product with `c`, exactly [`dot_i8`]'s.
-    #[inline]
-    pub fn dot(&self, c: &[i8]) -> i32 {
-        let q = self.codes;
-        assert_eq!(q.len(), c.len());
-        #[cfg(target_arch = "x86_64")]
-        if level() >= Level::Avx512Vnni {
-            // SAFETY: AVX-512 F, BW and VNNI are present (checked); the
-            // loads read 64 bytes at offsets below the common length rounded
-            // down to 64, the rest is summed in plain Rust.
-            return unsafe { dot_query_vnni(q, self.whole_sum, c) };
-        }
-        dot_i8(q, c)
-    }
-}
-
-/// `vpdpbusd` over (code + 128) as unsigned bytes and the query as signed:
-/// the sum is the product plus 128 times the query's sum, taken back.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-unsafe fn dot_query_vnni(q: &[i8], whole_sum: i32, c: &[i8]) -> i32 {
+unsafe fn dot_vnni(q: &[i8], whole_sum: i32, c: &[i8]) -> i32 {
     use std::arch::x86_64::*;
     let whole = q.len() / 64 * 64;
     let flip = _mm512_set1_epi8(i8::MIN);
@@ -922,7 +903,7 @@ mod tests {
                 .map(|(&a, &b)| i32::from(a) * i32::from(b))
                 .sum();
             assert_eq!(dot_i8(&q, &c), plain, "length {len}");
-            assert_eq!(DotQuery::new(&q).dot(&c), plain, "length {len}");
+            assert_eq!(DotQuery::new(q.clone()).dot(&c), plain, "length {len}");
         }
     }
 

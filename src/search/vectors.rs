@@ -126,14 +126,17 @@ impl Group {
 /// A query as the stored vectors are held: int8 codes and a scale, so a
 /// dot product with each is an integer one (about 0.001 off the f32 one).
 struct Query {
-    codes: Vec<i8>,
+    codes: crate::encoder::kernel::DotQuery,
     scale: f32,
 }
 
 impl Query {
     fn new(q: &[f32]) -> Query {
         let (codes, scale) = quantise(q);
-        Query { codes, scale }
+        Query {
+            codes: crate::encoder::kernel::DotQuery::new(codes),
+            scale,
+        }
     }
 }
 
@@ -150,7 +153,7 @@ impl Inner {
     /// instructions).
     fn score(&self, q: &Query, i: usize) -> f32 {
         let (codes, scale) = self.coded(i);
-        crate::encoder::kernel::dot_i8(&q.codes, codes) as f32 * q.scale * scale
+        q.codes.dot(codes) as f32 * q.scale * scale
     }
 
     /// The vector at position `i`, decoded.
@@ -559,7 +562,6 @@ impl VecIndex {
             }
         };
         let q = Query::new(q);
-        let dq = crate::encoder::kernel::DotQuery::new(&q.codes);
         let mut found = Vec::new();
         for c in probed {
             // One group's codes in one sweep, block by block.
@@ -569,7 +571,7 @@ impl VecIndex {
                 .iter()
                 .flat_map(|b| b.chunks_exact(inner.dim.max(1)));
             for ((&id, code), scale) in g.ids.iter().zip(codes).zip(&g.scales) {
-                let dot = dq.dot(code);
+                let dot = q.codes.dot(code);
                 found.push((id, dot as f32 * q.scale * scale));
             }
         }
