@@ -442,16 +442,9 @@ unsafe fn tile512<const R: usize>(a: &[u8], w: &Packed, c: &mut [i32], r: usize,
     }
 }
 
-/// The dot product of two int8 vectors of one length. A scan of many
-/// stored codes against one query prepares it once ([`DotQuery`]).
-#[inline]
-pub fn dot_i8(q: &[i8], c: &[i8]) -> i32 {
-    dot_summed(q, whole_sum(q), c)
-}
-
-/// A query's int8 codes prepared for many [`dot_i8`] products against
-/// stored codes (a vector index's scan and scores): its own sum, taken
-/// once.
+/// A query's int8 codes prepared for many dot products against stored
+/// codes of its length (a vector index's scan and scores): its own sum,
+/// which each product needs, taken once.
 #[derive(Debug, Clone)]
 pub struct DotQuery {
     codes: Vec<i8>,
@@ -466,7 +459,7 @@ impl DotQuery {
         }
     }
 
-    /// The query's dot product with `c`, exactly [`dot_i8`]'s.
+    /// The query's dot product with `c`, exactly the plain sum of products.
     #[inline]
     pub fn dot(&self, c: &[i8]) -> i32 {
         dot_summed(&self.codes, self.whole_sum, c)
@@ -902,7 +895,6 @@ mod tests {
                 .zip(&c)
                 .map(|(&a, &b)| i32::from(a) * i32::from(b))
                 .sum();
-            assert_eq!(dot_i8(&q, &c), plain, "length {len}");
             assert_eq!(DotQuery::new(q.clone()).dot(&c), plain, "length {len}");
         }
     }
