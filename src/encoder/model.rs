@@ -382,35 +382,24 @@ fn epilogue(
             let o = if j < count { q.outliers[j] } else { 0 };
             &lin.by_input[o * n..(o + 1) * n]
         });
-        let mut j0 = 0;
-        while j0 < n {
-            let w = (n - j0).min(LANES);
-            let mut extra = [0f32; LANES];
-            if w == LANES {
-                for (&xv, wr) in xo[..count].iter().zip(&wo) {
-                    let wr: &[i8; LANES] = wr[j0..j0 + LANES].try_into().expect("sixteen");
-                    for t in 0..LANES {
-                        extra[t] += xv * f32::from(wr[t]);
-                    }
-                }
-            } else {
-                for (&xv, wr) in xo[..count].iter().zip(&wo) {
-                    for t in 0..w {
-                        extra[t] += xv * f32::from(wr[j0 + t]);
-                    }
-                }
-            }
-            let span = j0..j0 + w;
-            for (t, (((v, &c), &sum), (&ws, &b))) in row[span.clone()]
-                .iter_mut()
-                .zip(&c[span.clone()])
-                .zip(&sums[span.clone()])
-                .zip(lin.scales[span.clone()].iter().zip(&lin.bias[span.clone()]))
-                .enumerate()
-            {
-                *v = ws * (q.scale * (c - q.zero * sum) as f32 + extra[t]) + b;
-            }
-            j0 += w;
+        let dq = Dequantise {
+            c,
+            sums,
+            scales: &lin.scales,
+            bias: &lin.bias,
+            scale: q.scale,
+            zero: q.zero,
+        };
+        match count {
+            0 => dq.row::<0>(&xo, &wo, row),
+            1 => dq.row::<1>(&xo, &wo, row),
+            2 => dq.row::<2>(&xo, &wo, row),
+            3 => dq.row::<3>(&xo, &wo, row),
+            4 => dq.row::<4>(&xo, &wo, row),
+            5 => dq.row::<5>(&xo, &wo, row),
+            6 => dq.row::<6>(&xo, &wo, row),
+            7 => dq.row::<7>(&xo, &wo, row),
+            _ => dq.row::<8>(&xo, &wo, row),
         }
         match then {
             Then::Nothing => {}
@@ -420,6 +409,44 @@ fn epilogue(
                 row.iter_mut().zip(r).for_each(|(v, r)| *v += r);
                 norm.apply(row);
             }
+        }
+    }
+}
+
+/// One output row's products, dequantised: its sums of int8 products, the
+/// weights' column sums, scales and bias, and the row's own scale and zero.
+struct Dequantise<'a> {
+    c: &'a [i32],
+    sums: &'a [i32],
+    scales: &'a [f32],
+    bias: &'a [f32],
+    scale: f32,
+    zero: i32,
+}
+
+impl Dequantise<'_> {
+    /// `row` = the products dequantised, the first `N` outliers' share
+    /// added in f32. `N` fixed, so one loop over the row vectorises with
+    /// the outliers unrolled inside it; a loop per outlier, or fixed 16-wide
+    /// steps over the arrays (left scalar by the compiler), cost several
+    /// times more.
+    #[inline(always)]
+    fn row<const N: usize>(&self, xo: &[f32; OUTLIERS], wo: &[&[i8]; OUTLIERS], row: &mut [f32]) {
+        let n = row.len();
+        let (c, sums, scales, bias) = (
+            &self.c[..n],
+            &self.sums[..n],
+            &self.scales[..n],
+            &self.bias[..n],
+        );
+        let wo: [&[i8]; N] = std::array::from_fn(|t| &wo[t][..n]);
+        let (scale, zero) = (self.scale, self.zero);
+        for j in 0..n {
+            let mut extra = 0f32;
+            for t in 0..N {
+                extra += xo[t] * f32::from(wo[t][j]);
+            }
+            row[j] = scales[j] * (scale * (c[j] - zero * sums[j]) as f32 + extra) + bias[j];
         }
     }
 }
