@@ -137,7 +137,17 @@ impl Encoder {
 
     /// Runs the texts' pieces through the model in passes of at most
     /// `PASS_TOKENS`, and hands `f` each text's hidden states, in order.
-    fn each(&self, tokens: &[Vec<Token>], mut f: impl FnMut(&[f32])) {
+    fn each(&self, tokens: &[Vec<Token>], f: impl FnMut(&[f32])) {
+        self.passes(tokens, false, f)
+    }
+
+    /// As [`Encoder::each`], handing `f` only each text's first state
+    /// ([CLS]), which the model then works out alone in its last layer.
+    fn each_first(&self, tokens: &[Vec<Token>], f: impl FnMut(&[f32])) {
+        self.passes(tokens, true, f)
+    }
+
+    fn passes(&self, tokens: &[Vec<Token>], first_only: bool, mut f: impl FnMut(&[f32])) {
         let mut start = 0;
         while start < tokens.len() {
             let mut end = start;
@@ -152,14 +162,24 @@ impl Encoder {
             // parts then split among the pool's threads without waking a
             // caller outside it.
             let started = std::time::Instant::now();
-            let hidden = rayon::scope(|_| self.model.forward(&ids, &lens));
+            let hidden = rayon::scope(|_| {
+                if first_only {
+                    self.model.forward_first(&ids, &lens)
+                } else {
+                    self.model.forward(&ids, &lens)
+                }
+            });
             NANOS.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
             TEXTS.fetch_add(lens.len() as u64, Ordering::Relaxed);
             PIECES.fetch_add(ids.len() as u64, Ordering::Relaxed);
-            let mut at = 0;
-            for len in lens {
-                f(&hidden[at * DIM..(at + len) * DIM]);
-                at += len;
+            if first_only {
+                hidden.chunks_exact(DIM).for_each(&mut f);
+            } else {
+                let mut at = 0;
+                for len in lens {
+                    f(&hidden[at * DIM..(at + len) * DIM]);
+                    at += len;
+                }
             }
             start = end;
         }

@@ -201,6 +201,20 @@ impl Model {
     /// The last layer's hidden states of a batch: one row of `DIM` per word
     /// piece, texts end to end in order. `lens` are the texts' piece counts.
     pub fn forward(&self, ids: &[u32], lens: &[usize]) -> Vec<f32> {
+        self.run(ids, lens, false)
+    }
+
+    /// Only each text's first row of the last layer (its [CLS] state, all
+    /// a pair judge reads), one row of `DIM` per text: the last layer's
+    /// attention and feed-forward part run for those rows alone (every
+    /// layer before still needs every row, for the keys and values). Rows
+    /// never mix outside attention and each query's attention is its own,
+    /// so the rows are exactly `forward`'s first rows (a test).
+    pub fn forward_first(&self, ids: &[u32], lens: &[usize]) -> Vec<f32> {
+        self.run(ids, lens, true)
+    }
+
+    fn run(&self, ids: &[u32], lens: &[usize], first_only: bool) -> Vec<f32> {
         let t = ids.len();
         debug_assert_eq!(lens.iter().sum::<usize>(), t);
         let mut x = vec![0f32; t * DIM];
@@ -221,12 +235,32 @@ impl Model {
         // each product cost more than a tenth of a pass.
         let mut qkv = vec![0f32; t * 3 * DIM];
         let mut ctx = vec![0f32; t * DIM];
-        for l in &self.layers {
+        let (last, before) = self.layers.split_last().expect("the model has layers");
+        for l in before {
             linear(&x, &l.qkv, Then::Nothing, &mut qkv);
             attention(&qkv, lens, &mut ctx);
             feed_forward(&ctx, l, &mut x);
         }
-        x
+        linear(&x, &last.qkv, Then::Nothing, &mut qkv);
+        if !first_only {
+            attention(&qkv, lens, &mut ctx);
+            feed_forward(&ctx, last, &mut x);
+            return x;
+        }
+        // A text of no pieces (none reach here: every text has [CLS]) keeps
+        // a zero row rather than borrow the next text's.
+        let mut first_ctx = vec![0f32; lens.len() * DIM];
+        attention_first(&qkv, lens, &mut first_ctx);
+        let mut first = vec![0f32; lens.len() * DIM];
+        let mut at = 0;
+        for (row, &len) in first.chunks_exact_mut(DIM).zip(lens) {
+            if len > 0 {
+                row.copy_from_slice(&x[at * DIM..(at + 1) * DIM]);
+            }
+            at += len;
+        }
+        feed_forward(&first_ctx, last, &mut first);
+        first
     }
 }
 
@@ -427,9 +461,9 @@ struct Dequantise<'a> {
 impl Dequantise<'_> {
     /// `row` = the products dequantised, the first `N` outliers' share
     /// added in f32. `N` fixed, so one loop over the row vectorises with
-    /// the outliers unrolled inside it; a loop per outlier, or fixed 16-wide
-    /// steps over the arrays (left scalar by the compiler), cost several
-    /// times more.
+    /// the outliers unrolled inside it. Measured on BBC: a loop over the
+    /// row per outlier cost 1.4 times as much, and fixed 16-wide steps over
+    /// the arrays (which the compiler left scalar) 2.5 times.
     #[inline(always)]
     fn row<const N: usize>(&self, xo: &[f32; OUTLIERS], wo: &[&[i8]; OUTLIERS], row: &mut [f32]) {
         let n = row.len();
@@ -451,7 +485,8 @@ impl Dequantise<'_> {
     }
 }
 
-/// Outputs per step of the epilogue: one 512-bit register of f32.
+/// Channels per step of `quantise`'s pass over a row: one 512-bit register
+/// of f32.
 const LANES: usize = 16;
 
 /// A row of activations as the int8 product reads it: value = scale x
@@ -585,7 +620,7 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
                 #[inline(always)]
                 || {
                     for h in 0..HEADS {
-                        let part = head(qkv, s, len, h, &mut scratch);
+                        let part = head(qkv, s, len, len, h, &mut scratch);
                         for (row, part) in
                             out.chunks_exact_mut(DIM).zip(part.chunks_exact(HEAD_DIM))
                         {
@@ -614,7 +649,7 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
             let mut scratch = HEAD_SCRATCH.take();
             let part = kernel::simd(
                 #[inline(always)]
-                || head(qkv, s, l, h, &mut scratch).to_vec(),
+                || head(qkv, s, l, l, h, &mut scratch).to_vec(),
             );
             HEAD_SCRATCH.set(scratch);
             (s, h, part)
@@ -626,6 +661,34 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
                 .copy_from_slice(row);
         }
     }
+}
+
+/// Self-attention for each text's first row only: `ctx` gets one row per
+/// text, the row `attention` gives that text's first piece.
+fn attention_first(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
+    debug_assert_eq!(ctx.len(), lens.len() * DIM);
+    let mut starts = Vec::with_capacity(lens.len());
+    let mut at = 0;
+    for &l in lens {
+        starts.push((at, l));
+        at += l;
+    }
+    ctx.par_chunks_mut(DIM)
+        .zip(starts)
+        .filter(|(_, (_, len))| *len > 0)
+        .for_each(|(row, (s, len))| {
+            let mut scratch = HEAD_SCRATCH.take();
+            kernel::simd(
+                #[inline(always)]
+                || {
+                    for h in 0..HEADS {
+                        let part = head(qkv, s, len, 1, h, &mut scratch);
+                        row[h * HEAD_DIM..(h + 1) * HEAD_DIM].copy_from_slice(part);
+                    }
+                },
+            );
+            HEAD_SCRATCH.set(scratch);
+        });
 }
 
 /// Texts per thread from which attention runs one task per text rather
@@ -653,7 +716,14 @@ const KEY_BLOCK: usize = 16;
 /// One head over one text of `len` rows from `start`: its rows of
 /// `HEAD_DIM`, in `s.out`.
 #[inline(always)]
-fn head<'s>(qkv: &[f32], start: usize, len: usize, h: usize, s: &'s mut HeadScratch) -> &'s [f32] {
+fn head<'s>(
+    qkv: &[f32],
+    start: usize,
+    len: usize,
+    queries: usize,
+    h: usize,
+    s: &'s mut HeadScratch,
+) -> &'s [f32] {
     let HeadScratch {
         values,
         keys_t,
@@ -685,15 +755,16 @@ fn head<'s>(qkv: &[f32], start: usize, len: usize, h: usize, s: &'s mut HeadScra
     }
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
     // Every row of `out` and every score read is written first.
-    out.resize(len * HEAD_DIM, 0.0);
-    let out = &mut out[..len * HEAD_DIM];
+    let queries = queries.min(len);
+    out.resize(queries * HEAD_DIM, 0.0);
+    let out = &mut out[..queries * HEAD_DIM];
     if kernel::blocked_attention() {
         blocked(qkv, &at, scale, keys_t, values, p, out);
         return out;
     }
     p.resize(blocks * KEY_BLOCK, 0.0);
     let p = &mut p[..blocks * KEY_BLOCK];
-    for i in 0..len {
+    for i in 0..queries {
         let q: [f32; HEAD_DIM] = std::array::from_fn(|d| qkv[at(i, 0) + d] * scale);
         for (scores, block) in p.chunks_exact_mut(KEY_BLOCK).zip(keys_t.iter()) {
             let mut acc = [0f32; KEY_BLOCK];
@@ -746,7 +817,10 @@ fn blocked(
     let p = &mut p[..G * width];
     let mut block = [[0f32; KEY_BLOCK]; G];
     let mut sums = [[0f32; HEAD_DIM]; G];
-    for i0 in (0..len).step_by(G) {
+    // The first `queries` rows only (`out` holds theirs); a block's
+    // queries past them are worked out and dropped, as past the last row.
+    let queries = out.len() / HEAD_DIM;
+    for i0 in (0..queries).step_by(G) {
         let q: [[f32; HEAD_DIM]; G] = std::array::from_fn(|g| {
             let i = (i0 + g).min(len - 1);
             std::array::from_fn(|d| qkv[at(i, 0) + d] * scale)
@@ -768,7 +842,7 @@ fn blocked(
             *inv = 1.0 / sum8(p, |v| v);
         }
         kernel::weighted(p, width, values, &mut sums);
-        for (g, (s, inv)) in sums.iter().zip(inv).enumerate().take(len - i0) {
+        for (g, (s, inv)) in sums.iter().zip(inv).enumerate().take(queries - i0) {
             let i = i0 + g;
             for (o, a) in out[i * HEAD_DIM..(i + 1) * HEAD_DIM].iter_mut().zip(s) {
                 *o = a * inv;

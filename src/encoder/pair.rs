@@ -56,7 +56,7 @@ impl PairJudge {
             .map(|(a, b)| pair_pieces(v, a, b))
             .collect();
         let mut logits = Vec::with_capacity(tokens.len());
-        self.encoder.each(&tokens, |h| {
+        self.encoder.each_first(&tokens, |h| {
             logits.push(self.bias + super::cosine(&self.head, &h[..DIM]));
         });
         let (first, second) = logits.split_at_mut(pairs.len());

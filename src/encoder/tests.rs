@@ -93,6 +93,32 @@ fn a_text_encodes_the_same_alone_or_in_any_batch() {
 }
 
 #[test]
+fn the_first_rows_worked_out_alone_are_exactly_the_full_pass_first_rows() {
+    let e = Encoder::get();
+    let texts = varied_texts();
+    let tokens: Vec<Vec<Token>> = texts.iter().map(|t| e.tokenize(t)).collect();
+    // Alone (attention a task per head in the full pass), a few together,
+    // and many (a task per text).
+    for group in [&tokens[..1], &tokens[3..6], &tokens[..]] {
+        let ids: Vec<u32> = group.iter().flatten().map(|t| t.id).collect();
+        let lens: Vec<usize> = group.iter().map(Vec::len).collect();
+        let full = e.model.forward(&ids, &lens);
+        let first = e.model.forward_first(&ids, &lens);
+        assert_eq!(first.len(), lens.len() * DIM);
+        let mut at = 0;
+        for (i, &len) in lens.iter().enumerate() {
+            assert_eq!(
+                first[i * DIM..(i + 1) * DIM],
+                full[at * DIM..(at + 1) * DIM],
+                "text {i} of {}",
+                lens.len()
+            );
+            at += len;
+        }
+    }
+}
+
+#[test]
 fn token_outputs_are_the_pooled_embeddings_parts() {
     let e = Encoder::get();
     let texts = [
