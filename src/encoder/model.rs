@@ -252,12 +252,10 @@ impl Model {
         let mut first_ctx = vec![0f32; lens.len() * DIM];
         attention_first(&qkv, lens, &mut first_ctx);
         let mut first = vec![0f32; lens.len() * DIM];
-        let mut at = 0;
-        for (row, &len) in first.chunks_exact_mut(DIM).zip(lens) {
+        for ((row, at), &len) in first.chunks_exact_mut(DIM).zip(starts(lens)).zip(lens) {
             if len > 0 {
                 row.copy_from_slice(&x[at * DIM..(at + 1) * DIM]);
             }
-            at += len;
         }
         feed_forward(&first_ctx, last, &mut first);
         first
@@ -633,12 +631,7 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
         });
         return;
     }
-    let mut starts = Vec::with_capacity(lens.len());
-    let mut at = 0;
-    for &l in lens {
-        starts.push(at);
-        at += l;
-    }
+    let starts = starts(lens);
     // Few texts: one task per text and head, so a single text still uses
     // every core.
     let parts: Vec<(usize, usize, Vec<f32>)> = starts
@@ -667,16 +660,10 @@ fn attention(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
 /// text, the row `attention` gives that text's first piece.
 fn attention_first(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
     debug_assert_eq!(ctx.len(), lens.len() * DIM);
-    let mut starts = Vec::with_capacity(lens.len());
-    let mut at = 0;
-    for &l in lens {
-        starts.push((at, l));
-        at += l;
-    }
     ctx.par_chunks_mut(DIM)
-        .zip(starts)
-        .filter(|(_, (_, len))| *len > 0)
-        .for_each(|(row, (s, len))| {
+        .zip(starts(lens).into_par_iter().zip(lens))
+        .filter(|(_, (_, &len))| len > 0)
+        .for_each(|(row, (s, &len))| {
             let mut scratch = HEAD_SCRATCH.take();
             kernel::simd(
                 #[inline(always)]
@@ -689,6 +676,17 @@ fn attention_first(qkv: &[f32], lens: &[usize], ctx: &mut [f32]) {
             );
             HEAD_SCRATCH.set(scratch);
         });
+}
+
+/// Each text's first row in a batch of texts laid end to end.
+fn starts(lens: &[usize]) -> Vec<usize> {
+    lens.iter()
+        .scan(0, |at, &l| {
+            let s = *at;
+            *at += l;
+            Some(s)
+        })
+        .collect()
 }
 
 /// Texts per thread from which attention runs one task per text rather
