@@ -514,6 +514,105 @@ unsafe fn dot_vnni(q: &[i8], whole_sum: i32, c: &[i8]) -> i32 {
     _mm512_reduce_add_epi32(acc) - 128 * whole_sum + tail
 }
 
+/// Values per step of [`range_within`]: one 512-bit register of f32.
+pub const STEP: usize = 16;
+
+/// The sum of the squares of `x`, in no fixed order: 64 lanes where
+/// AVX-512 is present (one running sum is a chain of dependent adds, and
+/// the caller only sets a threshold from it).
+pub fn sum_squares(x: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if level() >= Level::Avx512Vnni {
+        // SAFETY: AVX-512 F is present (checked); full loads stay below
+        // `x.len()` rounded down to 16, the last step's load is masked to
+        // the values left.
+        return unsafe { sum_squares512(x) };
+    }
+    let mut lanes = [0f32; 8];
+    let chunks = x.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().map(|v| v * v).sum();
+    for c in chunks {
+        for (l, &v) in lanes.iter_mut().zip(c) {
+            *l += v * v;
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn sum_squares512(x: &[f32]) -> f32 {
+    use std::arch::x86_64::*;
+    let mut acc = [_mm512_setzero_ps(); 4];
+    let whole = x.len() / (4 * STEP) * (4 * STEP);
+    for at in (0..whole).step_by(4 * STEP) {
+        for (j, a) in acc.iter_mut().enumerate() {
+            let v = _mm512_loadu_ps(x.as_ptr().add(at + j * STEP));
+            *a = _mm512_fmadd_ps(v, v, *a);
+        }
+    }
+    for at in (whole..x.len()).step_by(STEP) {
+        let left = (x.len() - at).min(STEP);
+        let v = _mm512_maskz_loadu_ps(((1u32 << left) - 1) as u16, x.as_ptr().add(at));
+        acc[0] = _mm512_fmadd_ps(v, v, acc[0]);
+    }
+    let s = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
+    _mm512_reduce_add_ps(s)
+}
+
+/// The least and the greatest of `x` and zero, the values above `bar` in
+/// magnitude (and NaN) left out; and in `above`, one mask per [`STEP`]
+/// values of those left out (bit `t` of `above[c]` for `x[c * STEP + t]`).
+/// `above` holds at least `x.len().div_ceil(STEP)` masks. Exact: a minimum
+/// and a maximum do not depend on the order they are taken in.
+pub fn range_within(x: &[f32], bar: f32, above: &mut [u16]) -> (f32, f32) {
+    assert!(above.len() >= x.len().div_ceil(STEP));
+    #[cfg(target_arch = "x86_64")]
+    if level() >= Level::Avx512Vnni {
+        // SAFETY: AVX-512 F is present (checked); loads as in
+        // `sum_squares512`; `above` is long enough (asserted).
+        return unsafe { range_within512(x, bar, above) };
+    }
+    let (mut lo, mut hi) = (0f32, 0f32);
+    for (chunk, mask) in x.chunks(STEP).zip(above.iter_mut()) {
+        *mask = 0;
+        for (t, &v) in chunk.iter().enumerate() {
+            if v.abs() <= bar {
+                lo = if v < lo { v } else { lo };
+                hi = if v > hi { v } else { hi };
+            } else {
+                *mask |= 1 << t;
+            }
+        }
+    }
+    (lo, hi)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn range_within512(x: &[f32], bar: f32, above: &mut [u16]) -> (f32, f32) {
+    use std::arch::x86_64::*;
+    let bar = _mm512_set1_ps(bar);
+    // Two of each, so consecutive steps do not wait on each other.
+    let mut lo = [_mm512_setzero_ps(); 2];
+    let mut hi = [_mm512_setzero_ps(); 2];
+    for (c, at) in (0..x.len()).step_by(STEP).enumerate() {
+        let left = (x.len() - at).min(STEP);
+        let valid = ((1u32 << left) - 1) as u16;
+        let v = _mm512_maskz_loadu_ps(valid, x.as_ptr().add(at));
+        // Not (|v| <= bar), unordered: NaN is above too.
+        let out = _mm512_cmp_ps_mask::<_CMP_NLE_UQ>(_mm512_abs_ps(v), bar) & valid;
+        *above.get_unchecked_mut(c) = out;
+        let v = _mm512_maskz_mov_ps(!out, v);
+        lo[c & 1] = _mm512_min_ps(v, lo[c & 1]);
+        hi[c & 1] = _mm512_max_ps(v, hi[c & 1]);
+    }
+    (
+        _mm512_reduce_min_ps(_mm512_min_ps(lo[0], lo[1])),
+        _mm512_reduce_max_ps(_mm512_max_ps(hi[0], hi[1])),
+    )
+}
+
 /// Queries per call of the attention kernels.
 pub const QUERIES: usize = 8;
 /// The width of an attention head, fixed for the kernels.
@@ -924,6 +1023,44 @@ mod tests {
                     let want: f32 = (0..rows).map(|j| p[g * stride + j] * v[j][d]).sum();
                     assert!((out[g][d] - want).abs() < 1e-3, "{rows} rows: {g} {d}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_row_passes_match_plain_loops_at_any_length() {
+        let mut step = lcg(11);
+        let mut next = || ((step() >> 40) as f32 / 16_777_216.0 - 0.5) * 8.0;
+        for len in [0usize, 1, 15, 16, 17, 63, 64, 65, 384, 1536, 1541] {
+            let mut x: Vec<f32> = (0..len).map(|_| next()).collect();
+            if len > 20 {
+                x[3] = f32::NAN;
+                x[19] = -40.0;
+            }
+            let plain: f32 = x.iter().filter(|v| !v.is_nan()).map(|v| v * v).sum();
+            let clean: Vec<f32> = x
+                .iter()
+                .map(|v| if v.is_nan() { 0.0 } else { *v })
+                .collect();
+            let fast = sum_squares(&clean);
+            assert!(
+                (fast - plain).abs() <= 1e-4 * plain.max(1.0),
+                "length {len}"
+            );
+            let bar = 2.5;
+            let mut above = vec![0u16; len.div_ceil(STEP)];
+            let (lo, hi) = range_within(&x, bar, &mut above);
+            let within = x.iter().filter(|v| v.abs() <= bar);
+            let want_lo = within.clone().fold(0f32, |a, &b| a.min(b));
+            let want_hi = within.fold(0f32, |a, &b| a.max(b));
+            assert_eq!((lo, hi), (want_lo, want_hi), "length {len}");
+            for (i, v) in x.iter().enumerate() {
+                let bit = above[i / STEP] >> (i % STEP) & 1 == 1;
+                assert_eq!(
+                    bit,
+                    v.is_nan() || v.abs() > bar,
+                    "length {len}, channel {i}"
+                );
             }
         }
     }

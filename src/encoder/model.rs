@@ -483,9 +483,9 @@ impl Dequantise<'_> {
     }
 }
 
-/// Channels per step of `quantise`'s pass over a row: one 512-bit register
-/// of f32.
-const LANES: usize = 16;
+/// A row as `quantise` reads its channels above the bar: one mask per
+/// `kernel::STEP` channels, for rows of up to this many.
+const MASKED: usize = 2048;
 
 /// A row of activations as the int8 product reads it: value = scale x
 /// (q - zero), except for the outliers, which are multiplied in f32.
@@ -502,68 +502,52 @@ struct Quantised {
 /// channels above `OUTLIER_RMS` times the row's root mean square, at most
 /// `OUTLIERS` of them, the largest first. They get the zero point and count
 /// for nothing in the product. Two passes over the row: its size, then the
-/// range and the outliers together; then the rounding.
+/// range with a mask of the channels above the bar (vectorised in
+/// `kernel`); the few above it are then visited one by one; then the
+/// rounding.
 #[inline(always)]
 fn quantise(x: &[f32], q: &mut [u8]) -> Quantised {
-    let rms = (sum8(x, |v| v * v) / x.len().max(1) as f32).sqrt();
+    let rms = (kernel::sum_squares(x) / x.len().max(1) as f32).sqrt();
     let bar = OUTLIER_RMS * rms;
     let min = |a: f32, b: f32| if b < a { b } else { a };
     let max = |a: f32, b: f32| if b > a { b } else { a };
-    // The range of the channels within the bar, in sixteen lanes.
-    let mut lo = [0f32; LANES];
-    let mut hi = [0f32; LANES];
-    // The largest channels above the bar so far, largest first, kept by
-    // insertion (no allocation per row); those above the bar that do not
-    // stay among them count in the range (`out_lo`, `out_hi`).
+    // The largest channels above the bar, largest first, kept by insertion
+    // (no allocation per row); those above the bar that do not stay among
+    // them count in the range (`out_lo`, `out_hi`).
     let mut top = [(0f32, usize::MAX); OUTLIERS];
+    let (mut lo, mut hi) = (0f32, 0f32);
     let (mut out_lo, mut out_hi) = (0f32, 0f32);
-    for (c, chunk) in x.chunks(LANES).enumerate() {
-        // One bit per channel above the bar: most stretches of a row have
-        // none, and the others one or two, visited without a branch per
-        // channel.
-        let mut above = 0u32;
-        if let Ok(chunk) = <&[f32; LANES]>::try_from(chunk) {
-            for t in 0..LANES {
-                let v = chunk[t];
-                let within = v.abs() <= bar;
-                above |= u32::from(!within) << t;
-                let v = if within { v } else { 0.0 };
-                lo[t] = min(lo[t], v);
-                hi[t] = max(hi[t], v);
-            }
-        } else {
-            for (t, &v) in chunk.iter().enumerate() {
-                let within = v.abs() <= bar;
-                above |= u32::from(!within) << t;
-                let v = if within { v } else { 0.0 };
-                lo[0] = min(lo[0], v);
-                hi[0] = max(hi[0], v);
-            }
-        }
-        while above != 0 {
-            let i = above.trailing_zeros() as usize;
-            above &= above - 1;
-            let v = chunk[i];
-            let a = v.abs();
-            let mut left = Some(v);
-            if a > top[OUTLIERS - 1].0 {
-                let pushed_out = top[OUTLIERS - 1].1;
-                left = (pushed_out < x.len()).then(|| x[pushed_out]);
-                let mut at = OUTLIERS - 1;
-                while at > 0 && top[at - 1].0 < a {
-                    top[at] = top[at - 1];
-                    at -= 1;
+    let mut masks = [0u16; MASKED / kernel::STEP];
+    for (part, xs) in x.chunks(MASKED).enumerate() {
+        let (l, h) = kernel::range_within(xs, bar, &mut masks);
+        (lo, hi) = (min(lo, l), max(hi, h));
+        for (c, &mask) in masks[..xs.len().div_ceil(kernel::STEP)].iter().enumerate() {
+            let mut above = u32::from(mask);
+            while above != 0 {
+                let at = part * MASKED + c * kernel::STEP + above.trailing_zeros() as usize;
+                above &= above - 1;
+                let v = x[at];
+                let a = v.abs();
+                let mut left = Some(v);
+                if a > top[OUTLIERS - 1].0 {
+                    let pushed_out = top[OUTLIERS - 1].1;
+                    left = (pushed_out < x.len()).then(|| x[pushed_out]);
+                    let mut i = OUTLIERS - 1;
+                    while i > 0 && top[i - 1].0 < a {
+                        top[i] = top[i - 1];
+                        i -= 1;
+                    }
+                    top[i] = (a, at);
                 }
-                top[at] = (a, c * LANES + i);
-            }
-            if let Some(v) = left {
-                out_lo = min(out_lo, v);
-                out_hi = max(out_hi, v);
+                if let Some(v) = left {
+                    out_lo = min(out_lo, v);
+                    out_hi = max(out_hi, v);
+                }
             }
         }
     }
-    let lo = lo.iter().fold(out_lo, |a, &b| min(a, b));
-    let hi = hi.iter().fold(out_hi, |a, &b| max(a, b));
+    let lo = min(lo, out_lo);
+    let hi = max(hi, out_hi);
     let mut outliers = top.map(|(_, k)| k);
     outliers.sort_unstable();
     let range = hi - lo;
