@@ -598,8 +598,9 @@ pub fn worth_judging(a: &Features, b: &Features, cosine: f32, basis: &Basis) -> 
     }
 }
 
-/// Whether the judge reads a pair both ways round ([`crate::encoder::PairJudge`]):
-/// where its answer decides alone, the texts sharing most of their words.
+/// Whether the judge may read a pair both ways round ([`crate::encoder::PairJudge`]:
+/// it does when its first reading is unsure): where its answer decides
+/// alone, the texts sharing most of their words.
 /// Below that it only adds a link it is sure of, and a second reading
 /// would double the passes of most of a store's candidates for little.
 pub fn judge_both_ways(a: &Features, b: &Features, basis: &Basis) -> bool {
