@@ -23,6 +23,11 @@
 //! only inside `amx`, which configures them on entry and releases them on
 //! exit; the compiler never touches them.
 //!
+//! The row passes of quantising (`sum_squares`, `range_within`) load 16
+//! values at a time below the slice's length and mask the last load to
+//! the values left; `range_within` writes one mask per 16 values into a
+//! slice whose length it asserts first.
+//!
 //! The attention's two small products (eight queries' scores against a block
 //! of keys, and their weighted sums of value rows) are here too, as AVX-512
 //! intrinsics over fixed-size arrays; the one slice they index by hand has
