@@ -1096,7 +1096,7 @@ mod tests {
         }
         assert!(super::Layout::of(dir.path()).compressed);
         {
-            let s = SledStore::open(dir.path()).unwrap();
+            let s = crate::store::when_unlocked(|| SledStore::open(dir.path()));
             s.commit_article(&first_article()).unwrap();
             s.commit_article(&second_article()).unwrap();
             // Marked as holding compressed values, so older builds refuse it.
@@ -1105,7 +1105,7 @@ mod tests {
                 [super::codec::FORMAT]
             );
         }
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = crate::store::when_unlocked(|| SledStore::open(dir.path()));
         assert!(s.verify().unwrap().is_ok());
         assert!(s
             .articles
