@@ -533,12 +533,19 @@ pub fn sum_squares(x: &[f32]) -> f32 {
         // the values left.
         return unsafe { sum_squares512(x) };
     }
-    let mut lanes = [0f32; 8];
+    sum8(x, |v| v * v)
+}
+
+/// The sum of `f` over `x`, in eight lanes so the compiler can vectorise
+/// it (one running sum of floats cannot be reordered).
+#[inline(always)]
+pub fn sum8(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
     let chunks = x.chunks_exact(8);
-    let tail: f32 = chunks.remainder().iter().map(|v| v * v).sum();
+    let tail: f32 = chunks.remainder().iter().map(|&v| f(v)).sum();
+    let mut lanes = [0f32; 8];
     for c in chunks {
         for (l, &v) in lanes.iter_mut().zip(c) {
-            *l += v * v;
+            *l += f(v);
         }
     }
     lanes.iter().sum::<f32>() + tail

@@ -86,28 +86,13 @@ impl Norm {
     #[inline(always)]
     fn apply(&self, row: &mut [f32]) {
         let n = row.len() as f32;
-        let mean = sum8(row, |v| v) / n;
-        let var = sum8(row, |v| (v - mean) * (v - mean)) / n;
+        let mean = kernel::sum8(row, |v| v) / n;
+        let var = kernel::sum8(row, |v| (v - mean) * (v - mean)) / n;
         let inv = 1.0 / (var + EPS).sqrt();
         for ((v, g), b) in row.iter_mut().zip(&self.g).zip(&self.b) {
             *v = (*v - mean) * inv * g + b;
         }
     }
-}
-
-/// The sum of `f` over `x`, in eight lanes so the compiler can vectorise
-/// it (one running sum of floats cannot be reordered).
-#[inline(always)]
-fn sum8(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
-    let chunks = x.chunks_exact(8);
-    let tail: f32 = chunks.remainder().iter().map(|&v| f(v)).sum();
-    let mut lanes = [0f32; 8];
-    for c in chunks {
-        for (l, &v) in lanes.iter_mut().zip(c) {
-            *l += f(v);
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
 }
 
 struct Layer {
@@ -526,22 +511,9 @@ fn quantise(x: &[f32], q: &mut [u8]) -> Quantised {
             while above != 0 {
                 let at = part * MASKED + c * kernel::STEP + above.trailing_zeros() as usize;
                 above &= above - 1;
-                let v = x[at];
-                let a = v.abs();
-                let mut left = Some(v);
-                if a > top[OUTLIERS - 1].0 {
-                    let pushed_out = top[OUTLIERS - 1].1;
-                    left = (pushed_out < x.len()).then(|| x[pushed_out]);
-                    let mut i = OUTLIERS - 1;
-                    while i > 0 && top[i - 1].0 < a {
-                        top[i] = top[i - 1];
-                        i -= 1;
-                    }
-                    top[i] = (a, at);
-                }
-                if let Some(v) = left {
-                    out_lo = min(out_lo, v);
-                    out_hi = max(out_hi, v);
+                if let Some(left) = keep_largest(&mut top, x[at].abs(), at) {
+                    out_lo = min(out_lo, x[left]);
+                    out_hi = max(out_hi, x[left]);
                 }
             }
         }
@@ -575,6 +547,26 @@ fn quantise(x: &[f32], q: &mut [u8]) -> Quantised {
         zero: zero as i32,
         outliers,
     }
+}
+
+/// Offers channel `at` of magnitude `a` to `top` (the largest so far,
+/// largest first; an earlier channel stays ahead of an equal one). Returns
+/// the channel that is not among them: `at` itself, or the one it pushed
+/// out (none while `top` still had free places).
+#[inline(always)]
+fn keep_largest(top: &mut [(f32, usize); OUTLIERS], a: f32, at: usize) -> Option<usize> {
+    // Not `a <= least`: a NaN is never kept, as before.
+    if a > top[OUTLIERS - 1].0 {
+        let pushed_out = top[OUTLIERS - 1].1;
+        let mut i = OUTLIERS - 1;
+        while i > 0 && top[i - 1].0 < a {
+            top[i] = top[i - 1];
+            i -= 1;
+        }
+        top[i] = (a, at);
+        return (pushed_out != usize::MAX).then_some(pushed_out);
+    }
+    Some(at)
 }
 
 /// Self-attention within each text: `qkv` holds each row's query, key and
@@ -763,7 +755,7 @@ fn head<'s>(
         for v in p.iter_mut() {
             *v = fast_exp(*v - max);
         }
-        let inv = 1.0 / sum8(p, |v| v);
+        let inv = 1.0 / kernel::sum8(p, |v| v);
         // Fixed-width rows and a local sum: the compiler keeps it in
         // vector registers.
         let mut acc = [0f32; HEAD_DIM];
@@ -821,7 +813,7 @@ fn blocked(
             for v in p.iter_mut() {
                 *v = fast_exp(*v - max);
             }
-            *inv = 1.0 / sum8(p, |v| v);
+            *inv = 1.0 / kernel::sum8(p, |v| v);
         }
         kernel::weighted(p, width, values, &mut sums);
         for (g, (s, inv)) in sums.iter().zip(inv).enumerate().take(queries - i0) {

@@ -146,30 +146,18 @@ mod tests {
     }
 
     #[test]
-    fn a_sure_first_reading_stands_alone_and_an_unsure_one_is_read_again() {
+    fn a_sure_first_reading_stands_alone() {
         let j = PairJudge::get();
         let (a, b) = (
             "The company said its profit doubled last year.",
             "The minister said the bridge will reopen in March.",
         );
-        let one = j.probabilities(&[(a, b, false), (b, a, false)]);
+        let one = j.probabilities(&[(a, b, false)]);
         let both = j.probabilities(&[(a, b, true)]);
         // Sure that these differ: the first reading alone is the answer,
         // whatever the other order says.
         assert!(one[0] < 0.04, "{one:?}");
         assert_eq!(both[0], one[0]);
-        // An unsure reading is averaged with the other order's, so it
-        // moves towards it.
-        let (c, d) = (
-            "Shares in the carmaker fell sharply after it cut its forecast.",
-            "The carmaker's stock dropped steeply when it lowered its outlook.",
-        );
-        let one = j.probabilities(&[(c, d, false), (d, c, false)]);
-        let both = j.probabilities(&[(c, d, true)]);
-        let logit = |p: f32| (p / (1.0 - p)).ln();
-        assert!(logit(one[0]).abs() < SURE, "{one:?}");
-        let mean = 1.0 / (1.0 + (-(logit(one[0]) + logit(one[1])) / 2.0).exp());
-        assert!((both[0] - mean).abs() < 1e-5, "{one:?} {both:?}");
     }
 
     #[test]
@@ -182,7 +170,12 @@ mod tests {
         let one = j.probabilities(&[(a, b, false), (b, a, false)]);
         let both = j.probabilities(&[(a, b, true), (b, a, true)]);
         assert_eq!(both[0], both[1]);
-        // The average lies between the two readings.
+        // An unsure first reading is read again the other way round: the
+        // answer is the mean of the two logits, between the two readings.
+        let logit = |p: f32| (p / (1.0 - p)).ln();
+        assert!(logit(one[0]).abs() < SURE, "{one:?}");
+        let mean = 1.0 / (1.0 + (-(logit(one[0]) + logit(one[1])) / 2.0).exp());
+        assert!((both[0] - mean).abs() < 1e-5, "{one:?} {both:?}");
         let (lo, hi) = (one[0].min(one[1]), one[0].max(one[1]));
         assert!(lo <= both[0] && both[0] <= hi, "{one:?} {both:?}");
     }
