@@ -1470,6 +1470,78 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
     f
 }
 
+/// A person or body named in full in a text: two or more capitalised
+/// words in a row ("Charles Scott", "Endotronics Inc", "Lord Goldsmith").
+#[derive(Debug, Clone, PartialEq)]
+pub struct FullName {
+    /// As written.
+    pub written: String,
+    /// Its words that tell who or what it is, lower-cased: titles,
+    /// honorifics, the generic heads of bodies' names ("Inc", "Bank")
+    /// and times aside.
+    pub words: Vec<String>,
+    /// The initials of all its words, lower-cased ("un" for "United Nations").
+    pub initials: String,
+}
+
+/// The persons and bodies a text names in full ([`FullName`]); a lone
+/// capitalised word ("Labour", "Windows", "Parliamentary") is not one.
+pub fn full_names(text: &str) -> Vec<FullName> {
+    use crate::extract::lexicon as lex;
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut flush = |run: &mut Vec<&str>| {
+        let words: Vec<String> = run
+            .iter()
+            .map(|w| w.trim_end_matches('.').to_lowercase())
+            .filter(|w| {
+                w.chars().count() > 1
+                    && !time_word(w)
+                    && !lex::org_word(w)
+                    && !lex::is_role(w)
+                    && lex::honorific(w).is_none()
+                    && !STOPWORDS.contains(&w.as_str())
+            })
+            .collect();
+        if run.len() >= 2 && !words.is_empty() {
+            out.push(FullName {
+                written: run.join(" "),
+                initials: run
+                    .iter()
+                    .filter_map(|w| w.chars().next())
+                    .flat_map(char::to_lowercase)
+                    .collect(),
+                words,
+            });
+        }
+        run.clear();
+    };
+    for raw in text.split_whitespace() {
+        let ends = raw.ends_with([',', ';', ':', '"', ')', '\u{201d}']);
+        let w = raw
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+            .trim_end_matches("'s")
+            .trim_end_matches("\u{2019}s");
+        // A sentence's end (an initial's or an abbreviation's dot is not one).
+        let end = raw.ends_with('.') && w.matches('.').count() == 1 && w.chars().count() > 2;
+        let w = if end { w.trim_end_matches('.') } else { w };
+        let capital = w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().any(char::is_alphabetic)
+            && !STOPWORDS.contains(&w.to_lowercase().as_str());
+        if capital {
+            run.push(w);
+        } else {
+            flush(&mut run);
+        }
+        // A name ends at a comma or a closing mark, and at a sentence's end.
+        if ends || end {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+    out
+}
+
 /// An entity as one term: a person by surname ("Vladimir Putin" -> "putin"),
 /// anything else by its whole name.
 fn entity_stem(entity: &str) -> String {

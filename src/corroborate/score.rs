@@ -312,6 +312,57 @@ fn subject_names(f: &Features) -> Vec<super::features::Term> {
         .collect()
 }
 
+/// When both texts name a person or a body in full ([`super::features::full_names`]:
+/// "Charles Scott", "Drexel Burnham Lambert Inc") and no word of those
+/// names, nor their initials ("UN" for "United Nations"), appears in the
+/// other text, one name of each.
+fn names_apart(a: &Features, b: &Features) -> Option<(String, String)> {
+    let (na, nb) = (
+        super::features::full_names(&a.text),
+        super::features::full_names(&b.text),
+    );
+    if na.is_empty() || nb.is_empty() {
+        return None;
+    }
+    // The other text's words as written, lower-cased, and its acronyms
+    // ("U.S." as "us").
+    let tokens = |f: &Features| -> Vec<String> {
+        f.text
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+                    .trim_end_matches("'s")
+                    .trim_end_matches("\u{2019}s")
+                    .to_string()
+            })
+            .collect()
+    };
+    let lower_words = |f: &Features| -> std::collections::HashSet<String> {
+        tokens(f)
+            .iter()
+            .map(|w| w.trim_end_matches('.').to_lowercase())
+            .collect()
+    };
+    let acronyms = |f: &Features| -> std::collections::HashSet<String> {
+        tokens(f)
+            .into_iter()
+            .map(|w| w.replace('.', ""))
+            .filter(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+            .map(|w| w.to_lowercase())
+            .collect()
+    };
+    let meets = |names: &[super::features::FullName], other: &Features| {
+        let (words, short) = (lower_words(other), acronyms(other));
+        names
+            .iter()
+            .any(|n| n.words.iter().any(|w| words.contains(w)) || short.contains(&n.initials))
+    };
+    if meets(&na, b) || meets(&nb, a) {
+        return None;
+    }
+    Some((na[0].written.clone(), nb[0].written.clone()))
+}
+
 /// Different figures of one kind for the same subject at the same time:
 /// the claims name the same people or things (one's names within the
 /// other's), give the same dates and periods, and say the same besides the
@@ -794,6 +845,23 @@ fn compare_full(
             evidence,
         };
     }
+    // Each names in its own words who or what it is about, and the names
+    // differ: another person or body in the same frame ("X was named
+    // president", "Y was named president"; one underwriter and another),
+    // however much the context (the company, the speaker) or the frame's
+    // words are shared. Held, like the rule above, to claims that know
+    // who they involve: a bare sentence (MRPC's) carries its attribution
+    // and side details ("in New York", "Duisenberg said") in its words.
+    if coverage < 1.0 && knows(a) && knows(b) {
+        if let Some((x, y)) = names_apart(a, b) {
+            evidence.push(format!("different subjects: {x} against {y}"));
+            return Comparison {
+                score,
+                stance: None,
+                evidence,
+            };
+        }
+    }
     // One says the thing went up, the other down ("profits slightly higher
     // in 2005" and "profits in 2005 lower"): not the same claim, however
     // much else they share or the judge reads alike; without a figure for
@@ -930,6 +998,15 @@ mod tests {
         compare_meaning(
             &features(a, &[]),
             &features(b, &[]),
+            cosine,
+            &Basis::default(),
+        )
+    }
+
+    fn meaning_with(a: &str, b: &str, cosine: f32, known: &[(String, String)]) -> Comparison {
+        compare_meaning(
+            &features(a, known),
+            &features(b, known),
             cosine,
             &Basis::default(),
         )
@@ -1240,6 +1317,82 @@ mod tests {
         let other = [("John Doe".to_string(), "John Doe".to_string())];
         let c = compare(&features(a, &who), &features(b, &other));
         assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+    }
+
+    #[test]
+    fn claims_naming_different_people_in_one_frame_are_not_linked() {
+        // Two announcements of one company, each naming its own appointee.
+        let firm = [("Acme Corp".to_string(), "it".to_string())];
+        let (a, b) = (
+            "it has elected David Schwartz as president and chief executive officer",
+            "it elected Jonathan Scott as president and chief executive officer",
+        );
+        let c = meaning_with(a, b, 0.85, &firm);
+        assert_eq!(c.stance, None, "{c:?}");
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e == "different subjects: David Schwartz against Jonathan Scott"),
+            "{c:?}"
+        );
+        // The same person, named in full once and by title and surname once.
+        let c = meaning_with(
+            a,
+            "it has elected Mr Schwartz as president and chief executive officer",
+            0.85,
+            &firm,
+        );
+        assert_eq!(c.stance, Some(Stance::Supports), "{c:?}");
+    }
+
+    #[test]
+    fn a_name_and_its_initials_name_the_same_body() {
+        let who = [("Jane Roe".to_string(), "Jane Roe".to_string())];
+        let (a, b) = (
+            "the United Nations warned of a humanitarian disaster in the province",
+            "the U.N. and Kofi Annan warned of a humanitarian disaster in the province",
+        );
+        assert_eq!(names_apart(&features(a, &who), &features(b, &who)), None);
+        let c = meaning_with(a, b, 0.9, &who);
+        assert!(
+            !c.evidence
+                .iter()
+                .any(|e| e.starts_with("different subjects")),
+            "{c:?}"
+        );
+        // Without the initials, two bodies named apart.
+        let other =
+            "the Red Cross and Kofi Annan warned of a humanitarian disaster in the province";
+        let c = meaning_with(a, other, 0.9, &who);
+        assert_eq!(c.stance, None, "{c:?}");
+    }
+
+    #[test]
+    fn a_full_name_is_two_capitalised_words_or_more() {
+        let names = |t: &str| -> Vec<String> {
+            super::super::features::full_names(t)
+                .into_iter()
+                .map(|n| n.written)
+                .collect()
+        };
+        assert_eq!(
+            names("Drexel Burnham Lambert Inc, as sole underwriter, and Tony Blair's aide"),
+            ["Drexel Burnham Lambert Inc", "Tony Blair"]
+        );
+        // A lone capitalised word, a title and a time are not one.
+        assert!(
+            names("Labour said the PCs were slow. The President spoke on Monday March 4")
+                .is_empty()
+        );
+        // An abbreviation's dots do not end a name; a sentence's end does.
+        assert_eq!(
+            names("U.S. Warships left, and Tehran Radio said so"),
+            ["U.S. Warships", "Tehran Radio"]
+        );
+        assert_eq!(
+            names("He met Tony Blair. Gordon Brown spoke"),
+            ["Tony Blair", "Gordon Brown"]
+        );
     }
 
     #[test]
