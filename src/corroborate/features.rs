@@ -1226,8 +1226,9 @@ pub struct Features {
 fn scale(word: &str) -> Option<f64> {
     Some(match word {
         "thousand" | "thousands" | "k" => 1e3,
-        "million" | "millions" | "m" | "mn" => 1e6,
-        "billion" | "billions" | "bn" | "b" => 1e9,
+        // "mln" and "bln": newswire style (Reuters).
+        "million" | "millions" | "m" | "mn" | "mln" => 1e6,
+        "billion" | "billions" | "bn" | "b" | "bln" => 1e9,
         "trillion" | "trillions" | "tn" => 1e12,
         "hundred" | "hundreds" => 1e2,
         "dozen" | "dozens" => 12.0,
@@ -1388,10 +1389,15 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
                 || spelled_figure
             {
                 let money = i > 0 && ws[i - 1].0 == "currency"
-                    || ws
-                        .get(j)
-                        .is_some_and(|w| matches!(w.0.as_str(), "dollars" | "pounds" | "euros"));
-                let percent = ws.get(j).is_some_and(|w| w.0 == "percent" || w.0 == "pc")
+                    || ws.get(j).is_some_and(|w| {
+                        matches!(
+                            w.0.as_str(),
+                            "dollars" | "pounds" | "euros" | "dlrs" | "dlr"
+                        )
+                    });
+                let percent = ws
+                    .get(j)
+                    .is_some_and(|w| matches!(w.0.as_str(), "percent" | "pc" | "pct"))
                     || ws.get(j).is_some_and(|w| w.0 == "per")
                         && ws.get(j + 1).is_some_and(|w| w.0 == "cent");
                 let year = !money

@@ -112,6 +112,72 @@ pub fn consistent(fa: Figure, fb: Figure) -> bool {
     fits(ba, a, b) || fits(bb, b, a)
 }
 
+/// Whether two figures give one quantity: [`consistent`], except that two
+/// limits the same way ("up to", "more than") are one only when neither is
+/// more than half as large again as the other: "at least 23 killed" and
+/// "at least 26" report one toll as it grows, but "up to 2 mln shares"
+/// allows "up to 200,000" without saying it.
+fn same_figure(fa: Figure, fb: Figure) -> bool {
+    let limits = fa.bound == fb.bound && matches!(fa.bound, Bound::AtLeast | Bound::AtMost);
+    if limits {
+        let (x, y) = (fa.value.abs(), fb.value.abs());
+        x.max(y) <= LIMITS_APART * x.min(y)
+    } else {
+        consistent(fa, fb)
+    }
+}
+
+/// How far apart two limits the same way may lie and still give one
+/// quantity ([`same_figure`]).
+const LIMITS_APART: f64 = 1.5;
+
+/// Limits the same way ("up to", "more than") of one kind on both sides,
+/// none near one on the other ([`same_figure`]): the first of each, as
+/// written.
+fn limits_apart(a: &Features, b: &Features) -> Option<(String, String)> {
+    let limits = |f: &Features, k: NumKind, d: Bound| -> Vec<(Figure, String)> {
+        (0..f.numbers.len())
+            .filter(|&i| f.numbers[i].2 == k && f.bounds.get(i) == Some(&d))
+            .map(|i| (figure_of(f, i), bound_written(f, i)))
+            .collect()
+    };
+    // Another figure of the kind that both give ("about 120,000 people",
+    // "more than 120,000") ties the two to one quantity.
+    let agree = |k: NumKind| {
+        let all = |f: &Features| -> Vec<Figure> {
+            (0..f.numbers.len())
+                .filter(|&i| f.numbers[i].2 == k)
+                .map(|i| figure_of(f, i))
+                .collect()
+        };
+        let (x, y) = (all(a), all(b));
+        x.iter().any(|v| {
+            y.iter()
+                .any(|w| same_figure(*v, *w) && v.bound == w.bound || same_number(v.value, w.value))
+        })
+    };
+    let kinds: Vec<NumKind> = a.numbers.iter().map(|n| n.2).collect();
+    kinds.into_iter().find_map(|k| {
+        [Bound::AtMost, Bound::AtLeast].into_iter().find_map(|d| {
+            let (x, y) = (limits(a, k, d), limits(b, k, d));
+            let close = x.iter().any(|v| y.iter().any(|w| same_figure(v.0, w.0)));
+            (!x.is_empty() && !y.is_empty() && !close && !agree(k))
+                .then(|| (x[0].1.clone(), y[0].1.clone()))
+        })
+    })
+}
+
+/// A figure as written, with its qualifier: "up to 2 mln".
+fn bound_written(f: &Features, i: usize) -> String {
+    let n = &f.numbers[i].1;
+    match f.bounds.get(i).copied().unwrap_or_default() {
+        Bound::AtMost => format!("at most {n}"),
+        Bound::AtLeast => format!("at least {n}"),
+        Bound::About => format!("about {n}"),
+        Bound::Exact => n.clone(),
+    }
+}
+
 fn figure_of(f: &Features, i: usize) -> Figure {
     Figure {
         value: f.numbers[i].0,
@@ -254,7 +320,12 @@ fn content_coverage(a: &Features, b: &Features) -> f32 {
                     | "percent"
                     | "m"
                     | "mn"
+                    | "mln"
+                    | "pct"
                     | "bn"
+                    | "bln"
+                    | "dlr"
+                    | "dlrs"
                     | "b"
                     | "k"
                     | "tn"
@@ -862,6 +933,21 @@ fn compare_full(
             };
         }
     }
+    // Two limits the same way that are far apart ("up to 2 mln shares",
+    // "up to 200,000 shares"): either may hold with the other, so no
+    // contradiction, but they are not one claim either.
+    if same && !conflict {
+        if let Some((x, y)) = limits_apart(a, b) {
+            evidence.push(format!(
+                "limits apart ({x} against {y}): not the same claim"
+            ));
+            return Comparison {
+                score,
+                stance: None,
+                evidence,
+            };
+        }
+    }
     // One says the thing went up, the other down ("profits slightly higher
     // in 2005" and "profits in 2005 lower"): not the same claim, however
     // much else they share or the judge reads alike; without a figure for
@@ -1317,6 +1403,40 @@ mod tests {
         let other = [("John Doe".to_string(), "John Doe".to_string())];
         let c = compare(&features(a, &who), &features(b, &other));
         assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+    }
+
+    #[test]
+    fn two_limits_far_apart_are_neither_one_claim_nor_a_contradiction() {
+        let (a, b) = (
+            "its board authorized the repurchase of up to two mln shares of its common stock",
+            "its board authorized the repurchase of up to 200,000 shares of its common stock",
+        );
+        let c = meaning(a, b, 0.9);
+        assert_eq!(c.stance, None, "{c:?}");
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.starts_with("limits apart (at most two mln")),
+            "{c:?}"
+        );
+        // Limits near each other, or a figure within a limit, still say
+        // the same.
+        let near =
+            "its board authorized the repurchase of up to 2.1 mln shares of its common stock";
+        assert_eq!(meaning(a, near, 0.9).stance, Some(Stance::Supports));
+        // A figure both give ties them to one quantity, whatever limits
+        // they add.
+        let tied = meaning(
+            "About 120,000 people are expected at the show, which covers more than 1.5 million square feet",
+            "More than 120,000 people attended the show, which covers more than 100,000 square feet",
+            0.9,
+        );
+        assert!(
+            !tied.evidence.iter().any(|e| e.starts_with("limits apart")),
+            "{tied:?}"
+        );
+        let within = "its board authorized the repurchase of 1.5 mln shares of its common stock";
+        assert_ne!(meaning(a, within, 0.9).stance, Some(Stance::Contradicts));
     }
 
     #[test]
