@@ -1478,7 +1478,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
 
 /// A person or body named in full in a text: two or more capitalised
 /// words in a row ("Charles Scott", "Endotronics Inc", "Lord Goldsmith").
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct FullName {
     /// As written.
     pub written: String,

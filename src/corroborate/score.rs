@@ -923,7 +923,9 @@ fn compare_full(
     // words are shared. Held, like the rule above, to claims that know
     // who they involve: a bare sentence (MRPC's) carries its attribution
     // and side details ("in New York", "Duisenberg said") in its words.
-    if coverage < 1.0 && knows(a) && knows(b) {
+    // Asked only of pairs that could still take a stance: it reads both
+    // texts again.
+    if coverage < 1.0 && (same || conflict) && knows(a) && knows(b) {
         if let Some((x, y)) = names_apart(a, b) {
             evidence.push(format!("different subjects: {x} against {y}"));
             return Comparison {
