@@ -1524,10 +1524,7 @@ pub fn full_names(text: &str) -> Vec<FullName> {
     };
     for raw in text.split_whitespace() {
         let ends = raw.ends_with([',', ';', ':', '"', ')', '\u{201d}']);
-        let w = raw
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
-            .trim_end_matches("'s")
-            .trim_end_matches("\u{2019}s");
+        let w = name_token(raw);
         // A sentence's end (an initial's or an abbreviation's dot is not one).
         let end = raw.ends_with('.') && w.matches('.').count() == 1 && w.chars().count() > 2;
         let w = if end { w.trim_end_matches('.') } else { w };
@@ -1546,6 +1543,14 @@ pub fn full_names(text: &str) -> Vec<FullName> {
     }
     flush(&mut run);
     out
+}
+
+/// A whitespace-separated word as names are read: outer punctuation and a
+/// possessive off, dots kept ("U.S.", "F.").
+pub fn name_token(raw: &str) -> &str {
+    raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+        .trim_end_matches("'s")
+        .trim_end_matches("\u{2019}s")
 }
 
 /// An entity as one term: a person by surname ("Vladimir Putin" -> "putin"),

@@ -2,6 +2,7 @@
 
 use super::features::{Bound, Features, NumKind};
 use crate::domain::Stance;
+use std::collections::HashSet;
 
 /// At or above this score two claims on the same proposition that differ in
 /// a number or in polarity contradict each other.
@@ -136,20 +137,15 @@ const LIMITS_APART: f64 = 1.5;
 /// written.
 fn limits_apart(a: &Features, b: &Features) -> Option<(String, String)> {
     let limits = |f: &Features, k: NumKind, d: Bound| -> Vec<(Figure, String)> {
-        (0..f.numbers.len())
-            .filter(|&i| f.numbers[i].2 == k && f.bounds.get(i) == Some(&d))
-            .map(|i| (figure_of(f, i), bound_written(f, i)))
+        figures(f, k)
+            .filter(|(_, v)| v.bound == d)
+            .map(|(i, v)| (v, bound_written(f, i)))
             .collect()
     };
     // Another figure of the kind that both give ("about 120,000 people",
     // "more than 120,000") ties the two to one quantity.
     let agree = |k: NumKind| {
-        let all = |f: &Features| -> Vec<Figure> {
-            (0..f.numbers.len())
-                .filter(|&i| f.numbers[i].2 == k)
-                .map(|i| figure_of(f, i))
-                .collect()
-        };
+        let all = |f: &Features| figures(f, k).map(|(_, v)| v).collect::<Vec<Figure>>();
         let (x, y) = (all(a), all(b));
         x.iter().any(|v| {
             y.iter()
@@ -295,16 +291,16 @@ pub fn specific(a: &Features, b: &Features, min_weight: f32) -> bool {
 
 /// Whether `a` and `b` both give numbers of kind `k` and none of them agree.
 fn differs(a: &Features, b: &Features, k: NumKind) -> bool {
-    let of = |f: &Features| {
-        f.numbers
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.2 == k)
-            .map(|(i, _)| figure_of(f, i))
-            .collect::<Vec<Figure>>()
-    };
+    let of = |f: &Features| figures(f, k).map(|(_, v)| v).collect::<Vec<Figure>>();
     let (x, y) = (of(a), of(b));
     !x.is_empty() && !y.is_empty() && !x.iter().any(|v| y.iter().any(|w| consistent(*v, *w)))
+}
+
+/// The figures of kind `k` a text gives, with their places.
+fn figures(f: &Features, k: NumKind) -> impl Iterator<Item = (usize, Figure)> + '_ {
+    (0..f.numbers.len())
+        .filter(move |&i| f.numbers[i].2 == k)
+        .map(move |i| (i, figure_of(f, i)))
 }
 
 /// How much of `a`'s content-word weight `b` covers: numbers and the
@@ -396,34 +392,20 @@ fn names_apart(a: &Features, b: &Features) -> Option<(String, String)> {
         return None;
     }
     // The other text's words as written, lower-cased, and its acronyms
-    // ("U.S." as "us").
-    let tokens = |f: &Features| -> Vec<String> {
-        f.text
-            .split_whitespace()
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
-                    .trim_end_matches("'s")
-                    .trim_end_matches("\u{2019}s")
-                    .to_string()
-            })
-            .collect()
-    };
-    let lower_words = |f: &Features| -> std::collections::HashSet<String> {
-        tokens(f)
-            .iter()
-            .map(|w| w.trim_end_matches('.').to_lowercase())
-            .collect()
-    };
-    let acronyms = |f: &Features| -> std::collections::HashSet<String> {
-        tokens(f)
-            .into_iter()
-            .map(|w| w.replace('.', ""))
-            .filter(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
-            .map(|w| w.to_lowercase())
-            .collect()
-    };
+    // ("U.S." as "us"), from one pass over it.
     let meets = |names: &[super::features::FullName], other: &Features| {
-        let (words, short) = (lower_words(other), acronyms(other));
+        let (mut words, mut short) = (HashSet::new(), HashSet::new());
+        for w in other
+            .text
+            .split_whitespace()
+            .map(super::features::name_token)
+        {
+            let bare = w.replace('.', "");
+            if bare.chars().count() >= 2 && bare.chars().all(|c| c.is_ascii_uppercase()) {
+                short.insert(bare.to_lowercase());
+            }
+            words.insert(w.trim_end_matches('.').to_lowercase());
+        }
         names
             .iter()
             .any(|n| n.words.iter().any(|w| words.contains(w)) || short.contains(&n.initials))
@@ -900,7 +882,7 @@ fn compare_full(
             .iter()
             .filter(|t| t.name)
             .flat_map(|t| std::iter::once(t.stem.clone()).chain(t.alts.iter().cloned()))
-            .collect::<std::collections::HashSet<String>>()
+            .collect::<HashSet<String>>()
     };
     let (na, nb) = (names(a), names(b));
     // Only claims that know who they involve (speakers, people named) are
