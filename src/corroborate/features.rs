@@ -1215,6 +1215,9 @@ pub struct Features {
     /// Whether any word of the text can deny: most cannot, and their
     /// polarity is then never derived.
     pub may_deny: bool,
+    /// Someone's reported words (the claim has a reporting cue), not the
+    /// article's own voice: about what its speaker speaks of.
+    pub reported: bool,
     pub(crate) polarity: std::sync::OnceLock<Polarity>,
     /// The surface forms the pair model reads, derived on first use.
     pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
@@ -1478,7 +1481,7 @@ pub fn features(text: &str, extra: &[(String, String)]) -> Features {
 
 /// A person or body named in full in a text: two or more capitalised
 /// words in a row ("Charles Scott", "Endotronics Inc", "Lord Goldsmith").
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FullName {
     /// As written.
     pub written: String,
@@ -1547,6 +1550,43 @@ pub fn full_names(text: &str) -> Vec<FullName> {
 
 /// A whitespace-separated word as names are read: outer punctuation and a
 /// possessive off, dots kept ("U.S.", "F.").
+/// Whom an article is about, as far as its lead tells: the persons and
+/// bodies its first sentence names in full ("Standard and Poor's Corp said
+/// it upgraded Heritage Communications Inc's senior debt ..."). Empty when
+/// that sentence names none in full ("The Bundesbank will not hold ...",
+/// "Hog prices are expected ...").
+pub fn lead_subjects(body: &str) -> Vec<FullName> {
+    let Some(line) = body.trim_start().lines().next() else {
+        return Vec::new();
+    };
+    // Up to the first sentence's end, by the rule `full_names` reads ends by
+    // (an initial's or an abbreviation's dot is not one).
+    let mut words = Vec::new();
+    for raw in line.split_whitespace().take(80) {
+        words.push(raw);
+        let w = name_token(raw);
+        if raw.ends_with(['!', '?'])
+            || raw.ends_with('.') && w.matches('.').count() == 1 && w.chars().count() > 2
+        {
+            break;
+        }
+    }
+    full_names(&words.join(" "))
+}
+
+/// Whether two articles' leads are about different persons or bodies: no
+/// name of one meets a name of the other (a word in common, or its initials,
+/// "kop", as a word of the other). Leads that share a name may tell of one
+/// matter from two sides (two agencies rating one company's debt).
+pub fn subjects_apart(a: &[FullName], b: &[FullName]) -> bool {
+    let meets = |x: &FullName, y: &FullName| {
+        x.words.iter().any(|w| y.words.contains(w))
+            || y.words.contains(&x.initials)
+            || x.words.contains(&y.initials)
+    };
+    !a.iter().any(|x| b.iter().any(|y| meets(x, y)))
+}
+
 pub fn name_token(raw: &str) -> &str {
     raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
         .trim_end_matches("'s")

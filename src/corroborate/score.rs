@@ -416,6 +416,29 @@ fn names_apart(a: &Features, b: &Features) -> Option<(String, String)> {
     Some((na[0].written.clone(), nb[0].written.clone()))
 }
 
+/// Two claims in their articles' own voice that name no person or body in
+/// full ("The selling concession is 1-1/4 pct", "About 57 mln dlrs of debt
+/// is affected") say what they say of their articles' subjects. Where the two articles' leads name different
+/// bodies ([`super::features::lead_subject`]: one issuer's bond and
+/// another's), the two claims are about different things, however alike
+/// their frames: their figures do not contradict each other. The two
+/// subjects, when so.
+pub fn leads_apart(
+    a: &Features,
+    b: &Features,
+    lead_a: &[super::features::FullName],
+    lead_b: &[super::features::FullName],
+) -> Option<(String, String)> {
+    // A claim someone is reported to have made is about what its speaker
+    // speaks of, which a story with several actors need not lead with.
+    let unnamed = |f: &Features| {
+        !f.reported && f.speakers.is_empty() && super::features::full_names(&f.text).is_empty()
+    };
+    let (x, y) = (lead_a.first()?, lead_b.first()?);
+    (super::features::subjects_apart(lead_a, lead_b) && unnamed(a) && unnamed(b))
+        .then(|| (x.written.clone(), y.written.clone()))
+}
+
 /// Different figures of one kind for the same subject at the same time:
 /// the claims name the same people or things (one's names within the
 /// other's), give the same dates and periods, and say the same besides the
@@ -1497,6 +1520,63 @@ mod tests {
             names("He met Tony Blair. Gordon Brown spoke"),
             ["Tony Blair", "Gordon Brown"]
         );
+    }
+
+    #[test]
+    fn an_article_is_about_whom_its_first_sentence_names_in_full() {
+        use super::super::features::{lead_subjects, subjects_apart};
+        let written = |body: &str| -> Vec<String> {
+            lead_subjects(body).into_iter().map(|n| n.written).collect()
+        };
+        let agency = "Standard and Poor's Corp said it upgraded Heritage Communications Inc's senior debt. Moody's Investors Service Inc did not.";
+        // ("Standard and" is cut off by the lower-case "and", as `full_names` reads.)
+        assert_eq!(
+            written(agency),
+            ["Poor Corp", "Heritage Communications Inc"]
+        );
+        // A sentence that names no one in full tells nothing.
+        assert!(written(
+            "The Bundesbank will not hold a press conference. Karl Otto Poehl is away."
+        )
+        .is_empty());
+        assert!(written("").is_empty());
+        let other = lead_subjects(
+            "Duff and Phelps Credit Rating Co said it cut Reichhold Chemicals Inc's debt.",
+        );
+        assert!(subjects_apart(&lead_subjects(agency), &other));
+        // Leads that share a name may tell of one matter from two sides, or
+        // of two matters by one agency: they are not held apart.
+        let same = lead_subjects(
+            "Duff and Phelps Credit Rating Co said it upgraded Heritage Communications Inc.",
+        );
+        assert!(!subjects_apart(&lead_subjects(agency), &same));
+        let agency_again =
+            lead_subjects("Standard and Poor's Corp said it cut Reichhold Chemicals Inc's debt.");
+        assert!(!subjects_apart(&lead_subjects(agency), &agency_again));
+    }
+
+    #[test]
+    fn unnamed_claims_in_their_articles_own_voice_are_about_their_articles_subjects() {
+        use super::super::features::lead_subjects;
+        let hertz = lead_subjects("Hertz Realty Corp is issuing a 75 mln dlr bond, lead manager Orion Royal Bank Ltd said.");
+        let dominion = lead_subjects("Toronto Dominion Bank is issuing a 40 mln dlr bond, lead manager Hambros Bank Ltd said.");
+        let (a, b) = (
+            features("The selling concession is 1-1/4 pct", &[]),
+            features("The selling concession is one pct", &[]),
+        );
+        assert!(leads_apart(&a, &b, &hertz, &dominion).is_some());
+        assert!(leads_apart(&a, &b, &hertz, &hertz).is_none());
+        // A lead that names no one leaves the claims as they are.
+        assert!(leads_apart(&a, &b, &hertz, &[]).is_none());
+        // A claim that names its subject, or someone's reported words, is
+        // about what it says.
+        let named = features("Hertz Realty Corp's selling concession is 1-1/4 pct", &[]);
+        assert!(leads_apart(&named, &b, &hertz, &dominion).is_none());
+        let reported = Features {
+            reported: true,
+            ..features("said the selling concession is 1-1/4 pct", &[])
+        };
+        assert!(leads_apart(&reported, &b, &hertz, &dominion).is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::crosscheck::index_terms;
 use super::{Derived, Search};
-use crate::corroborate::features::{features, Features};
+use crate::corroborate::features::{features, lead_subjects, Features, FullName};
 use crate::corroborate::score::{compare, UNRELATED};
 use crate::domain::{
     Article, ArticleId, ClaimId, Corroboration, FactCheckId, FactCheckMatch, NewArticle,
@@ -48,11 +48,14 @@ const SEMANTIC_BUDGET: usize = 2048;
 const SEMANTIC_MIN: f32 = 0.6;
 /// The text a claim is matched on: its cue ("rejected") and its content.
 pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String)]) -> Features {
-    let t = match cue {
-        Some(c) if c.chars().any(char::is_alphabetic) => format!("{c} {text}"),
-        _ => text.to_string(),
+    let (t, reported) = match cue {
+        Some(c) if c.chars().any(char::is_alphabetic) => (format!("{c} {text}"), true),
+        _ => (text.to_string(), false),
     };
-    features(&t, entities)
+    Features {
+        reported,
+        ..features(&t, entities)
+    }
 }
 
 /// What a claim's features derive from, as a number: copies of one text
@@ -435,8 +438,35 @@ pub struct Prepared {
     claims: Vec<PreparedClaim>,
     shingles: Vec<u64>,
     publisher: Option<String>,
-    /// Per stored article: is it the same publisher, is it a copy of this text.
-    sources: HashMap<ArticleId, (bool, bool)>,
+    /// Whom the article's lead names (`features::lead_subjects`).
+    lead: Vec<FullName>,
+    /// Per stored article linked to: what linking needs of it.
+    sources: HashMap<ArticleId, Source>,
+}
+
+/// What linking needs of the article of a claim linked to.
+#[derive(Clone)]
+struct Source {
+    /// Its publisher is this article's.
+    same_publisher: bool,
+    /// It is a copy of this article's text.
+    copy: bool,
+    /// Whom its lead names.
+    lead: Vec<FullName>,
+}
+
+/// Whether a link of `stance` between claims `f` and `g` stands given their
+/// articles: a contradiction between claims that name no one, about their
+/// articles' different subjects, does not (`score::leads_apart`).
+fn stands(
+    stance: crate::domain::Stance,
+    (f, lead): (&Features, &[FullName]),
+    (g, source): (Option<&Arc<Features>>, &Source),
+) -> bool {
+    stance != crate::domain::Stance::Contradicts
+        || g.is_none_or(|g| {
+            crate::corroborate::score::leads_apart(f, g, lead, &source.lead).is_none()
+        })
 }
 
 /// Candidates from per-term lists: ids under at least two terms, those under
@@ -582,23 +612,27 @@ pub fn embed_texts<S: AsRef<str> + Sync>(search: &Search, texts: &[S]) -> Vec<Ve
 
 fn source_of(
     store: &dyn Store,
-    sources: &mut HashMap<ArticleId, (bool, bool)>,
+    sources: &mut HashMap<ArticleId, Source>,
     article: ArticleId,
     publisher: &Option<String>,
     shingled: &[u64],
-) -> Result<(bool, bool)> {
-    if let Some(&v) = sources.get(&article) {
-        return Ok(v);
+) -> Result<Source> {
+    if let Some(v) = sources.get(&article) {
+        return Ok(v.clone());
     }
-    let v = store
-        .article(article)?
-        .map_or((false, false), |a: Article| {
-            (
-                a.publisher.is_some() && a.publisher == *publisher,
-                overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
-            )
-        });
-    sources.insert(article, v);
+    let v = store.article(article)?.map_or(
+        Source {
+            same_publisher: false,
+            copy: false,
+            lead: Vec::new(),
+        },
+        |a: Article| Source {
+            same_publisher: a.publisher.is_some() && a.publisher == *publisher,
+            copy: overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
+            lead: lead_subjects(&a.body),
+        },
+    );
+    sources.insert(article, v.clone());
     Ok(v)
 }
 
@@ -637,6 +671,7 @@ pub fn prepare(
         claims: Vec::with_capacity(ex.claims.len()),
         shingles: shingles(&new.body),
         publisher: new.publisher.clone(),
+        lead: lead_subjects(&new.body),
         sources: HashMap::new(),
     };
     let mut judge = JudgeBatch::default();
@@ -726,7 +761,11 @@ fn edge(
     other: ClaimId,
     cmp: crate::corroborate::score::Comparison,
     stance: crate::domain::Stance,
-    (same_publisher, copy): (bool, bool),
+    Source {
+        same_publisher,
+        copy,
+        ..
+    }: Source,
     copied_claim: bool,
 ) -> Corroboration {
     let mut evidence = cmp.evidence;
@@ -868,6 +907,9 @@ pub fn finish(
                 &p.publisher,
                 &p.shingles,
             )?;
+            if !stands(stance, (f, &p.lead), (pc.known.get(&other), &source)) {
+                continue;
+            }
             plan.edges
                 .push((ordinal, edge(other, cmp, stance, source, copied_claim)));
         }
@@ -906,6 +948,7 @@ pub fn relink(
 ) -> Result<Relinked> {
     let mut out = Relinked::default();
     let shingled = shingles(&article.body);
+    let lead = lead_subjects(&article.body);
     let mut sources = HashMap::new();
     let claim = |ordinal| ClaimId {
         article: article.id,
@@ -962,7 +1005,20 @@ pub fn relink(
             let basis = &worth.entry(other).or_default().basis;
             let (cmp, copied_claim) = judged.judge(&f, g, cosine, read.get(&other).copied(), basis);
             let was_linked = linked.contains(&other);
-            let Some(stance) = cmp.stance else {
+            let linkable = match cmp.stance {
+                Some(stance) => {
+                    let source = source_of(
+                        store,
+                        &mut sources,
+                        other.article,
+                        &article.publisher,
+                        &shingled,
+                    )?;
+                    stands(stance, (&f, &lead), (Some(g), &source)).then_some((stance, source))
+                }
+                None => None,
+            };
+            let Some((stance, source)) = linkable else {
                 if was_linked {
                     out.unlinks.push((*ordinal, other));
                 }
@@ -976,13 +1032,6 @@ pub fn relink(
                 }
                 copies += 1;
             }
-            let source = source_of(
-                store,
-                &mut sources,
-                other.article,
-                &article.publisher,
-                &shingled,
-            )?;
             out.links
                 .push((*ordinal, edge(other, cmp, stance, source, copied_claim)));
         }

@@ -236,3 +236,50 @@ async fn a_pair_links_in_a_crowded_store_exactly_as_in_an_empty_one() {
     let among_many = link_between(&crowded, "would cut fuel", "will cut fuel").await;
     assert_eq!(among_many, alone);
 }
+
+#[actix_web::test]
+async fn unnamed_figures_about_different_issuers_do_not_contradict_and_about_one_issuer_do() {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    let story = |issuer: &str, agency: &str, debt: &str| json!({"body": format!("{agency} said it downgraded the senior debt of {issuer} to BB-minus from BBB.\n\nAbout {debt} mln dlrs of debt is affected."), "publisher": agency});
+    app.ingest(story(
+        "Heritage Communications Inc",
+        "Standard and Poor's Corp",
+        "400",
+    ))
+    .await;
+    app.ingest(story(
+        "Reichhold Chemicals Inc",
+        "Moody's Investors Service Inc",
+        "60",
+    ))
+    .await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let heritage = find(&all, "About 400 mln");
+    assert_eq!(heritage["article"]["id"], "art_1");
+    // Another company's debt: not the same matter.
+    assert_eq!(heritage["contradictionCount"], 0, "{heritage}");
+    assert!(
+        heritage["corroborations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["stance"] != "CONTRADICTS"),
+        "{heritage}"
+    );
+    // Another report on the same company's debt, with another figure: a contradiction.
+    app.ingest(story(
+        "Heritage Communications Inc",
+        "Duff and Phelps Credit Rating Co",
+        "60",
+    ))
+    .await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let heritage = find(&all, "About 400 mln");
+    let c = heritage["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["claim"]["article"]["id"] == "art_3")
+        .unwrap_or_else(|| panic!("no link to the second report: {heritage}"));
+    assert_eq!(c["stance"], "CONTRADICTS", "{c}");
+}
