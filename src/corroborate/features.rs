@@ -1548,8 +1548,6 @@ pub fn full_names(text: &str) -> Vec<FullName> {
     out
 }
 
-/// A whitespace-separated word as names are read: outer punctuation and a
-/// possessive off, dots kept ("U.S.", "F.").
 /// Whom an article is about, as far as its lead tells: the persons and
 /// bodies its first sentence names in full ("Standard and Poor's Corp said
 /// it upgraded Heritage Communications Inc's senior debt ..."). Empty when
@@ -1587,6 +1585,8 @@ pub fn subjects_apart(a: &[FullName], b: &[FullName]) -> bool {
     !a.iter().any(|x| b.iter().any(|y| meets(x, y)))
 }
 
+/// A whitespace-separated word as names are read: outer punctuation and a
+/// possessive off, dots kept ("U.S.", "F.").
 pub fn name_token(raw: &str) -> &str {
     raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
         .trim_end_matches("'s")
