@@ -241,18 +241,20 @@ async fn a_pair_links_in_a_crowded_store_exactly_as_in_an_empty_one() {
 async fn unnamed_figures_about_different_issuers_do_not_contradict_and_about_one_issuer_do() {
     let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
     let story = |issuer: &str, agency: &str, debt: &str| json!({"body": format!("{agency} said it downgraded the senior debt of {issuer} to BB-minus from BBB.\n\nAbout {debt} mln dlrs of debt is affected."), "publisher": agency});
-    app.ingest(story(
-        "Heritage Communications Inc",
-        "Standard and Poor's Corp",
-        "400",
-    ))
-    .await;
-    app.ingest(story(
-        "Reichhold Chemicals Inc",
-        "Moody's Investors Service Inc",
-        "60",
-    ))
-    .await;
+    for (issuer, agency, debt) in [
+        (
+            "Heritage Communications Inc",
+            "Standard and Poor's Corp",
+            "400",
+        ),
+        (
+            "Reichhold Chemicals Inc",
+            "Moody's Investors Service Inc",
+            "60",
+        ),
+    ] {
+        app.ingest(story(issuer, agency, debt)).await;
+    }
     let all = nodes(&app.data(CLAIMS, json!({})).await);
     let heritage = find(&all, "About 400 mln");
     assert_eq!(heritage["article"]["id"], "art_1");
