@@ -1282,6 +1282,54 @@ fn number_word(word: &str) -> Option<f64> {
     })
 }
 
+/// Fractions written with a slash as decimals: "8-1/4" (newswire's 8 1/4)
+/// as "8.25", "5/8" as "0.625". Only a proper fraction over 2, 4, 8, 16, 32
+/// or 64 (what prices and rates are quoted in): "9/11", "24/7" and dates
+/// stay as written.
+fn slash_fractions(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('/') {
+        return text.into();
+    }
+    let value = |word: &str| -> Option<String> {
+        let (whole, frac) = match word.split_once('-') {
+            Some((w, f)) => (Some(w), f),
+            None => (None, word),
+        };
+        let (n, d) = frac.split_once('/')?;
+        let digits =
+            |x: &str| !x.is_empty() && x.len() <= 3 && x.bytes().all(|b| b.is_ascii_digit());
+        if !digits(n) || !digits(d) || whole.is_some_and(|w| !digits(w)) {
+            return None;
+        }
+        let (n, d): (u32, u32) = (n.parse().ok()?, d.parse().ok()?);
+        if n == 0 || n >= d || ![2, 4, 8, 16, 32, 64].contains(&d) {
+            return None;
+        }
+        let w: u32 = whole.map_or(Some(0), |w| w.parse().ok())?;
+        Some(format!("{}", f64::from(w) + f64::from(n) / f64::from(d)))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end();
+        // Trailing punctuation stays: "1-1/2," and "5/8."
+        let core = word.trim_end_matches([',', '.', ';', ':', ')']);
+        match value(core) {
+            Some(v) => {
+                changed = true;
+                out.push_str(&v);
+                out.push_str(&piece[core.len()..]);
+            }
+            None => out.push_str(piece),
+        }
+    }
+    if changed {
+        out.into()
+    } else {
+        text.into()
+    }
+}
+
 /// "2\u{bd}" and "2 \u{bd}" as "2.5", a lone "\u{bd}" as "0.5".
 fn vulgar_fractions(text: &str) -> std::borrow::Cow<'_, str> {
     const FRACTIONS: [(char, &str); 5] = [
@@ -1324,7 +1372,7 @@ impl Features {
 /// stands for (a speaker's country), each with the word it came from.
 pub fn features(text: &str, extra: &[(String, String)]) -> Features {
     // Mark what symbols say about a number before they are split off.
-    let marked = vulgar_fractions(text)
+    let marked = vulgar_fractions(&slash_fractions(text))
         .replace('%', " percent ")
         .replace(['$', '\u{a3}', '\u{20ac}'], " currency ");
     let ws = words(&marked);

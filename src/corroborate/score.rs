@@ -1796,6 +1796,33 @@ mod tests {
     }
 
     #[test]
+    fn newswire_fractions_are_one_figure() {
+        let c = cmp(
+            "The selling concession is 1-1/4 pct on the notes",
+            "The selling concession is 1-1/2 pct on the notes",
+        );
+        assert_eq!(c.stance, Some(Stance::Contradicts), "{c:?}");
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.starts_with("figures differ") && e.ends_with(": 1.25 vs 1.5")),
+            "{c:?}"
+        );
+        let c = cmp(
+            "The notes pay 8-1/4 pct, and fees are 5/8 pct.",
+            "The notes pay 8.25 pct, and fees are 0.625 pct.",
+        );
+        assert_eq!(c.stance, Some(Stance::Supports), "{c:?}");
+        // Not fractions: a date, a slogan.
+        assert_eq!(
+            super::super::features::features("open 24/7 since 9/11", &[])
+                .numbers
+                .len(),
+            features("open 24 7 since 9 11", &[]).numbers.len()
+        );
+    }
+
+    #[test]
     fn a_shared_year_does_not_hide_a_different_count() {
         let c = cmp(
             "The war has killed 500,000 people since 2011",
