@@ -1576,8 +1576,7 @@ pub fn full_names(text: &str) -> Vec<FullName> {
     for raw in text.split_whitespace() {
         let ends = raw.ends_with([',', ';', ':', '"', ')', '\u{201d}']);
         let w = name_token(raw);
-        // A sentence's end (an initial's or an abbreviation's dot is not one).
-        let end = raw.ends_with('.') && w.matches('.').count() == 1 && w.chars().count() > 2;
+        let end = ends_sentence(raw);
         let w = if end { w.trim_end_matches('.') } else { w };
         let capital = w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().any(char::is_alphabetic)
@@ -1605,32 +1604,36 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
     let Some(line) = body.trim_start().lines().next() else {
         return Vec::new();
     };
-    // Up to the first sentence's end, by the rule `full_names` reads ends by
-    // (an initial's or an abbreviation's dot is not one).
+    // Up to the first sentence's end.
     let mut words = Vec::new();
     for raw in line.split_whitespace().take(80) {
         words.push(raw);
-        let w = name_token(raw);
-        if raw.ends_with(['!', '?'])
-            || raw.ends_with('.') && w.matches('.').count() == 1 && w.chars().count() > 2
-        {
+        if raw.ends_with(['!', '?']) || ends_sentence(raw) {
             break;
         }
     }
     full_names(&words.join(" "))
 }
 
-/// Whether two articles' leads are about different persons or bodies: no
-/// name of one meets a name of the other (a word in common, or its initials,
-/// "kop", as a word of the other). Leads that share a name may tell of one
-/// matter from two sides (two agencies rating one company's debt).
+/// Whether two articles' leads are about different persons or bodies: both
+/// name someone, and no name of one meets a name of the other (a word in
+/// common, or its initials, "kop", as a word of the other). Leads that share
+/// a name may tell of one matter from two sides (two agencies rating one
+/// company's debt); a lead that names no one tells nothing.
 pub fn subjects_apart(a: &[FullName], b: &[FullName]) -> bool {
     let meets = |x: &FullName, y: &FullName| {
         x.words.iter().any(|w| y.words.contains(w))
             || y.words.contains(&x.initials)
             || x.words.contains(&y.initials)
     };
-    !a.iter().any(|x| b.iter().any(|y| meets(x, y)))
+    !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.iter().any(|y| meets(x, y)))
+}
+
+/// Whether a whitespace-separated word ends a sentence: its dot is not an
+/// initial's or an abbreviation's ("U.S.", "F.").
+fn ends_sentence(raw: &str) -> bool {
+    let w = name_token(raw);
+    raw.ends_with('.') && w.matches('.').count() == 1 && w.chars().count() > 2
 }
 
 /// A whitespace-separated word as names are read: outer punctuation and a

@@ -152,7 +152,13 @@ fn limits_apart(a: &Features, b: &Features) -> Option<(String, String)> {
                 .any(|w| same_figure(*v, *w) && v.bound == w.bound || same_number(v.value, w.value))
         })
     };
-    let kinds: Vec<NumKind> = a.numbers.iter().map(|n| n.2).collect();
+    // Each kind once: a text with five amounts is asked about amounts once.
+    let mut kinds: Vec<NumKind> = Vec::new();
+    for n in &a.numbers {
+        if !kinds.contains(&n.2) {
+            kinds.push(n.2);
+        }
+    }
     kinds.into_iter().find_map(|k| {
         [Bound::AtMost, Bound::AtLeast].into_iter().find_map(|d| {
             let (x, y) = (limits(a, k, d), limits(b, k, d));
@@ -418,25 +424,23 @@ fn names_apart(a: &Features, b: &Features) -> Option<(String, String)> {
 
 /// Two claims in their articles' own voice that name no person or body in
 /// full ("The selling concession is 1-1/4 pct", "About 57 mln dlrs of debt
-/// is affected") say what they say of their articles' subjects. Where the two articles' leads name different
-/// bodies ([`super::features::lead_subject`]: one issuer's bond and
-/// another's), the two claims are about different things, however alike
-/// their frames: their figures do not contradict each other. The two
-/// subjects, when so.
+/// is affected") say what they say of their articles' subjects. Whether the
+/// two articles' leads name different bodies
+/// ([`super::features::subjects_apart`]: one issuer's bond and another's),
+/// so that the claims are about different things however alike their
+/// frames, and their figures do not contradict each other.
 pub fn leads_apart(
     a: &Features,
     b: &Features,
     lead_a: &[super::features::FullName],
     lead_b: &[super::features::FullName],
-) -> Option<(String, String)> {
+) -> bool {
     // A claim someone is reported to have made is about what its speaker
     // speaks of, which a story with several actors need not lead with.
     let unnamed = |f: &Features| {
         !f.reported && f.speakers.is_empty() && super::features::full_names(&f.text).is_empty()
     };
-    let (x, y) = (lead_a.first()?, lead_b.first()?);
-    (super::features::subjects_apart(lead_a, lead_b) && unnamed(a) && unnamed(b))
-        .then(|| (x.written.clone(), y.written.clone()))
+    super::features::subjects_apart(lead_a, lead_b) && unnamed(a) && unnamed(b)
 }
 
 /// Different figures of one kind for the same subject at the same time:
@@ -1564,19 +1568,19 @@ mod tests {
             features("The selling concession is 1-1/4 pct", &[]),
             features("The selling concession is one pct", &[]),
         );
-        assert!(leads_apart(&a, &b, &hertz, &dominion).is_some());
-        assert!(leads_apart(&a, &b, &hertz, &hertz).is_none());
+        assert!(leads_apart(&a, &b, &hertz, &dominion));
+        assert!(!leads_apart(&a, &b, &hertz, &hertz));
         // A lead that names no one leaves the claims as they are.
-        assert!(leads_apart(&a, &b, &hertz, &[]).is_none());
+        assert!(!leads_apart(&a, &b, &hertz, &[]));
         // A claim that names its subject, or someone's reported words, is
         // about what it says.
         let named = features("Hertz Realty Corp's selling concession is 1-1/4 pct", &[]);
-        assert!(leads_apart(&named, &b, &hertz, &dominion).is_none());
+        assert!(!leads_apart(&named, &b, &hertz, &dominion));
         let reported = Features {
             reported: true,
             ..features("said the selling concession is 1-1/4 pct", &[])
         };
-        assert!(leads_apart(&reported, &b, &hertz, &dominion).is_none());
+        assert!(!leads_apart(&reported, &b, &hertz, &dominion));
     }
 
     #[test]
@@ -1815,9 +1819,7 @@ mod tests {
         assert_eq!(c.stance, Some(Stance::Supports), "{c:?}");
         // Not fractions: a date, a slogan.
         assert_eq!(
-            super::super::features::features("open 24/7 since 9/11", &[])
-                .numbers
-                .len(),
+            features("open 24/7 since 9/11", &[]).numbers.len(),
             features("open 24 7 since 9 11", &[]).numbers.len()
         );
     }

@@ -456,17 +456,16 @@ struct Source {
 }
 
 /// Whether a link of `stance` between claims `f` and `g` stands given their
-/// articles: a contradiction between claims that name no one, about their
-/// articles' different subjects, does not (`score::leads_apart`).
+/// articles' leads: a contradiction between claims that name no one, about
+/// their articles' different subjects, does not (`score::leads_apart`).
 fn stands(
     stance: crate::domain::Stance,
-    (f, lead): (&Features, &[FullName]),
-    (g, source): (Option<&Arc<Features>>, &Source),
+    (f, g): (&Features, &Features),
+    lead: &[FullName],
+    other: &Source,
 ) -> bool {
     stance != crate::domain::Stance::Contradicts
-        || g.is_none_or(|g| {
-            crate::corroborate::score::leads_apart(f, g, lead, &source.lead).is_none()
-        })
+        || !crate::corroborate::score::leads_apart(f, g, lead, &other.lead)
 }
 
 /// Candidates from per-term lists: ids under at least two terms, those under
@@ -907,7 +906,11 @@ pub fn finish(
                 &p.publisher,
                 &p.shingles,
             )?;
-            if !stands(stance, (f, &p.lead), (pc.known.get(&other), &source)) {
+            if pc
+                .known
+                .get(&other)
+                .is_some_and(|g| !stands(stance, (f, g), &p.lead, &source))
+            {
                 continue;
             }
             plan.edges
@@ -1014,7 +1017,7 @@ pub fn relink(
                         &article.publisher,
                         &shingled,
                     )?;
-                    stands(stance, (&f, &lead), (Some(g), &source)).then_some((stance, source))
+                    stands(stance, (&f, g), &lead, &source).then_some((stance, source))
                 }
                 None => None,
             };
