@@ -991,6 +991,15 @@ pub fn time_marks(f: &Features) -> &std::collections::BTreeSet<String> {
     f.times.get_or_init(|| time_marks_of(f))
 }
 
+/// Whether a text dates its figures by a day relative to its telling
+/// ("tomorrow", "on Tuesday"): which day that is, its article's date says.
+pub fn relative_day(f: &Features) -> bool {
+    time_marks(f).iter().any(|m| {
+        DAYS.contains(&m.as_str())
+            || matches!(m.as_str(), "yesterday" | "today" | "tomorrow" | "tonight")
+    })
+}
+
 fn time_marks_of(f: &Features) -> std::collections::BTreeSet<String> {
     let ws = words(&f.text);
     let mut out = std::collections::BTreeSet::new();
@@ -1218,6 +1227,10 @@ pub struct Features {
     /// Someone's reported words (the claim has a reporting cue), not the
     /// article's own voice: about what its speaker speaks of.
     pub reported: bool,
+    /// Reported words that open with a pronoun ("it will add 30 mln dlrs to
+    /// its reserve", "they would appeal"): about their speaker, or whom the
+    /// speaker's sentence names, not about whoever else says the like.
+    pub about_speaker: bool,
     pub(crate) polarity: std::sync::OnceLock<Polarity>,
     /// The surface forms the pair model reads, derived on first use.
     pub(crate) surface: std::sync::OnceLock<super::pair::Surface>,
@@ -1544,10 +1557,16 @@ pub struct FullName {
 /// The persons and bodies a text names in full ([`FullName`]); a lone
 /// capitalised word ("Labour", "Windows", "Parliamentary") is not one.
 pub fn full_names(text: &str) -> Vec<FullName> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    names_at(&words).into_iter().map(|(n, _)| n).collect()
+}
+
+/// [`full_names`] over whitespace-separated words, each with the words it spans.
+fn names_at(words: &[&str]) -> Vec<(FullName, std::ops::Range<usize>)> {
     use crate::extract::lexicon as lex;
     let mut out = Vec::new();
     let mut run: Vec<&str> = Vec::new();
-    let mut flush = |run: &mut Vec<&str>| {
+    let mut flush = |run: &mut Vec<&str>, end: usize| {
         let words: Vec<String> = run
             .iter()
             .map(|w| w.trim_end_matches('.').to_lowercase())
@@ -1561,19 +1580,22 @@ pub fn full_names(text: &str) -> Vec<FullName> {
             })
             .collect();
         if run.len() >= 2 && !words.is_empty() {
-            out.push(FullName {
-                written: run.join(" "),
-                initials: run
-                    .iter()
-                    .filter_map(|w| w.chars().next())
-                    .flat_map(char::to_lowercase)
-                    .collect(),
-                words,
-            });
+            out.push((
+                FullName {
+                    written: run.join(" "),
+                    initials: run
+                        .iter()
+                        .filter_map(|w| w.chars().next())
+                        .flat_map(char::to_lowercase)
+                        .collect(),
+                    words,
+                },
+                end - run.len()..end,
+            ));
         }
         run.clear();
     };
-    for raw in text.split_whitespace() {
+    for (k, raw) in words.iter().enumerate() {
         let ends = raw.ends_with([',', ';', ':', '"', ')', '\u{201d}']);
         let w = name_token(raw);
         let end = ends_sentence(raw);
@@ -1584,22 +1606,25 @@ pub fn full_names(text: &str) -> Vec<FullName> {
         if capital {
             run.push(w);
         } else {
-            flush(&mut run);
+            flush(&mut run, k);
         }
         // A name ends at a comma or a closing mark, and at a sentence's end.
         if ends || end {
-            flush(&mut run);
+            flush(&mut run, k + 1);
         }
     }
-    flush(&mut run);
+    flush(&mut run, words.len());
     out
 }
 
 /// Whom an article is about, as far as its lead tells: the persons and
 /// bodies its first sentence names in full ("Standard and Poor's Corp said
-/// it upgraded Heritage Communications Inc's senior debt ..."). Empty when
-/// that sentence names none in full ("The Bundesbank will not hold ...",
-/// "Hog prices are expected ...").
+/// it upgraded Heritage Communications Inc's senior debt ..."), its teller
+/// aside when it names anyone else: a name that says or reports the
+/// sentence ("X said ...", "..., lead manager X said", "..., said manager
+/// X") tells of the others (the agency of the company it rated, the
+/// underwriter of the issuer's bond). Empty when that sentence names none
+/// in full ("The Bundesbank will not hold ...", "Hog prices are expected ...").
 pub fn lead_subjects(body: &str) -> Vec<FullName> {
     let Some(line) = body.trim_start().lines().next() else {
         return Vec::new();
@@ -1612,7 +1637,35 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
             break;
         }
     }
-    full_names(&words.join(" "))
+    let named = names_at(&words);
+    let reports = |w: &str| {
+        matches!(
+            name_token(w).trim_end_matches('.').to_lowercase().as_str(),
+            "said" | "says" | "reported" | "reports" | "announced" | "told"
+        )
+    };
+    let teller = |r: &std::ops::Range<usize>| {
+        // Right before a reporting verb; or closing the sentence after one,
+        // past nothing or a role ("said sole manager X."): a name right
+        // after "said" mid-sentence is what was said.
+        words.get(r.end).is_some_and(|w| reports(w))
+            || r.end == words.len()
+                && (r.start.saturating_sub(4)..r.start).rev().any(|k| {
+                    let between = &words[k + 1..r.start];
+                    reports(words[k])
+                        && between.iter().all(|w| w.starts_with(char::is_lowercase))
+                        && between
+                            .last()
+                            .is_none_or(|w| crate::extract::lexicon::is_role(&w.to_lowercase()))
+                })
+    };
+    let (tellers, subjects): (Vec<_>, Vec<_>) = named.into_iter().partition(|(_, r)| teller(r));
+    let keep = if subjects.is_empty() {
+        tellers
+    } else {
+        subjects
+    };
+    keep.into_iter().map(|(n, _)| n).collect()
 }
 
 /// Whether two articles' leads are about different persons or bodies: both

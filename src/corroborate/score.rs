@@ -422,25 +422,118 @@ fn names_apart(a: &Features, b: &Features) -> Option<(String, String)> {
     Some((na[0].written.clone(), nb[0].written.clone()))
 }
 
-/// Two claims in their articles' own voice that name no person or body in
-/// full ("The selling concession is 1-1/4 pct", "About 57 mln dlrs of debt
-/// is affected") say what they say of their articles' subjects. Whether the
-/// two articles' leads name different bodies
-/// ([`super::features::subjects_apart`]: one issuer's bond and another's),
-/// so that the claims are about different things however alike their
-/// frames, and their figures do not contradict each other.
+/// Two claims about their articles' subjects say what they say of them:
+/// claims in their articles' own voice that name no person or body in full
+/// ("The selling concession is 1-1/4 pct", "About 57 mln dlrs of debt is
+/// affected"), or only what the other names too (a grade of crude both
+/// price, "West Texas Intermediate"), and claims that point at their
+/// article's subject ("the increase brings its posting for ..."). Whether
+/// the two articles' leads name different bodies
+/// ([`super::features::subjects_apart`]: one issuer's bond and another's,
+/// one oil company's posted price and another's), so that the claims are
+/// about different things however alike their frames, and their figures do
+/// not contradict each other.
 pub fn leads_apart(
     a: &Features,
     b: &Features,
     lead_a: &[super::features::FullName],
     lead_b: &[super::features::FullName],
 ) -> bool {
-    // A claim someone is reported to have made is about what its speaker
-    // speaks of, which a story with several actors need not lead with.
-    let unnamed = |f: &Features| {
-        !f.reported && f.speakers.is_empty() && super::features::full_names(&f.text).is_empty()
+    use super::features::{full_names, FullName};
+    if !super::features::subjects_apart(lead_a, lead_b) {
+        return false;
+    }
+    let (names_a, names_b) = (full_names(&a.text), full_names(&b.text));
+    // A name the other claim gives too is what both speak of, not whose.
+    let shared_only = |own: &[FullName], other: &[FullName]| {
+        own.iter().all(|n| {
+            other
+                .iter()
+                .any(|m| n.words.iter().any(|w| m.words.contains(w)))
+        })
     };
-    super::features::subjects_apart(lead_a, lead_b) && unnamed(a) && unnamed(b)
+    // A claim someone is reported to have made is about what its speaker
+    // speaks of, which a story with several actors need not lead with,
+    // unless it points at the subject.
+    let about_lead = |f: &Features, own: &[FullName], other: &[FullName]| {
+        shared_only(own, other) && (!f.reported && f.speakers.is_empty() || points_at_subject(f))
+    };
+    about_lead(a, &names_a, &names_b) && about_lead(b, &names_b, &names_a)
+}
+
+/// Whether a text refers to a body as its article's subject: "its", or "the
+/// company" (bank, corporation, firm, group).
+fn points_at_subject(f: &Features) -> bool {
+    let ws: Vec<String> = f
+        .text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphabetic())
+                .trim_end_matches("'s")
+                .to_lowercase()
+        })
+        .collect();
+    ws.iter().any(|w| w == "its")
+        || ws.windows(2).any(|p| {
+            p[0] == "the"
+                && matches!(
+                    p[1].as_str(),
+                    "company" | "bank" | "corporation" | "firm" | "group"
+                )
+        })
+}
+
+/// What linking knows of a claim's article besides the claim: whom its
+/// lead is about and the day it was published.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    /// [`super::features::lead_subjects`] of its body.
+    pub lead: Vec<super::features::FullName>,
+    /// Its publication date ("2026-12-07", or longer), when known.
+    pub published: Option<String>,
+}
+
+/// Whether two claims that read as contradicting each other are about
+/// different matters, for what their articles tell: unnamed claims about
+/// their leads' different subjects ([`leads_apart`]), reported words about
+/// their different speakers ([`speakers_apart`]), or figures for a day
+/// relative to articles not known to be of one day ([`days_apart`]).
+pub fn frames_apart(a: &Features, b: &Features, fa: &Frame, fb: &Frame) -> bool {
+    leads_apart(a, b, &fa.lead, &fb.lead) || speakers_apart(a, b) || days_apart(a, b, fa, fb)
+}
+
+/// Two speakers' words about themselves ("it will add 30.4 mln dlrs to its
+/// reserve", by two banks): both open with a pronoun
+/// ([`Features::about_speaker`]) and no word of one's speakers' names is in
+/// the other's (the generic heads of bodies' names, "Corp", aside; a
+/// speaker known only by those tells nothing).
+pub fn speakers_apart(a: &Features, b: &Features) -> bool {
+    use crate::extract::lexicon as lex;
+    let words = |f: &Features| -> HashSet<String> {
+        f.speakers
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .filter(|w| w.chars().count() > 1 && !lex::org_word(w) && !lex::is_role(w))
+            .collect()
+    };
+    if !(a.about_speaker && b.about_speaker) {
+        return false;
+    }
+    let (wa, wb) = (words(a), words(b));
+    !wa.is_empty() && !wb.is_empty() && wa.is_disjoint(&wb)
+}
+
+/// Figures dated by a day relative to their telling ("will sell tomorrow
+/// 500 billion yen", "on Tuesday") in articles not known to be of the same
+/// day: the days may differ, so the figures need not disagree.
+pub fn days_apart(a: &Features, b: &Features, fa: &Frame, fb: &Frame) -> bool {
+    use super::features::relative_day;
+    fn day(f: &Frame) -> Option<&str> {
+        f.published.as_deref().and_then(|p| p.get(..10))
+    }
+    let same_day = matches!((day(fa), day(fb)), (Some(x), Some(y)) if x == y);
+    (relative_day(a) || relative_day(b)) && !same_day
 }
 
 /// Different figures of one kind for the same subject at the same time:
@@ -1534,10 +1627,8 @@ mod tests {
         };
         let agency = "Standard and Poor's Corp said it upgraded Heritage Communications Inc's senior debt. Moody's Investors Service Inc did not.";
         // ("Standard and" is cut off by the lower-case "and", as `full_names` reads.)
-        assert_eq!(
-            written(agency),
-            ["Poor Corp", "Heritage Communications Inc"]
-        );
+        // The agency tells of the company it rated.
+        assert_eq!(written(agency), ["Heritage Communications Inc"]);
         // A sentence that names no one in full tells nothing.
         assert!(written(
             "The Bundesbank will not hold a press conference. Karl Otto Poehl is away."
@@ -1548,15 +1639,160 @@ mod tests {
             "Duff and Phelps Credit Rating Co said it cut Reichhold Chemicals Inc's debt.",
         );
         assert!(subjects_apart(&lead_subjects(agency), &other));
-        // Leads that share a name may tell of one matter from two sides, or
-        // of two matters by one agency: they are not held apart.
+        // Leads that share a name may tell of one matter from two sides:
+        // they are not held apart. One agency rating two companies tells of
+        // two matters.
         let same = lead_subjects(
             "Duff and Phelps Credit Rating Co said it upgraded Heritage Communications Inc.",
         );
         assert!(!subjects_apart(&lead_subjects(agency), &same));
         let agency_again =
             lead_subjects("Standard and Poor's Corp said it cut Reichhold Chemicals Inc's debt.");
-        assert!(!subjects_apart(&lead_subjects(agency), &agency_again));
+        assert!(subjects_apart(&lead_subjects(agency), &agency_again));
+    }
+
+    #[test]
+    fn a_leads_teller_is_not_its_subject_unless_it_names_no_one_else() {
+        use super::super::features::lead_subjects;
+        let written = |body: &str| -> Vec<String> {
+            lead_subjects(body).into_iter().map(|n| n.written).collect()
+        };
+        // Before the verb, after it closing the sentence, past a role.
+        assert_eq!(
+            written("Brunswick Corp is raising 100 mln dlrs through notes, lead manager Shearson Lehman Brothers Inc said."),
+            ["Brunswick Corp"]
+        );
+        assert_eq!(
+            written("Republic National Bank is offering 100 mln dlrs of notes, said sole manager Salomon Brothers Inc."),
+            ["Republic National Bank"]
+        );
+        // A name right after the verb, mid-sentence, is what was said.
+        assert_eq!(
+            written("Traders said Acme Steel Corp would be fined by Federal Judge John Roe."),
+            ["Acme Steel Corp", "Federal Judge John Roe"]
+        );
+        // A lead that names only its teller is about the teller.
+        assert_eq!(
+            written(
+                "Diamond Shamrock said it raised the contract price it will pay for crude oil."
+            ),
+            ["Diamond Shamrock"]
+        );
+    }
+
+    #[test]
+    fn claims_pointing_at_their_articles_subject_or_naming_only_what_both_price_are_about_their_leads(
+    ) {
+        use super::super::features::lead_subjects;
+        let sun = lead_subjects(
+            "Sun Co Inc said it raised the contract price it will pay for crude oil.",
+        );
+        let texaco = lead_subjects(
+            "Texaco Inc said it raised the contract price it will pay for crude oil.",
+        );
+        let own = features(
+            "The increase brings Sun's posted price for West Texas Intermediate to 17.50 dlrs",
+            &[],
+        );
+        let reported = Features {
+            reported: true,
+            ..features(
+                "said the increase brings its posting for West Texas Intermediate to 19.00 dlrs",
+                &[],
+            )
+        };
+        assert!(leads_apart(&own, &reported, &sun, &texaco));
+        assert!(!leads_apart(&own, &reported, &sun, &sun));
+        // A name one gives and the other does not tells whom it is about.
+        let blair = features(
+            "Tony Blair brings the posted price for West Texas Intermediate to 19.00 dlrs",
+            &[],
+        );
+        assert!(!leads_apart(&own, &blair, &sun, &texaco));
+        // Reported words that neither point at the subject nor name it.
+        let said = Features {
+            reported: true,
+            ..features(
+                "said the posted price for West Texas Intermediate is 19.00 dlrs",
+                &[],
+            )
+        };
+        assert!(!leads_apart(&own, &said, &sun, &texaco));
+    }
+
+    #[test]
+    fn two_speakers_figures_about_themselves_are_about_different_things() {
+        let bank = |speaker: &str, text: &str| Features {
+            reported: true,
+            about_speaker: true,
+            speakers: vec![speaker.to_string()],
+            ..features(text, &[])
+        };
+        let a = bank(
+            "manufacturers national corp",
+            "said it will add 30.4 mln dlrs to its reserve",
+        );
+        let b = bank(
+            "republic new york corp",
+            "said it will add 100 mln dlrs to its reserve",
+        );
+        assert!(speakers_apart(&a, &b));
+        // The same speaker, or one known only as "Corp", may be one body.
+        let again = bank(
+            "manufacturers national",
+            "said it will add 40 mln dlrs to its reserve",
+        );
+        assert!(!speakers_apart(&a, &again));
+        assert!(!speakers_apart(
+            &a,
+            &bank("corp", "said it will add 25 mln dlrs")
+        ));
+        // Words that do not open with a pronoun may be about anything.
+        let other = Features {
+            about_speaker: false,
+            ..b.clone()
+        };
+        assert!(!speakers_apart(&a, &other));
+        assert!(frames_apart(&a, &b, &Frame::default(), &Frame::default()));
+    }
+
+    #[test]
+    fn figures_for_a_relative_day_hold_apart_unless_both_articles_are_of_one_day() {
+        let (a, b) = (
+            features(
+                "The Bank of Japan will sell tomorrow 500 billion yen of bills",
+                &[],
+            ),
+            features(
+                "The Bank of Japan will sell tomorrow 1,200 billion yen of bills",
+                &[],
+            ),
+        );
+        let on = |day: &str| Frame {
+            published: Some(day.to_string()),
+            ..Frame::default()
+        };
+        let undated = Frame::default();
+        assert!(days_apart(&a, &b, &undated, &undated));
+        assert!(days_apart(&a, &b, &on("1987-04-06"), &undated));
+        assert!(days_apart(
+            &a,
+            &b,
+            &on("1987-04-06"),
+            &on("1987-04-07T09:00:00Z")
+        ));
+        assert!(!days_apart(
+            &a,
+            &b,
+            &on("1987-04-06"),
+            &on("1987-04-06T18:30:00Z")
+        ));
+        // Figures dated absolutely, or not at all, are left to the comparison.
+        let (c, d) = (
+            features("The bank sold 500 billion yen of bills in April", &[]),
+            features("The bank sold 1,200 billion yen of bills in April", &[]),
+        );
+        assert!(!days_apart(&c, &d, &undated, &undated));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 use super::crosscheck::index_terms;
 use super::{Derived, Search};
-use crate::corroborate::features::{features, lead_subjects, Features, FullName};
+use crate::corroborate::features::{features, lead_subjects, Features};
+use crate::corroborate::score::Frame;
 use crate::corroborate::score::{compare, UNRELATED};
 use crate::domain::{
     Article, ArticleId, ClaimId, Corroboration, FactCheckId, FactCheckMatch, NewArticle,
@@ -52,8 +53,30 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
         Some(c) if c.chars().any(char::is_alphabetic) => (format!("{c} {text}"), true),
         _ => (text.to_string(), false),
     };
+    // The content's first word, for a cue before it.
+    let opens = text
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase());
+    let pronoun = opens.is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "it" | "its"
+                | "he"
+                | "his"
+                | "she"
+                | "her"
+                | "they"
+                | "their"
+                | "we"
+                | "our"
+                | "i"
+                | "my"
+        )
+    });
     Features {
         reported,
+        about_speaker: reported && pronoun,
         ..features(&t, entities)
     }
 }
@@ -438,8 +461,8 @@ pub struct Prepared {
     claims: Vec<PreparedClaim>,
     shingles: Vec<u64>,
     publisher: Option<String>,
-    /// Whom the article's lead names (`features::lead_subjects`).
-    lead: Vec<FullName>,
+    /// Whom the article's lead is about, and when it was published.
+    frame: Frame,
     /// Per stored article linked to: what linking needs of it.
     sources: HashMap<ArticleId, Source>,
 }
@@ -451,21 +474,29 @@ struct Source {
     same_publisher: bool,
     /// It is a copy of this article's text.
     copy: bool,
-    /// Whom its lead names.
-    lead: Vec<FullName>,
+    /// Whom its lead is about, and when it was published.
+    frame: Frame,
 }
 
 /// Whether a link of `stance` between claims `f` and `g` stands given their
-/// articles' leads: a contradiction between claims that name no one, about
-/// their articles' different subjects, does not (`score::leads_apart`).
+/// articles: a contradiction between claims about different matters, for
+/// what the articles tell, does not (`score::frames_apart`).
 fn stands(
     stance: crate::domain::Stance,
     (f, g): (&Features, &Features),
-    lead: &[FullName],
+    frame: &Frame,
     other: &Source,
 ) -> bool {
     stance != crate::domain::Stance::Contradicts
-        || !crate::corroborate::score::leads_apart(f, g, lead, &other.lead)
+        || !crate::corroborate::score::frames_apart(f, g, frame, &other.frame)
+}
+
+/// What linking needs of an article itself (`score::Frame`).
+fn frame_of(body: &str, published: &Option<String>) -> Frame {
+    Frame {
+        lead: lead_subjects(body),
+        published: published.clone(),
+    }
 }
 
 /// Candidates from per-term lists: ids under at least two terms, those under
@@ -623,12 +654,12 @@ fn source_of(
         Source {
             same_publisher: false,
             copy: false,
-            lead: Vec::new(),
+            frame: Frame::default(),
         },
         |a: Article| Source {
             same_publisher: a.publisher.is_some() && a.publisher == *publisher,
             copy: overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
-            lead: lead_subjects(&a.body),
+            frame: frame_of(&a.body, &a.published_at),
         },
     );
     sources.insert(article, v.clone());
@@ -670,7 +701,7 @@ pub fn prepare(
         claims: Vec::with_capacity(ex.claims.len()),
         shingles: shingles(&new.body),
         publisher: new.publisher.clone(),
-        lead: lead_subjects(&new.body),
+        frame: frame_of(&new.body, &new.published_at),
         sources: HashMap::new(),
     };
     let mut judge = JudgeBatch::default();
@@ -892,12 +923,10 @@ pub fn finish(
             let Some(stance) = cmp.stance else {
                 continue;
             };
-            // Ranked oldest first among equals, so these are the oldest copies.
-            if copied_claim {
-                if copies == COPY_LINKS {
-                    continue;
-                }
-                copies += 1;
+            // Ranked oldest first among equals, so these are the oldest
+            // copies; one whose link does not stand takes no place.
+            if copied_claim && copies == COPY_LINKS {
+                continue;
             }
             let source = source_of(
                 store,
@@ -909,10 +938,11 @@ pub fn finish(
             if pc
                 .known
                 .get(&other)
-                .is_some_and(|g| !stands(stance, (f, g), &p.lead, &source))
+                .is_some_and(|g| !stands(stance, (f, g), &p.frame, &source))
             {
                 continue;
             }
+            copies += usize::from(copied_claim);
             plan.edges
                 .push((ordinal, edge(other, cmp, stance, source, copied_claim)));
         }
@@ -951,7 +981,7 @@ pub fn relink(
 ) -> Result<Relinked> {
     let mut out = Relinked::default();
     let shingled = shingles(&article.body);
-    let lead = lead_subjects(&article.body);
+    let frame = frame_of(&article.body, &article.published_at);
     let mut sources = HashMap::new();
     let claim = |ordinal| ClaimId {
         article: article.id,
@@ -1017,7 +1047,7 @@ pub fn relink(
                         &article.publisher,
                         &shingled,
                     )?;
-                    stands(stance, (&f, g), &lead, &source).then_some((stance, source))
+                    stands(stance, (&f, g), &frame, &source).then_some((stance, source))
                 }
                 None => None,
             };
@@ -1166,6 +1196,18 @@ mod tests {
             compare_judged(&f, &lorries, 0.91, 0.0, &Basis::default()).stance
         );
         assert!(unread.evidence[0].contains("not read by the paraphrase judge"));
+    }
+
+    #[test]
+    fn reported_words_opening_with_a_pronoun_are_about_their_speaker() {
+        assert!(
+            claim_features("it will add 30 mln dlrs to its reserve", Some("said"), &[])
+                .about_speaker
+        );
+        assert!(claim_features("\u{201c}We will appeal,\u{201d}", Some("said"), &[]).about_speaker);
+        assert!(!claim_features("the bank will add 30 mln dlrs", Some("said"), &[]).about_speaker);
+        // The article's own voice has no speaker to be about.
+        assert!(!claim_features("it will add 30 mln dlrs to its reserve", None, &[]).about_speaker);
     }
 
     #[test]

@@ -285,3 +285,77 @@ async fn unnamed_figures_about_different_issuers_do_not_contradict_and_about_one
         .unwrap_or_else(|| panic!("no link to the second report: {heritage}"));
     assert_eq!(c["stance"], "CONTRADICTS", "{c}");
 }
+
+/// Whether claim `a` links to the claim with text `b` as a contradiction.
+fn contradicts(all: &[Value], a: &str, b: &str) -> bool {
+    let b = find(all, b);
+    find(all, a)["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["claim"]["id"] == b["id"] && c["stance"] == "CONTRADICTS")
+}
+
+#[actix_web::test]
+async fn what_two_companies_say_of_themselves_and_figures_for_tomorrow_in_undated_stories_do_not_contradict(
+) {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    // Stories with a paragraph of their own each, so that none is a copy.
+    let bank = |name: &str, amount: &str, more: &str, wire: &str| json!({"body": format!("{name} said it will add {amount} mln dlrs to its reserve to cover exposure for Latin American loans.\n\n{more}"), "publisher": wire});
+    app.ingest(bank(
+        "Manufacturers National Corp",
+        "30.4",
+        "The Detroit-based bank holding company said the addition will result in a second-quarter loss.",
+        "Wire A",
+    ))
+    .await;
+    app.ingest(bank(
+        "Republic New York Corp",
+        "100",
+        "The New York bank said it still expects a profit for the year, after similar moves by Citicorp and Chase Manhattan.",
+        "Wire B",
+    ))
+    .await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    // Each bank's own reserve: not one matter.
+    assert!(!contradicts(&all, "30.4 mln", "100 mln"), "{all:?}");
+
+    let sale = |amount: &str, more: &str, wire: &str, day: Option<&str>| json!({"body": format!("The Bank of Japan will sell tomorrow {amount} billion yen of financing bills it holds to help absorb a projected money market surplus, money traders said.\n\n{more}"), "publisher": wire, "publishedAt": day});
+    app.ingest(sale(
+        "500",
+        "The yield on the bills will be 3.8 pct.",
+        "Wire A",
+        None,
+    ))
+    .await;
+    app.ingest(sale(
+        "1,200",
+        "Of the total, 800 billion yen will mature in May and the rest in June.",
+        "Wire B",
+        None,
+    ))
+    .await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    // "Tomorrow" in two undated stories need not be one day.
+    assert!(
+        !contradicts(&all, "500 billion", "1,200 billion"),
+        "{all:?}"
+    );
+    // Two stories of one day: one sale, two figures.
+    app.ingest(sale(
+        "700",
+        "The yield on the bills will be 3.8 pct.",
+        "Wire A",
+        Some("1987-04-06"),
+    ))
+    .await;
+    app.ingest(sale(
+        "300",
+        "Of the total, 200 billion yen will mature in May and the rest in June.",
+        "Wire B",
+        Some("1987-04-06"),
+    ))
+    .await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    assert!(contradicts(&all, "300 billion", "700 billion"), "{all:?}");
+}
