@@ -1668,14 +1668,56 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
     keep.into_iter().map(|(n, _)| n).collect()
 }
 
+/// Words of bodies' names that say what they do or where, shared by many
+/// that are not one ("Petroleum", "Brothers", "National", "United").
+const GENERIC_NAME_WORDS: &[&str] = &[
+    "american",
+    "brothers",
+    "capital",
+    "chemical",
+    "chemicals",
+    "communications",
+    "electric",
+    "energy",
+    "federal",
+    "financial",
+    "gas",
+    "general",
+    "holdings",
+    "industries",
+    "insurance",
+    "international",
+    "investors",
+    "markets",
+    "motors",
+    "national",
+    "oil",
+    "petroleum",
+    "power",
+    "resources",
+    "savings",
+    "securities",
+    "services",
+    "steel",
+    "systems",
+    "telephone",
+    "trust",
+    "united",
+    "utilities",
+];
+
 /// Whether two articles' leads are about different persons or bodies: both
 /// name someone, and no name of one meets a name of the other (a word in
 /// common, or its initials, "kop", as a word of the other). Leads that share
 /// a name may tell of one matter from two sides (two agencies rating one
 /// company's debt); a lead that names no one tells nothing.
 pub fn subjects_apart(a: &[FullName], b: &[FullName]) -> bool {
+    // A word that says what a body does, not which it is, meets nothing:
+    // Marathon Petroleum Co and Phillips Petroleum Corp are two companies.
     let meets = |x: &FullName, y: &FullName| {
-        x.words.iter().any(|w| y.words.contains(w))
+        x.words
+            .iter()
+            .any(|w| !GENERIC_NAME_WORDS.contains(&w.as_str()) && y.words.contains(w))
             || y.words.contains(&x.initials)
             || x.words.contains(&y.initials)
     };

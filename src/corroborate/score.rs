@@ -1649,6 +1649,16 @@ mod tests {
         let agency_again =
             lead_subjects("Standard and Poor's Corp said it cut Reichhold Chemicals Inc's debt.");
         assert!(subjects_apart(&lead_subjects(agency), &agency_again));
+        // What a company does is no name: two oil companies are two.
+        let (marathon, phillips) = (
+            lead_subjects("Marathon Petroleum Co said it will raise its contract prices."),
+            lead_subjects("Phillips Petroleum Corp said it raised the contract price."),
+        );
+        assert!(subjects_apart(&marathon, &phillips));
+        assert!(!subjects_apart(
+            &phillips,
+            &lead_subjects("Phillips Petroleum said it cut its prices.")
+        ));
     }
 
     #[test]
