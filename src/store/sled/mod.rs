@@ -1116,7 +1116,8 @@ mod tests {
         let new = tempfile::tempdir().unwrap();
         drop(SledStore::open(new.path()).unwrap());
         assert_eq!(super::Layout::of(new.path()), super::Layout::NEW);
-        assert!(SledStore::open(new.path()).is_ok());
+        // Opens again once the handle dropped has let go of its lock.
+        drop(crate::store::when_unlocked(|| SledStore::open(new.path())));
     }
 
     #[test]
@@ -1142,14 +1143,14 @@ mod tests {
         assert_eq!(super::Layout::of(&dir).segment_size, old);
         {
             // sled refuses another segment size on a store: it keeps its own.
-            let s = SledStore::open(&dir).unwrap();
+            let s = crate::store::when_unlocked(|| SledStore::open(&dir));
             s.commit_article(&second_article()).unwrap();
             leave_garbage(&s);
         }
         assert_eq!(super::Layout::of(&dir).segment_size, old);
         assert!(compact(&dir).replaced());
         assert_eq!(super::Layout::of(&dir), super::Layout::NEW);
-        let s = SledStore::open(&dir).unwrap();
+        let s = crate::store::when_unlocked(|| SledStore::open(&dir));
         assert!(s.verify().unwrap().is_ok());
         assert_eq!(s.stats().unwrap().articles, 2);
     }
@@ -1281,9 +1282,17 @@ mod tests {
             s.meta.insert(keys::META_FORMAT, &[9]).unwrap();
             s.db.flush().unwrap();
         }
+        // Once the handle dropped has let go of its lock.
+        let refused = (0..50).map(|_| SledStore::open(dir.path())).find(|r| {
+            let locked = matches!(r, Err(crate::store::StoreError::Locked(_)));
+            if locked {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            !locked
+        });
         assert!(matches!(
-            SledStore::open(dir.path()),
-            Err(crate::store::StoreError::Version { found: 9, .. })
+            refused,
+            Some(Err(crate::store::StoreError::Version { found: 9, .. }))
         ));
     }
 
