@@ -1668,6 +1668,60 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
     keep.into_iter().map(|(n, _)| n).collect()
 }
 
+/// Whom an article is about: its lead's subjects ([`lead_subjects`]), or,
+/// when the lead names no one in full (a table of figures: "Shr 15 cts vs
+/// 13 cts ..."), the body an all-capital newswire title opens with ("GTI
+/// CORP <GTI> 4TH QTR OPER NET"): its words up to the suffix that ends a
+/// company's name, or up to a ticker in angle brackets.
+pub fn article_subjects(title: Option<&str>, body: &str) -> Vec<FullName> {
+    const ENDS: &[&str] = &[
+        "inc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "ltd",
+        "plc",
+        "group",
+        "bancorp",
+        "ag",
+        "nv",
+        "sa",
+    ];
+    let lead = lead_subjects(body);
+    let capitals =
+        |t: &&str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+    let Some(title) = title.filter(capitals).filter(|_| lead.is_empty()) else {
+        return lead;
+    };
+    let mut name: Vec<String> = Vec::new();
+    let mut ended = false;
+    for raw in title.split_whitespace().take(6) {
+        if raw.starts_with('<') {
+            ended = true;
+            break;
+        }
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        // Cased as names are read in running text.
+        let mut cs = w.chars();
+        let cased: String = cs
+            .next()
+            .into_iter()
+            .chain(cs.flat_map(char::to_lowercase))
+            .collect();
+        name.push(cased);
+        if ENDS.contains(&w.to_lowercase().as_str()) {
+            ended = true;
+            break;
+        }
+    }
+    if !ended {
+        return lead;
+    }
+    let words: Vec<&str> = name.iter().map(String::as_str).collect();
+    names_at(&words).into_iter().map(|(n, _)| n).collect()
+}
+
 /// Words of bodies' names that say what they do or where, shared by many
 /// that are not one ("Petroleum", "Brothers", "National", "United").
 const GENERIC_NAME_WORDS: &[&str] = &[

@@ -487,7 +487,7 @@ fn points_at_subject(f: &Features) -> bool {
 /// lead is about and the day it was published.
 #[derive(Debug, Clone, Default)]
 pub struct Frame {
-    /// [`super::features::lead_subjects`] of its body.
+    /// [`super::features::article_subjects`] of its title and body.
     pub lead: Vec<super::features::FullName>,
     /// Its publication date ("2026-12-07", or longer), when known.
     pub published: Option<String>,
@@ -1688,6 +1688,47 @@ mod tests {
             ),
             ["Diamond Shamrock"]
         );
+    }
+
+    #[test]
+    fn a_table_without_a_lead_is_about_the_company_its_capital_title_opens_with() {
+        use super::super::features::{article_subjects, subjects_apart};
+        let written = |title: &str, body: &str| -> Vec<String> {
+            article_subjects(Some(title), body)
+                .into_iter()
+                .map(|n| n.written)
+                .collect()
+        };
+        let table = "Shr 15 cts vs 13 cts\nNet 1,234,000 vs 987,000";
+        assert_eq!(
+            written("GTI CORP <GTI> 4TH QTR OPER NET", table),
+            ["Gti Corp"]
+        );
+        assert_eq!(
+            written("APPLIED SOLAR ENERGY CORP <SOLR.O> 2ND QTR NET", table),
+            ["Applied Solar Energy Corp"]
+        );
+        assert_eq!(
+            written("INTER-TEL <INTLA.O> 2ND QTR NET", table),
+            Vec::<String>::new()
+        );
+        let gti = article_subjects(Some("GTI CORP <GTI> 4TH QTR OPER NET"), table);
+        let solar = article_subjects(
+            Some("APPLIED SOLAR ENERGY CORP <SOLR.O> 2ND QTR NET"),
+            table,
+        );
+        assert!(subjects_apart(&gti, &solar));
+        // A lead that names someone speaks first; a title in running case,
+        // or one whose first words end no company's name, tells nothing.
+        assert_eq!(
+            written(
+                "GTI CORP <GTI> SELLS NOTES",
+                "Brunswick Corp is raising 100 mln dlrs."
+            ),
+            ["Brunswick Corp"]
+        );
+        assert!(written("Greek duo cleared in doping case", table).is_empty());
+        assert!(written("BANK OF JAPAN TO SELL 800 BILLION YEN IN BILLS", table).is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::crosscheck::index_terms;
 use super::{Derived, Search};
-use crate::corroborate::features::{features, lead_subjects, Features};
+use crate::corroborate::features::{article_subjects, features, Features};
 use crate::corroborate::score::Frame;
 use crate::corroborate::score::{compare, UNRELATED};
 use crate::domain::{
@@ -492,9 +492,9 @@ fn stands(
 }
 
 /// What linking needs of an article itself (`score::Frame`).
-fn frame_of(body: &str, published: &Option<String>) -> Frame {
+fn frame_of(title: &Option<String>, body: &str, published: &Option<String>) -> Frame {
     Frame {
-        lead: lead_subjects(body),
+        lead: article_subjects(title.as_deref(), body),
         published: published.clone(),
     }
 }
@@ -659,7 +659,7 @@ fn source_of(
         |a: Article| Source {
             same_publisher: a.publisher.is_some() && a.publisher == *publisher,
             copy: overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
-            frame: frame_of(&a.body, &a.published_at),
+            frame: frame_of(&a.title, &a.body, &a.published_at),
         },
     );
     sources.insert(article, v.clone());
@@ -701,7 +701,7 @@ pub fn prepare(
         claims: Vec::with_capacity(ex.claims.len()),
         shingles: shingles(&new.body),
         publisher: new.publisher.clone(),
-        frame: frame_of(&new.body, &new.published_at),
+        frame: frame_of(&new.title, &new.body, &new.published_at),
         sources: HashMap::new(),
     };
     let mut judge = JudgeBatch::default();
@@ -981,7 +981,7 @@ pub fn relink(
 ) -> Result<Relinked> {
     let mut out = Relinked::default();
     let shingled = shingles(&article.body);
-    let frame = frame_of(&article.body, &article.published_at);
+    let frame = frame_of(&article.title, &article.body, &article.published_at);
     let mut sources = HashMap::new();
     let claim = |ordinal| ClaimId {
         article: article.id,
