@@ -484,11 +484,12 @@ fn points_at_subject(f: &Features) -> bool {
 }
 
 /// What linking knows of a claim's article besides the claim: whom its
-/// lead is about and the day it was published.
+/// lead (or title) is about and the day it was published.
 #[derive(Debug, Clone, Default)]
 pub struct Frame {
-    /// [`super::features::article_subjects`] of its title and body.
-    pub lead: Vec<super::features::FullName>,
+    /// Whom it is about: [`super::features::article_subjects`] of its
+    /// title and body.
+    pub subjects: Vec<super::features::FullName>,
     /// Its publication date ("2026-12-07", or longer), when known.
     pub published: Option<String>,
 }
@@ -499,7 +500,9 @@ pub struct Frame {
 /// their different speakers ([`speakers_apart`]), or figures for a day
 /// relative to articles not known to be of one day ([`days_apart`]).
 pub fn frames_apart(a: &Features, b: &Features, fa: &Frame, fb: &Frame) -> bool {
-    leads_apart(a, b, &fa.lead, &fb.lead) || speakers_apart(a, b) || days_apart(a, b, fa, fb)
+    leads_apart(a, b, &fa.subjects, &fb.subjects)
+        || speakers_apart(a, b)
+        || days_apart(a, b, fa, fb)
 }
 
 /// Two speakers' words about themselves ("it will add 30.4 mln dlrs to its

@@ -7,8 +7,7 @@
 use super::crosscheck::index_terms;
 use super::{Derived, Search};
 use crate::corroborate::features::{article_subjects, features, Features};
-use crate::corroborate::score::Frame;
-use crate::corroborate::score::{compare, UNRELATED};
+use crate::corroborate::score::{compare, Frame, UNRELATED};
 use crate::domain::{
     Article, ArticleId, ClaimId, Corroboration, FactCheckId, FactCheckMatch, NewArticle,
     NewFactCheck,
@@ -461,7 +460,7 @@ pub struct Prepared {
     claims: Vec<PreparedClaim>,
     shingles: Vec<u64>,
     publisher: Option<String>,
-    /// Whom the article's lead is about, and when it was published.
+    /// Whom the article is about, and when it was published.
     frame: Frame,
     /// Per stored article linked to: what linking needs of it.
     sources: HashMap<ArticleId, Source>,
@@ -474,7 +473,7 @@ struct Source {
     same_publisher: bool,
     /// It is a copy of this article's text.
     copy: bool,
-    /// Whom its lead is about, and when it was published.
+    /// Whom it is about, and when it was published.
     frame: Frame,
 }
 
@@ -492,10 +491,10 @@ fn stands(
 }
 
 /// What linking needs of an article itself (`score::Frame`).
-fn frame_of(title: &Option<String>, body: &str, published: &Option<String>) -> Frame {
+fn frame_of(title: Option<&str>, body: &str, published: Option<&str>) -> Frame {
     Frame {
-        lead: article_subjects(title.as_deref(), body),
-        published: published.clone(),
+        subjects: article_subjects(title, body),
+        published: published.map(str::to_string),
     }
 }
 
@@ -659,7 +658,7 @@ fn source_of(
         |a: Article| Source {
             same_publisher: a.publisher.is_some() && a.publisher == *publisher,
             copy: overlap(&shingles(&a.body), shingled) >= COPY_OVERLAP,
-            frame: frame_of(&a.title, &a.body, &a.published_at),
+            frame: frame_of(a.title.as_deref(), &a.body, a.published_at.as_deref()),
         },
     );
     sources.insert(article, v.clone());
@@ -701,7 +700,7 @@ pub fn prepare(
         claims: Vec::with_capacity(ex.claims.len()),
         shingles: shingles(&new.body),
         publisher: new.publisher.clone(),
-        frame: frame_of(&new.title, &new.body, &new.published_at),
+        frame: frame_of(new.title.as_deref(), &new.body, new.published_at.as_deref()),
         sources: HashMap::new(),
     };
     let mut judge = JudgeBatch::default();
@@ -981,7 +980,11 @@ pub fn relink(
 ) -> Result<Relinked> {
     let mut out = Relinked::default();
     let shingled = shingles(&article.body);
-    let frame = frame_of(&article.title, &article.body, &article.published_at);
+    let frame = frame_of(
+        article.title.as_deref(),
+        &article.body,
+        article.published_at.as_deref(),
+    );
     let mut sources = HashMap::new();
     let claim = |ordinal| ClaimId {
         article: article.id,
