@@ -1639,10 +1639,10 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
     }
     let named = names_at(&words);
     let reports = |w: &str| {
-        matches!(
-            name_token(w).trim_end_matches('.').to_lowercase().as_str(),
-            "said" | "says" | "reported" | "reports" | "announced" | "told"
+        crate::extract::lexicon::reporting_lemma(
+            &name_token(w).trim_end_matches('.').to_lowercase(),
         )
+        .is_some()
     };
     let teller = |r: &std::ops::Range<usize>| {
         // Right before a reporting verb; or closing the sentence after one,

@@ -462,7 +462,8 @@ pub fn leads_apart(
 }
 
 /// Whether a text refers to a body as its article's subject: "its", or "the
-/// company" (bank, corporation, firm, group).
+/// company" (any noun that stands for a body named before it,
+/// `lexicon::body_noun`).
 fn points_at_subject(f: &Features) -> bool {
     let ws: Vec<String> = f
         .text
@@ -474,13 +475,9 @@ fn points_at_subject(f: &Features) -> bool {
         })
         .collect();
     ws.iter().any(|w| w == "its")
-        || ws.windows(2).any(|p| {
-            p[0] == "the"
-                && matches!(
-                    p[1].as_str(),
-                    "company" | "bank" | "corporation" | "firm" | "group"
-                )
-        })
+        || ws
+            .windows(2)
+            .any(|p| p[0] == "the" && crate::extract::lexicon::body_noun(&p[1]))
 }
 
 /// What linking knows of a claim's article besides the claim: whom its

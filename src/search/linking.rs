@@ -57,21 +57,10 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
         .split_whitespace()
         .next()
         .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase());
+    // A subject pronoun, or a possessive ("its reserve").
     let pronoun = opens.is_some_and(|w| {
-        matches!(
-            w.as_str(),
-            "it" | "its"
-                | "he"
-                | "his"
-                | "she"
-                | "her"
-                | "they"
-                | "their"
-                | "we"
-                | "our"
-                | "i"
-                | "my"
-        )
+        crate::extract::lexicon::pronoun(&w).is_some()
+            || matches!(w.as_str(), "its" | "his" | "her" | "their" | "our" | "my")
     });
     Features {
         reported,
