@@ -52,11 +52,12 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
         Some(c) if c.chars().any(char::is_alphabetic) => (format!("{c} {text}"), true),
         _ => (text.to_string(), false),
     };
-    // The content's first word, for a cue before it.
+    // The content's first word, for a cue before it ("that" passed over:
+    // "said that it expects ...").
     let opens = text
         .split_whitespace()
-        .next()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase());
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
+        .find(|w| w != "that");
     // A subject pronoun, or a possessive ("its reserve").
     let pronoun = opens.is_some_and(|w| {
         crate::extract::lexicon::pronoun(&w).is_some()
@@ -468,15 +469,39 @@ struct Source {
 
 /// Whether a link of `stance` between claims `f` and `g` stands given their
 /// articles: a contradiction between claims about different matters, for
-/// what the articles tell, does not (`score::frames_apart`).
+/// what the articles tell, does not (`score::frames_apart`), nor a link of
+/// any stance between two speakers' words about themselves (`said_apart`).
 fn stands(
     stance: crate::domain::Stance,
     (f, g): (&Features, &Features),
     frame: &Frame,
     other: &Source,
 ) -> bool {
-    stance != crate::domain::Stance::Contradicts
-        || !crate::corroborate::score::frames_apart(f, g, frame, &other.frame)
+    if stance == crate::domain::Stance::Contradicts {
+        !crate::corroborate::score::frames_apart(f, g, frame, &other.frame)
+    } else {
+        !said_apart(f, g)
+    }
+}
+
+/// Two speakers' words about themselves ("it filed with the SEC a
+/// registration statement ...", by two companies; `score::speakers_apart`)
+/// tell of two matters: they neither support nor contradict each other,
+/// unless they are one text republished (its speaker told apart in a copy).
+fn said_apart(f: &Features, g: &Features) -> bool {
+    crate::corroborate::score::speakers_apart(f, g)
+        && !crate::corroborate::score::near_copy(&f.text, &g.text)
+}
+
+/// Drops the candidates no link could come of (`said_apart`) before the
+/// judge reads them and they are compared: over Reuters, such pairs (one
+/// company's filing and another's) grow with the store.
+fn drop_said_apart(
+    f: &Features,
+    candidates: &mut Vec<(ClaimId, Option<f32>)>,
+    known: &HashMap<ClaimId, Arc<Features>>,
+) {
+    candidates.retain(|(id, _)| known.get(id).is_none_or(|g| !said_apart(f, g)));
 }
 
 /// What linking needs of an article itself (`score::Frame`).
@@ -733,7 +758,7 @@ pub fn prepare(
                     .filter(|(_, c)| *c >= SEMANTIC_MIN)
                     .collect();
             }
-            let candidates = with_cosines(
+            let mut candidates = with_cosines(
                 search,
                 &pc.vector,
                 ranked.iter().map(|r| r.0).collect(),
@@ -741,6 +766,7 @@ pub fn prepare(
             );
             let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
             pc.known = stored_features(store, search, &ids)?;
+            drop_said_apart(&f, &mut candidates, &pc.known);
             let plan = plan_reads(&f, &candidates, &pc.known, &mut pc.worth);
             let asked = judge.ask(&f, &plan, &pc.known, &pc.answered);
             pending.push((p.claims.len(), candidates, plan, asked));
@@ -877,7 +903,7 @@ pub fn finish(
             semantic.dedup_by(|a, b| a.0 == b.0);
             semantic.truncate(SEMANTIC_CANDIDATES);
         }
-        let candidates = with_cosines(
+        let mut candidates = with_cosines(
             search,
             &pc.vector,
             ranked.iter().map(|r| r.0).collect(),
@@ -892,6 +918,7 @@ pub fn finish(
             .filter(|id| !pc.known.contains_key(id))
             .collect();
         pc.known.extend(stored_features(store, search, &fresh)?);
+        drop_said_apart(f, &mut candidates, &pc.known);
         let asks = plan_reads(f, &candidates, &pc.known, &mut pc.worth);
         let read = read_plan(f, &asks, &pc.known, &mut pc.answered);
         let mut judged = Judged::default();
@@ -1121,6 +1148,7 @@ pub fn plan_fact_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Stance;
 
     fn id(article: u64, ordinal: u32) -> ClaimId {
         ClaimId {
@@ -1200,6 +1228,63 @@ mod tests {
         assert!(!claim_features("the bank will add 30 mln dlrs", Some("said"), &[]).about_speaker);
         // The article's own voice has no speaker to be about.
         assert!(!claim_features("it will add 30 mln dlrs to its reserve", None, &[]).about_speaker);
+        // "said that it ...": the pronoun after the conjunction.
+        assert!(claim_features("that it expects higher sales", Some("said"), &[]).about_speaker);
+        assert!(!claim_features("that sales will rise", Some("said"), &[]).about_speaker);
+    }
+
+    #[test]
+    fn two_speakers_words_about_themselves_link_neither_way_unless_one_text_is_republished() {
+        let said = |text: &str, speaker: &str| {
+            claim_features(text, Some("said"), &[(speaker.into(), speaker.into())])
+        };
+        let zehntel = said(
+            "it filed a registration statement with the Securities and Exchange Commission covering two mln shares",
+            "Zehntel Inc",
+        );
+        let larissa = said(
+            "it plans to register with the Securities and Exchange Commission in July to sell two mln shares",
+            "Larissa Industries Inc",
+        );
+        let zehntel_again = said(
+            "it has filed with the Securities and Exchange Commission to offer two mln shares",
+            "Zehntel Inc",
+        );
+        assert!(said_apart(&zehntel, &larissa));
+        assert!(!said_apart(&zehntel, &zehntel_again));
+        // A copy of the text, its speaker resolved otherwise in one article.
+        let copy = said(&zehntel.text, "Zehntel Corp of California");
+        assert!(!said_apart(&zehntel, &copy));
+        let source = Source {
+            same_publisher: false,
+            copy: false,
+            frame: Frame::default(),
+        };
+        let frame = Frame::default();
+        for stance in [Stance::Supports, Stance::Contradicts] {
+            assert!(!stands(stance, (&zehntel, &larissa), &frame, &source));
+        }
+        assert!(stands(
+            Stance::Supports,
+            (&zehntel, &zehntel_again),
+            &frame,
+            &source
+        ));
+        let mut candidates = vec![
+            (id(1, 0), Some(0.8)),
+            (id(2, 0), Some(0.8)),
+            (id(3, 0), Some(0.8)),
+        ];
+        let known: HashMap<ClaimId, Arc<Features>> = [
+            (candidates[0].0, Arc::new(larissa)),
+            (candidates[1].0, Arc::new(zehntel_again)),
+        ]
+        .into_iter()
+        .collect();
+        drop_said_apart(&zehntel, &mut candidates, &known);
+        // Larissa's is dropped; Zehntel's and the one without features stay.
+        let kept: Vec<u64> = candidates.iter().map(|c| c.0.article.0).collect();
+        assert_eq!(kept, vec![2, 3]);
     }
 
     #[test]

@@ -359,3 +359,56 @@ async fn what_two_companies_say_of_themselves_and_figures_for_tomorrow_in_undate
     let all = nodes(&app.data(CLAIMS, json!({})).await);
     assert!(contradicts(&all, "300 billion", "700 billion"), "{all:?}");
 }
+
+/// Whether claim `a` links to the claim with text `b` (either stance).
+fn linked(all: &[Value], a: &str, b: &str) -> bool {
+    let b = find(all, b);
+    find(all, a)["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["claim"]["id"] == b["id"])
+}
+
+#[actix_web::test]
+async fn two_companies_words_about_themselves_do_not_corroborate_each_other_and_two_reports_of_one_company_do(
+) {
+    let app = crate::helpers::spawn_app_with(|s| s.seed = false).await;
+    let story = |lead: &str, more: &str, wire: &str| json!({"body": format!("{lead}\n\n{more}"), "publisher": wire});
+    app.ingest(story(
+        "Zehntel Inc said it filed a registration statement with the Securities and Exchange Commission covering a proposed public offering of two mln common shares.",
+        "The company said proceeds will be used to repay bank debt and for working capital.",
+        "Wire A",
+    ))
+    .await;
+    app.ingest(story(
+        "Larissa Industries Inc said it plans to register with the Securities and Exchange Commission in July to sell two mln common shares to the public.",
+        "Larissa, a maker of sporting goods, said Drexel Burnham Lambert Inc will manage the offering.",
+        "Wire B",
+    ))
+    .await;
+    app.ingest(story(
+        "Zehntel Inc said it has filed with the Securities and Exchange Commission to offer two mln common shares to the public.",
+        "Zehntel makes automatic test equipment for printed circuit boards.",
+        "Wire C",
+    ))
+    .await;
+    let all = nodes(&app.data(CLAIMS, json!({})).await);
+    let (zehntel, larissa, again) = (
+        "it filed a registration statement",
+        "it plans to register",
+        "it has filed with",
+    );
+    // Each company's own offering: two matters, however alike the words.
+    assert!(!linked(&all, larissa, zehntel), "{all:?}");
+    assert!(!linked(&all, again, larissa), "{all:?}");
+    // Two wires on one company's filing.
+    let link = find(&all, again)["corroborations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["claim"]["id"] == find(&all, zehntel)["id"])
+        .cloned()
+        .unwrap_or_else(|| panic!("no link between the two reports of Zehntel's filing: {all:?}"));
+    assert_eq!(link["stance"], "SUPPORTS", "{link}");
+}
