@@ -1668,26 +1668,28 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
     keep.into_iter().map(|(n, _)| n).collect()
 }
 
+/// Words that end a company's name ("Gemcraft Inc", "Altria Group").
+const COMPANY_ENDS: &[&str] = &[
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "plc",
+    "group",
+    "bancorp",
+    "ag",
+    "nv",
+    "sa",
+];
+
 /// Whom an article is about: its lead's subjects ([`lead_subjects`]), or,
 /// when the lead names no one in full (a table of figures: "Shr 15 cts vs
 /// 13 cts ..."), the body an all-capital newswire title opens with ("GTI
 /// CORP <GTI> 4TH QTR OPER NET"): its words up to the suffix that ends a
 /// company's name, or up to a ticker in angle brackets.
 pub fn article_subjects(title: Option<&str>, body: &str) -> Vec<FullName> {
-    const ENDS: &[&str] = &[
-        "inc",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "ltd",
-        "plc",
-        "group",
-        "bancorp",
-        "ag",
-        "nv",
-        "sa",
-    ];
     let lead = lead_subjects(body);
     let capitals =
         |t: &&str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
@@ -1710,7 +1712,7 @@ pub fn article_subjects(title: Option<&str>, body: &str) -> Vec<FullName> {
             .chain(cs.flat_map(char::to_lowercase))
             .collect();
         name.push(cased);
-        if ENDS.contains(&w.to_lowercase().as_str()) {
+        if COMPANY_ENDS.contains(&w.to_lowercase().as_str()) {
             ended = true;
             break;
         }
@@ -1797,6 +1799,17 @@ pub fn name_token(raw: &str) -> &str {
 /// anything else by its whole name.
 fn entity_stem(entity: &str) -> String {
     let lower = entity.to_lowercase();
+    // A company's name ends in its form ("Gemcraft Inc", "Bank of New York
+    // Co Inc"), which is no surname: keyed by the words before it, two
+    // companies do not meet on "Inc", and "Gemcraft" in a text is Gemcraft Inc.
+    let mut words: Vec<&str> = lower.split_whitespace().collect();
+    let form = |w: &&str| COMPANY_ENDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()));
+    if words.len() > 1 && words.last().is_some_and(form) {
+        while words.len() > 1 && words.last().is_some_and(form) {
+            words.pop();
+        }
+        return stem(&words.join(" "));
+    }
     let person_like = lower.split_whitespace().count() > 1
         && entity
             .split_whitespace()
@@ -1816,6 +1829,40 @@ fn entity_stem(entity: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn companies_are_keyed_by_the_name_before_their_form_and_people_by_surname() {
+        // Two companies do not meet on "Inc".
+        assert_ne!(
+            entity_stem("Gemcraft Inc"),
+            entity_stem("Bank of New York Co Inc")
+        );
+        assert_eq!(entity_stem("Gemcraft Inc"), entity_stem("Gemcraft"));
+        assert_eq!(
+            entity_stem("Larissa Industries Inc"),
+            entity_stem("Larissa Industries Corp")
+        );
+        assert_eq!(entity_stem("Bernard Ebbers"), entity_stem("Mr Ebbers"));
+        // A claim by Gemcraft Inc and another naming Gemcraft share a name;
+        // one by Bank of New York Co Inc shares none with either.
+        let by = |text: &str, who: &str| features(text, &[(who.into(), who.into())]);
+        let gemcraft = by(
+            "it expects to post a profitable second quarter",
+            "Gemcraft Inc",
+        );
+        let named = features("Gemcraft sees a profitable second quarter", &[]);
+        let bank = by(
+            "it expects a second quarter loss of 35 mln dlrs",
+            "Bank of New York Co Inc",
+        );
+        let shares = |a: &Features, b: &Features| {
+            a.terms
+                .iter()
+                .any(|t| t.name && b.terms.iter().any(|u| u.stem == t.stem))
+        };
+        assert!(shares(&gemcraft, &named));
+        assert!(!shares(&gemcraft, &bank));
+    }
 
     #[test]
     fn a_text_moves_one_way_only_when_it_says_so_plainly() {
