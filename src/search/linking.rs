@@ -1148,6 +1148,7 @@ pub fn plan_fact_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corroborate::score::speakers_apart;
     use crate::domain::Stance;
 
     fn id(article: u64, ordinal: u32) -> ClaimId {
@@ -1238,10 +1239,8 @@ mod tests {
         let said = |text: &str, speaker: &str| {
             claim_features(text, Some("said"), &[(speaker.into(), speaker.into())])
         };
-        let zehntel = said(
-            "it filed a registration statement with the Securities and Exchange Commission covering two mln shares",
-            "Zehntel Inc",
-        );
+        let filed = "it filed a registration statement with the Securities and Exchange Commission covering two mln shares";
+        let zehntel = said(filed, "Zehntel Inc");
         let larissa = said(
             "it plans to register with the Securities and Exchange Commission in July to sell two mln shares",
             "Larissa Industries Inc",
@@ -1253,8 +1252,8 @@ mod tests {
         assert!(said_apart(&zehntel, &larissa));
         assert!(!said_apart(&zehntel, &zehntel_again));
         // A copy of the text, its speaker resolved otherwise in one article.
-        let copy = said(&zehntel.text, "Zehntel Corp of California");
-        assert!(!said_apart(&zehntel, &copy));
+        let copy = said(filed, "Larissa Industries Inc");
+        assert!(speakers_apart(&zehntel, &copy) && !said_apart(&zehntel, &copy));
         let source = Source {
             same_publisher: false,
             copy: false,

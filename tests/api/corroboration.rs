@@ -286,14 +286,20 @@ async fn unnamed_figures_about_different_issuers_do_not_contradict_and_about_one
     assert_eq!(c["stance"], "CONTRADICTS", "{c}");
 }
 
-/// Whether claim `a` links to the claim with text `b` as a contradiction.
-fn contradicts(all: &[Value], a: &str, b: &str) -> bool {
+/// The link from claim `a` to the claim with text `b`, if any.
+fn link(all: &[Value], a: &str, b: &str) -> Option<Value> {
     let b = find(all, b);
     find(all, a)["corroborations"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|c| c["claim"]["id"] == b["id"] && c["stance"] == "CONTRADICTS")
+        .find(|c| c["claim"]["id"] == b["id"])
+        .cloned()
+}
+
+/// Whether claim `a` links to the claim with text `b` as a contradiction.
+fn contradicts(all: &[Value], a: &str, b: &str) -> bool {
+    link(all, a, b).is_some_and(|c| c["stance"] == "CONTRADICTS")
 }
 
 #[actix_web::test]
@@ -360,16 +366,6 @@ async fn what_two_companies_say_of_themselves_and_figures_for_tomorrow_in_undate
     assert!(contradicts(&all, "300 billion", "700 billion"), "{all:?}");
 }
 
-/// Whether claim `a` links to the claim with text `b` (either stance).
-fn linked(all: &[Value], a: &str, b: &str) -> bool {
-    let b = find(all, b);
-    find(all, a)["corroborations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["claim"]["id"] == b["id"])
-}
-
 #[actix_web::test]
 async fn two_companies_words_about_themselves_do_not_corroborate_each_other_and_two_reports_of_one_company_do(
 ) {
@@ -400,15 +396,10 @@ async fn two_companies_words_about_themselves_do_not_corroborate_each_other_and_
         "it has filed with",
     );
     // Each company's own offering: two matters, however alike the words.
-    assert!(!linked(&all, larissa, zehntel), "{all:?}");
-    assert!(!linked(&all, again, larissa), "{all:?}");
+    assert!(link(&all, larissa, zehntel).is_none(), "{all:?}");
+    assert!(link(&all, again, larissa).is_none(), "{all:?}");
     // Two wires on one company's filing.
-    let link = find(&all, again)["corroborations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["claim"]["id"] == find(&all, zehntel)["id"])
-        .cloned()
+    let c = link(&all, again, zehntel)
         .unwrap_or_else(|| panic!("no link between the two reports of Zehntel's filing: {all:?}"));
-    assert_eq!(link["stance"], "SUPPORTS", "{link}");
+    assert_eq!(c["stance"], "SUPPORTS", "{c}");
 }
