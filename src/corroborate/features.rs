@@ -1668,6 +1668,14 @@ pub fn lead_subjects(body: &str) -> Vec<FullName> {
     keep.into_iter().map(|(n, _)| n).collect()
 }
 
+/// Whether a word is the form that ends a company's name ("Inc.", "Group").
+fn company_form(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    COMPANY_ENDS.contains(&w.as_str())
+}
+
 /// Words that end a company's name ("Gemcraft Inc", "Altria Group").
 const COMPANY_ENDS: &[&str] = &[
     "inc",
@@ -1712,7 +1720,7 @@ pub fn article_subjects(title: Option<&str>, body: &str) -> Vec<FullName> {
             .chain(cs.flat_map(char::to_lowercase))
             .collect();
         name.push(cased);
-        if COMPANY_ENDS.contains(&w.to_lowercase().as_str()) {
+        if company_form(w) {
             ended = true;
             break;
         }
@@ -1803,14 +1811,14 @@ fn entity_stem(entity: &str) -> String {
     // Co Inc"), which is no surname: keyed by the words before it, two
     // companies do not meet on "Inc", and "Gemcraft" in a text is Gemcraft Inc.
     let mut words: Vec<&str> = lower.split_whitespace().collect();
-    let form = |w: &&str| COMPANY_ENDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()));
-    if words.len() > 1 && words.last().is_some_and(form) {
-        while words.len() > 1 && words.last().is_some_and(form) {
-            words.pop();
-        }
+    let named = words.len();
+    while words.len() > 1 && words.last().is_some_and(|w| company_form(w)) {
+        words.pop();
+    }
+    if words.len() < named {
         return stem(&words.join(" "));
     }
-    let person_like = lower.split_whitespace().count() > 1
+    let person_like = named > 1
         && entity
             .split_whitespace()
             .all(|w| w.chars().next().is_some_and(char::is_uppercase) || w.len() <= 3);
