@@ -207,17 +207,31 @@ impl App {
             Vec::new()
         }
         .into_iter();
+        // The extracted articles' links prepared together (one judge batch).
+        let to_link: Vec<linking::ToPrepare> = extracted
+            .iter()
+            .filter_map(|r| match r {
+                Ok(Step::Extracted(new, _, ex)) => Some((new, ex)),
+                _ => None,
+            })
+            .map(|(new, ex)| {
+                let vectors: Vec<Vec<f32>> = if self.embed {
+                    vectors.by_ref().take(ex.claims.len()).collect()
+                } else {
+                    Vec::new()
+                };
+                (new, ex, vectors)
+            })
+            .collect();
+        let mut links = linking::prepare(store, &self.search, to_link).into_iter();
         extracted
             .into_iter()
             .map(|r| match r? {
                 Step::Stored(article) => Ok(Prepared::Existing(article)),
                 Step::Extracted(new, hash, ex) => {
-                    let vectors: Vec<Vec<f32>> = if self.embed {
-                        vectors.by_ref().take(ex.claims.len()).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    let links = linking::prepare(store, &self.search, &new, &ex, vectors)?;
+                    let links = links
+                        .next()
+                        .expect("links prepared per extracted article")?;
                     Ok(Prepared::Ready(Box::new(Ready {
                         new,
                         hash,
@@ -400,6 +414,75 @@ pub fn parse_plain_text(text: &str) -> NewArticle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every link in `app`'s store: (claim, other, stance, evidence).
+    fn links(app: &App) -> Vec<(u64, u64, String, Vec<String>)> {
+        let claims = app
+            .store()
+            .list_claims(None, 10_000, &Default::default())
+            .unwrap();
+        let mut out = Vec::new();
+        for c in claims {
+            for l in app.store().corroborations(c.id).unwrap() {
+                let key = |id: crate::domain::ClaimId| (id.article.0 << 20) | id.ordinal as u64;
+                out.push((
+                    key(c.id),
+                    key(l.claim),
+                    format!("{:?}", l.stance),
+                    l.evidence,
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn articles_prepared_together_link_as_each_prepared_alone() {
+        // One report stored; two more of the same summit prepared against
+        // it, in one batch (the judge reads both articles' pairs in one
+        // pass) and each alone, then committed in the same order.
+        let seeds: Vec<NewArticle> = crate::seed::SEEDS
+            .iter()
+            .map(|(_, t)| parse_plain_text(t))
+            .collect();
+        let mut reordered = seeds[1].clone();
+        let paragraphs: Vec<&str> = reordered.body.split("\n\n").collect();
+        reordered.body = paragraphs
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let fresh = || {
+            let app = App::open(crate::store::temporary().unwrap()).unwrap();
+            app.ingest(seeds[0].clone()).unwrap();
+            app
+        };
+        let together = fresh();
+        for p in together.prepare_batch(vec![seeds[1].clone(), reordered.clone()]) {
+            together.commit(p.unwrap()).unwrap();
+        }
+        let alone = fresh();
+        let prepared = [
+            alone.prepare(seeds[1].clone()).unwrap(),
+            alone.prepare(reordered).unwrap(),
+        ];
+        for p in prepared {
+            alone.commit(p).unwrap();
+        }
+        let got = links(&together);
+        assert_eq!(got, links(&alone));
+        // Both new articles' claims reached the stored one's through the
+        // judge's reading.
+        for article in [2u64, 3] {
+            assert!(
+                got.iter().any(|(c, o, _, e)| c >> 20 == article
+                    && o >> 20 == 1
+                    && e[0].contains("paraphrase")),
+                "article {article}: {got:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_short_unpunctuated_first_line_is_the_title() {

@@ -693,15 +693,66 @@ pub struct Links {
     pub vectors: Vec<(u32, Vec<f32>)>,
 }
 
-/// The linking work that needs no lock: features, candidates among the
-/// articles indexed now, their comparisons and sources.
-pub fn prepare(
+/// An article to prepare: itself, its extraction, its claims' embeddings.
+pub type ToPrepare<'a> = (&'a NewArticle, &'a Extraction, Vec<Vec<f32>>);
+
+/// The linking work that needs no lock, for several articles: features,
+/// candidates among the articles indexed now, their comparisons and
+/// sources. The paraphrase judge reads all the articles' pairs in one
+/// batch: an article asks it about one or two, and a pass that small
+/// leaves most of the encoder's matrix work idle. One answer per article,
+/// in order; each the same as if it were prepared alone.
+pub fn prepare(store: &dyn Store, search: &Search, items: Vec<ToPrepare>) -> Vec<Result<Prepared>> {
+    let mut planned: Vec<Result<Planned>> = items
+        .into_iter()
+        .map(|(new, ex, vectors)| plan(store, search, new, ex, vectors))
+        .collect();
+    let mut pairs = Vec::new();
+    let mut counts = Vec::with_capacity(planned.len());
+    for p in planned.iter_mut().flatten() {
+        let asked = std::mem::take(&mut p.judge.pairs);
+        counts.push(asked.len());
+        pairs.extend(asked);
+    }
+    let probabilities = JudgeBatch { pairs }.read();
+    let mut at = 0;
+    let mut counts = counts.into_iter();
+    planned
+        .into_iter()
+        .map(|p| {
+            let p = p?;
+            let n = counts.next().unwrap_or(0);
+            let answers = &probabilities[at..at + n];
+            at += n;
+            complete(store, p, answers)
+        })
+        .collect()
+}
+
+/// An article's candidates and the judge's questions about them, before
+/// the judge has read them.
+struct Planned {
+    p: Prepared,
+    /// Per claim that has candidates: its place in `p.claims`, its
+    /// candidates, what the judge is asked of each, and where its answers go.
+    pending: Vec<Pending>,
+    judge: JudgeBatch,
+}
+type Pending = (
+    usize,
+    Vec<(ClaimId, Option<f32>)>,
+    HashMap<ClaimId, Ask>,
+    Vec<(ClaimId, usize)>,
+);
+
+/// `prepare`'s first half for one article: everything up to the judge's pass.
+fn plan(
     store: &dyn Store,
     search: &Search,
     new: &NewArticle,
     ex: &Extraction,
     vectors: Vec<Vec<f32>>,
-) -> Result<Prepared> {
+) -> Result<Planned> {
     // The vectors' count first: a vector indexed after it is looked at
     // again by `finish`, never missed.
     let vectors_seen = search.claim_vector_count();
@@ -774,12 +825,16 @@ pub fn prepare(
         pc.features = f;
         p.claims.push(pc);
     }
-    // The judge reads the whole article's pairs at once; then each claim's
-    // candidates are compared.
-    let probabilities = judge.read();
+    Ok(Planned { p, pending, judge })
+}
+
+/// `prepare`'s second half for one article: with the judge's `probabilities`
+/// for the pairs it asked, each claim's candidates are compared.
+fn complete(store: &dyn Store, planned: Planned, probabilities: &[f32]) -> Result<Prepared> {
+    let Planned { mut p, pending, .. } = planned;
     for (at, candidates, plan, asked) in pending {
         let pc = &mut p.claims[at];
-        let read = reads(&plan, &mut pc.answered, asked, &probabilities);
+        let read = reads(&plan, &mut pc.answered, asked, probabilities);
         let mut judged = Judged::default();
         let mut copies = 0;
         for (id, cosine) in candidates {
