@@ -52,22 +52,80 @@ pub fn claim_features(text: &str, cue: Option<&str>, entities: &[(String, String
         Some(c) if c.chars().any(char::is_alphabetic) => (format!("{c} {text}"), true),
         _ => (text.to_string(), false),
     };
-    // The content's first word, for a cue before it ("that" passed over:
-    // "said that it expects ...").
-    let opens = text
+    // The content's first words, for a cue before them ("that" passed
+    // over: "said that it expects ...").
+    let words: Vec<String> = text
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
-        .find(|w| w != "that");
-    // A subject pronoun, or a possessive ("its reserve").
-    let pronoun = opens.is_some_and(|w| {
-        crate::extract::lexicon::pronoun(&w).is_some()
+        .skip_while(|w| w == "that")
+        .take(6)
+        .collect();
+    // A subject pronoun, or a possessive ("its reserve"); not the "it" of
+    // "it was time for ...", which stands for the rest of the sentence.
+    let pronoun = words.first().is_some_and(|w| {
+        crate::extract::lexicon::pronoun(w).is_some()
             || matches!(w.as_str(), "its" | "his" | "her" | "their" | "our" | "my")
-    });
+    }) && !(words[0] == "it" && extraposed(&words[1..]));
     Features {
         reported,
         about_speaker: reported && pronoun,
         ..features(&t, entities)
     }
+}
+
+/// Whether the words after an opening "it" make it the placeholder of an
+/// extraposed clause ("it is time for the mayor to say sorry", "it was
+/// unlikely that ...", "it seems ..."), not a thing that does or says: a
+/// form of "be" (after a modal or "has"), a few adverbs, then a predicate
+/// that takes such a clause.
+fn extraposed(rest: &[String]) -> bool {
+    const SEEMS: [&str; 6] = ["seems", "seemed", "appears", "appeared", "looks", "looked"];
+    const ADVERBS: [&str; 9] = [
+        "not", "now", "still", "also", "very", "so", "quite", "clearly", "already",
+    ];
+    // Not "expected", "hard", "too", "worth", "better": "it is expected to
+    // close the sale", "it was hard hit", "it is worth $5bn" are the speaker's.
+    const PREDICATES: [&str; 24] = [
+        "time",
+        "possible",
+        "impossible",
+        "clear",
+        "unclear",
+        "important",
+        "necessary",
+        "unnecessary",
+        "essential",
+        "vital",
+        "crucial",
+        "true",
+        "untrue",
+        "false",
+        "difficult",
+        "easy",
+        "fair",
+        "unfair",
+        "inevitable",
+        "obvious",
+        "wise",
+        "unwise",
+        "premature",
+        "unacceptable",
+    ];
+    let w = |i: usize| rest.get(i).map_or("", String::as_str);
+    if SEEMS.contains(&w(0)) {
+        return true;
+    }
+    let mut i = match w(0) {
+        "is" | "was" => 1,
+        "has" | "had" if w(1) == "been" => 2,
+        "would" | "will" | "could" | "might" | "may" | "must" | "should" if w(1) == "be" => 2,
+        _ => return false,
+    };
+    while ADVERBS.contains(&w(i)) {
+        i += 1;
+    }
+    // "likely to" may say what the speaker will do; "likely that" cannot.
+    PREDICATES.contains(&w(i)) || matches!(w(i), "likely" | "unlikely") && w(i + 1) == "that"
 }
 
 /// What a claim's features derive from, as a number: copies of one text
@@ -1287,6 +1345,32 @@ mod tests {
         // "said that it ...": the pronoun after the conjunction.
         assert!(claim_features("that it expects higher sales", Some("said"), &[]).about_speaker);
         assert!(!claim_features("that sales will rise", Some("said"), &[]).about_speaker);
+        // An "it" that stands for a clause is no one.
+        for text in [
+            "it is time for Mr Livingstone to say sorry",
+            "that it was now time for the London mayor to say sorry",
+            "it would be premature to comment",
+            "it is not clear whether the talks will resume",
+            "it seems the deal is off",
+            "it was unlikely that the plant would reopen",
+        ] {
+            assert!(
+                !claim_features(text, Some("said"), &[]).about_speaker,
+                "{text}"
+            );
+        }
+        for text in [
+            "it is expanding its network",
+            "it was pleased with the results",
+            "it would be ready to sell the unit",
+            "it is likely to report a loss",
+            "it was hard hit by the strike",
+        ] {
+            assert!(
+                claim_features(text, Some("said"), &[]).about_speaker,
+                "{text}"
+            );
+        }
     }
 
     #[test]
