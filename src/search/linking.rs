@@ -757,9 +757,10 @@ pub type ToPrepare<'a> = (&'a NewArticle, &'a Extraction, Vec<Vec<f32>>);
 /// The linking work that needs no lock, for several articles: features,
 /// candidates among the articles indexed now, their comparisons and
 /// sources. The paraphrase judge reads all the articles' pairs in one
-/// batch: an article asks it about one or two, and a pass that small
-/// leaves most of the encoder's matrix work idle. One answer per article,
-/// in order; each the same as if it were prepared alone.
+/// batch: an article asks it about one or two, and the int8 products of a
+/// pass that small run below their batch rate (on AMX, a third of it).
+/// One answer per article, in order; each the same as if it were
+/// prepared alone.
 pub fn prepare(store: &dyn Store, search: &Search, items: Vec<ToPrepare>) -> Vec<Result<Prepared>> {
     let mut planned: Vec<Result<Planned>> = items
         .into_iter()
