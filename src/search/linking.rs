@@ -491,10 +491,8 @@ struct PreparedClaim {
     known: HashMap<ClaimId, Arc<Features>>,
     worth: Worth,
     answered: HashMap<ClaimId, Read>,
-    /// Its embedding (empty: none), and the claims nearest it by meaning
-    /// among those indexed when it was prepared.
+    /// Its embedding (empty: none).
     vector: Vec<f32>,
-    semantic: Vec<(ClaimId, f32)>,
 }
 
 /// A new article's linking work done against the store as it was (every
@@ -503,8 +501,6 @@ struct PreparedClaim {
 /// the same as if all of it had been done under the lock.
 pub struct Prepared {
     snapshot: Option<ArticleId>,
-    /// Claims' embeddings indexed when it was prepared: those after are `finish`'s.
-    vectors_seen: usize,
     claims: Vec<PreparedClaim>,
     shingles: Vec<u64>,
     publisher: Option<String>,
@@ -812,15 +808,11 @@ fn plan(
     ex: &Extraction,
     vectors: Vec<Vec<f32>>,
 ) -> Result<Planned> {
-    // The vectors' count first: a vector indexed after it is looked at
-    // again by `finish`, never missed.
-    let vectors_seen = search.claim_vector_count();
     let snapshot = search.last_article();
     let mut vectors = vectors.into_iter();
     let body: Vec<char> = new.body.chars().collect();
     let mut p = Prepared {
         snapshot,
-        vectors_seen,
         claims: Vec::with_capacity(ex.claims.len()),
         shingles: shingles(&new.body),
         publisher: new.publisher.clone(),
@@ -848,7 +840,6 @@ fn plan(
             answered: HashMap::new(),
             features: Features::default(),
             vector: vectors.next().unwrap_or_default(),
-            semantic: Vec::new(),
         };
         if f.terms.len() >= MIN_TERMS {
             for t in query_terms(&f) {
@@ -861,18 +852,21 @@ fn plan(
                 pc.lists.push((t.to_string(), list));
             }
             let ranked = rank_candidates(&pc.lists);
-            if !pc.vector.is_empty() {
-                pc.semantic = search
+            // By meaning, as the index stands now: `finish` searches again.
+            let semantic = if pc.vector.is_empty() {
+                Vec::new()
+            } else {
+                search
                     .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_BUDGET))
                     .into_iter()
                     .filter(|(_, c)| *c >= SEMANTIC_MIN)
-                    .collect();
-            }
+                    .collect()
+            };
             let mut candidates = with_cosines(
                 search,
                 &pc.vector,
                 ranked.iter().map(|r| r.0).collect(),
-                pc.semantic.clone(),
+                semantic,
             );
             let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
             pc.known = stored_features(store, search, &ids)?;
@@ -1002,21 +996,24 @@ pub fn finish(
             plan.fact_checks.extend(as_match(from, fc.id, f, &g));
         }
         let ranked = rank_candidates(&pc.lists);
-        // By meaning: what was nearest when prepared, and the nearest of
-        // what was indexed since.
-        let mut semantic = std::mem::take(&mut pc.semantic);
-        if !pc.vector.is_empty() {
-            semantic.extend(
-                search
-                    .nearest_claims_from(&pc.vector, p.vectors_seen, SEMANTIC_CANDIDATES)
-                    .into_iter()
-                    .filter(|(id, c)| *c >= SEMANTIC_MIN && id.article != article),
-            );
-            semantic.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            // One found both times sorts next to itself.
-            semantic.dedup_by(|a, b| a.0 == b.0);
-            semantic.truncate(SEMANTIC_CANDIDATES);
-        }
+        // By meaning: the nearest in the index as it stands now, after
+        // every article before this one, searched again. What `prepare`
+        // found depends on when it ran: the budgeted search reads the
+        // groups nearest the claim until `SEMANTIC_BUDGET` vectors, and
+        // groups fill as articles are committed, so a stored claim found
+        // then may be out of reach now, or the other way round (two runs
+        // over BBC with the tagger differed by a link each way). Its
+        // comparisons and the judge's answers are kept for the candidates
+        // found both times.
+        let semantic = if pc.vector.is_empty() {
+            Vec::new()
+        } else {
+            search
+                .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_BUDGET))
+                .into_iter()
+                .filter(|(id, c)| *c >= SEMANTIC_MIN && id.article != article)
+                .collect()
+        };
         let mut candidates = with_cosines(
             search,
             &pc.vector,
