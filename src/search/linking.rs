@@ -636,6 +636,24 @@ fn judge(
     (cmp, copy)
 }
 
+/// The stored claims nearest `vector` by meaning (none without one), from
+/// `SEMANTIC_MIN` on, reading about `SEMANTIC_BUDGET` vectors; `article`'s
+/// own claims aside.
+fn nearest_by_meaning(
+    search: &Search,
+    vector: &[f32],
+    article: Option<ArticleId>,
+) -> Vec<(ClaimId, f32)> {
+    if vector.is_empty() {
+        return Vec::new();
+    }
+    search
+        .nearest_claims(vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_BUDGET))
+        .into_iter()
+        .filter(|(id, c)| *c >= SEMANTIC_MIN && Some(id.article) != article)
+        .collect()
+}
+
 /// Candidates by words (ranked) and by meaning (`semantic`, the nearest
 /// first), one list, each with its cosine to `vector` when both are embedded.
 fn with_cosines(
@@ -853,20 +871,11 @@ fn plan(
             }
             let ranked = rank_candidates(&pc.lists);
             // By meaning, as the index stands now: `finish` searches again.
-            let semantic = if pc.vector.is_empty() {
-                Vec::new()
-            } else {
-                search
-                    .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_BUDGET))
-                    .into_iter()
-                    .filter(|(_, c)| *c >= SEMANTIC_MIN)
-                    .collect()
-            };
             let mut candidates = with_cosines(
                 search,
                 &pc.vector,
                 ranked.iter().map(|r| r.0).collect(),
-                semantic,
+                nearest_by_meaning(search, &pc.vector, None),
             );
             let ids: Vec<ClaimId> = candidates.iter().map(|c| c.0).collect();
             pc.known = stored_features(store, search, &ids)?;
@@ -1005,15 +1014,7 @@ pub fn finish(
         // over BBC with the tagger differed by a link each way). Its
         // comparisons and the judge's answers are kept for the candidates
         // found both times.
-        let semantic = if pc.vector.is_empty() {
-            Vec::new()
-        } else {
-            search
-                .nearest_claims(&pc.vector, SEMANTIC_CANDIDATES, Some(SEMANTIC_BUDGET))
-                .into_iter()
-                .filter(|(id, c)| *c >= SEMANTIC_MIN && id.article != article)
-                .collect()
-        };
+        let semantic = nearest_by_meaning(search, &pc.vector, Some(article));
         let mut candidates = with_cosines(
             search,
             &pc.vector,
