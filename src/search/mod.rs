@@ -492,8 +492,7 @@ impl Search {
             .collect()
     }
 
-    /// How many claims' embeddings are indexed: those indexed later sit
-    /// at positions from this one (`nearest_claims_from`).
+    /// How many claims' embeddings are indexed.
     pub fn claim_vector_count(&self) -> usize {
         self.claim_vectors.len()
     }
@@ -509,16 +508,6 @@ impl Search {
     ) -> Vec<(ClaimId, f32)> {
         self.claim_vectors
             .nearest_within(v, k, budget)
-            .into_iter()
-            .map(|(id, s)| (claim_of_key(id), s))
-            .collect()
-    }
-
-    /// The `k` claims nearest `v` among those indexed at or after position
-    /// `from` (every one is read).
-    pub fn nearest_claims_from(&self, v: &[f32], from: usize, k: usize) -> Vec<(ClaimId, f32)> {
-        self.claim_vectors
-            .nearest_from(v, from, k)
             .into_iter()
             .map(|(id, s)| (claim_of_key(id), s))
             .collect()

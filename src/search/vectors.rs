@@ -463,8 +463,7 @@ impl VecIndex {
         placed
     }
 
-    /// How many vectors it holds: positions from here on are the ones
-    /// added later (see `nearest_from`).
+    /// How many vectors it holds.
     pub fn len(&self) -> usize {
         self.inner
             .read()
@@ -484,21 +483,6 @@ impl VecIndex {
             .unwrap_or_else(|p| p.into_inner())
             .positions
             .contains_key(&id)
-    }
-
-    /// The `k` vectors added at or after position `from` whose dot product
-    /// with `q` is largest, best first: every one of them is read, so this
-    /// is for the few added since a caller last looked.
-    pub fn nearest_from(&self, q: &[f32], from: usize, k: usize) -> Vec<(u64, f32)> {
-        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        if q.len() != inner.dim || k == 0 {
-            return Vec::new();
-        }
-        let q = Query::new(q);
-        let found = (from..inner.ids.len())
-            .map(|i| (inner.ids[i], inner.score(&q, i)))
-            .collect();
-        best(found, k)
     }
 
     /// The dot product of `q` with each id's vector; none for an id without one.
@@ -644,20 +628,12 @@ mod tests {
     }
 
     #[test]
-    fn the_vectors_added_after_a_position_are_searched_whole() {
+    fn the_smallest_budget_reads_the_query_s_own_group() {
         let all = vectors(2000, 16);
         let index = VecIndex::default();
         index.extend(all[..1500].to_vec());
-        let seen = index.len();
         index.extend(all[1500..].to_vec());
         let (_, q) = &all[1700];
-        let got = index.nearest_from(q, seen, 5);
-        assert_eq!(got[0].0, 1700);
-        assert!(got.iter().all(|(id, _)| *id >= 1500), "{got:?}");
-        let want = exact(&all[1500..], q, 5);
-        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), want);
-        assert!(index.nearest_from(q, index.len(), 5).is_empty());
-        // The smallest budget reads one group, the query's own.
         assert_eq!(index.nearest_within(q, 1, Some(1))[0].0, 1700);
     }
 
